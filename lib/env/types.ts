@@ -1,0 +1,65 @@
+/**
+ * The one interface every environment implements: the local cluster, the AutoMQ
+ * compose cluster, and a cluster the user brings. Everything above it only sees
+ * addresses and a balancer log to read.
+ *
+ * @module
+ */
+
+import type { EnvironmentKind } from "../config.ts";
+
+/** The state of one part of an environment (a broker, Prometheus, the agent...). */
+export interface PartStatus {
+  /** A short name: `kafka-0`, `prometheus`, `server1`, ... */
+  name: string;
+  /** Whether it is up and answering. */
+  healthy: boolean;
+  /** One line on what was seen (PID, port, container state, the error). */
+  detail: string;
+}
+
+/** What `status()` reports. */
+export interface EnvironmentStatus {
+  /** Which environment. */
+  kind: EnvironmentKind;
+  /** True when every part is healthy. */
+  healthy: boolean;
+  /** Each part. */
+  parts: PartStatus[];
+}
+
+/** Options of `up()`. */
+export interface UpOptions {
+  /** Longest wait for every part to be ready, milliseconds. */
+  timeoutMs?: number;
+  /** Called with one line per step, for progress output. */
+  onProgress?: (line: string) => void;
+}
+
+/** Options of `down()`. */
+export interface DownOptions {
+  /** Also delete data (volumes, log dirs): the seed's full cleanup. */
+  removeData?: boolean;
+}
+
+/** A lab environment: set up, torn down, and asked where things are. */
+export interface LabEnvironment {
+  /** Which environment this is. */
+  readonly kind: EnvironmentKind;
+  /** Starts every part and waits until all are ready, or throws within the timeout. */
+  up(options?: UpOptions): Promise<void>;
+  /** Stops exactly what `up` started; safe to call twice. */
+  down(options?: DownOptions): Promise<void>;
+  /** Reports each part. */
+  status(): Promise<EnvironmentStatus>;
+  /** Bootstrap servers a host-side client uses, `host:port`. */
+  bootstrapServers(): string[];
+  /** Base URL of Prometheus, without a trailing slash. */
+  prometheusUrl(): string;
+  /** Broker ids the cluster has. */
+  brokerIds(): number[];
+  /** The text of the auto-balancer log (AutoMQ's `auto-balancer.log` format), or "" if none. */
+  balancerLog(): Promise<string>;
+  /** Recent log text of one part (a broker, prometheus, ...). */
+  logs(part: string): Promise<string>;
+}
