@@ -1,0 +1,528 @@
+/**
+ * The local environment: three Apache Kafka nodes in KRaft combined mode from
+ * Maven Central jars, each with the Prometheus JMX exporter agent, a real
+ * Prometheus, and the lab agent (per-partition metrics and the reference
+ * balancer). No Docker needed. Every process binds to 127.0.0.1 and is tracked
+ * by a PID file under the state directory.
+ *
+ * @module
+ */
+
+import { fileURLToPath as fromFileUrl } from "node:url";
+import type { LabConfig } from "../config.ts";
+import { withAdmin } from "../kafka.ts";
+import { ensureKafkaDistribution, LOCAL_FILES_DIR } from "./kafka_dist.ts";
+import {
+  assertPortsFree,
+  delay,
+  isAlive,
+  readPidFile,
+  startDetached,
+  stopPidFile,
+  tailFile,
+  type WantedPort,
+} from "./process.ts";
+import type {
+  DownOptions,
+  EnvironmentStatus,
+  LabEnvironment,
+  PartStatus,
+  UpOptions,
+} from "./types.ts";
+
+/** The broker ids of the local cluster. */
+export const LOCAL_BROKERS = [0, 1, 2] as const;
+
+const AGENT_SCRIPT = fromFileUrl(new URL("./agent.ts", import.meta.url));
+
+/** A part of the local environment failed to start; the message says which and why. */
+export class LocalEnvironmentError extends Error {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "LocalEnvironmentError";
+  }
+}
+
+/** The local environment. */
+export class LocalEnvironment implements LabEnvironment {
+  /** Always "local". */
+  readonly kind = "local" as const;
+  readonly #config: LabConfig;
+
+  /** Uses the ports, directories and binaries of `config.local`. */
+  constructor(config: LabConfig) {
+    this.#config = config;
+  }
+
+  get #local() {
+    return this.#config.local;
+  }
+
+  /** The state directory's layout. */
+  paths() {
+    const root = this.#local.stateDir;
+    return {
+      root,
+      pids: `${root}/pids`,
+      clusterId: `${root}/cluster.id`,
+      node: (id: number) => ({
+        dir: `${root}/kafka-${id}`,
+        data: `${root}/kafka-${id}/data`,
+        logs: `${root}/kafka-${id}/logs`,
+        properties: `${root}/kafka-${id}/server.properties`,
+      }),
+      prometheus: `${root}/prometheus`,
+      agent: `${root}/agent`,
+      balancerLog: `${root}/agent/auto-balancer.log`,
+      agentConfig: `${root}/agent/config.json`,
+    };
+  }
+
+  /** {@inheritDoc LabEnvironment.bootstrapServers} */
+  bootstrapServers(): string[] {
+    return LOCAL_BROKERS.map((id) => `127.0.0.1:${this.#local.kafkaPort + id}`);
+  }
+
+  /** {@inheritDoc LabEnvironment.prometheusUrl} */
+  prometheusUrl(): string {
+    return `http://127.0.0.1:${this.#local.prometheusPort}`;
+  }
+
+  /** The lab agent's metrics URL. */
+  agentUrl(): string {
+    return `http://127.0.0.1:${this.#local.agentPort}`;
+  }
+
+  /** {@inheritDoc LabEnvironment.brokerIds} */
+  brokerIds(): number[] {
+    return [...LOCAL_BROKERS];
+  }
+
+  #wantedPorts(): WantedPort[] {
+    const l = this.#local;
+    return [
+      ...LOCAL_BROKERS.map((id) => ({
+        port: l.kafkaPort + id,
+        purpose: `Kafka broker ${id}`,
+        setting: "LAB_KAFKA_PORT",
+      })),
+      ...LOCAL_BROKERS.map((id) => ({
+        port: l.controllerPort + id,
+        purpose: `KRaft controller ${id}`,
+        setting: "LAB_CONTROLLER_PORT",
+      })),
+      ...LOCAL_BROKERS.map((id) => ({
+        port: l.exporterPort + id,
+        purpose: `JMX exporter of broker ${id}`,
+        setting: "LAB_EXPORTER_PORT",
+      })),
+      { port: l.prometheusPort, purpose: "Prometheus", setting: "LAB_PROMETHEUS_PORT" },
+      { port: l.agentPort, purpose: "the lab agent", setting: "LAB_AGENT_PORT" },
+    ];
+  }
+
+  #pidFiles(): Array<{ part: string; pidFile: string; logFile: string }> {
+    const p = this.paths();
+    return [
+      { part: "agent", pidFile: `${p.pids}/agent.pid`, logFile: `${p.agent}/agent.log` },
+      {
+        part: "prometheus",
+        pidFile: `${p.pids}/prometheus.pid`,
+        logFile: `${p.prometheus}/prometheus.log`,
+      },
+      ...LOCAL_BROKERS.map((id) => ({
+        part: `kafka-${id}`,
+        pidFile: `${p.pids}/kafka-${id}.pid`,
+        logFile: `${p.node(id).logs}/server.log`,
+      })),
+    ];
+  }
+
+  /** Checks what `up` needs before starting anything: Java, Prometheus, free ports. */
+  async preflight(): Promise<void> {
+    const l = this.#local;
+    await requireProgram(
+      l.javaBin,
+      ["-version"],
+      `Java was not found (${l.javaBin}). Install a JDK 17+ (apt-get install openjdk-17-jre-headless) ` +
+        "or set JAVA_HOME / JAVA_BIN.",
+    );
+    await requireProgram(
+      l.prometheusBin,
+      ["--version"],
+      `Prometheus was not found (${l.prometheusBin}). Install it (apt-get install prometheus) ` +
+        "or set PROMETHEUS_BIN to its binary.",
+    );
+    assertPortsFree(this.#wantedPorts());
+  }
+
+  /** {@inheritDoc LabEnvironment.up} */
+  async up(options: UpOptions = {}): Promise<void> {
+    const progress = options.onProgress ?? (() => {});
+    const timeoutMs = options.timeoutMs ?? 180_000;
+    const running = await this.#runningParts();
+    if (running.length === this.#pidFiles().length) {
+      progress("The local environment is already running.");
+      await this.#waitReady(Date.now() + timeoutMs, progress);
+      return;
+    }
+    if (running.length > 0) {
+      throw new LocalEnvironmentError(
+        `The local environment is partly running (${running.join(", ")}). ` +
+          "Run `deno task cleanup` first.",
+      );
+    }
+    await this.preflight();
+    const dist = await ensureKafkaDistribution(this.#local, progress);
+    const p = this.paths();
+    await Deno.mkdir(p.pids, { recursive: true });
+    await Deno.mkdir(p.prometheus, { recursive: true });
+    await Deno.mkdir(p.agent, { recursive: true });
+    try {
+      const clusterId = await this.#clusterId();
+      for (const id of LOCAL_BROKERS) {
+        const node = p.node(id);
+        await Deno.mkdir(node.logs, { recursive: true });
+        await Deno.writeTextFile(node.properties, this.serverProperties(id));
+        if (!(await exists(`${node.data}/meta.properties`))) {
+          await this.#format(dist.libsDir, node.properties, clusterId);
+        }
+      }
+      for (const id of LOCAL_BROKERS) {
+        progress(`Starting Kafka broker ${id} on 127.0.0.1:${this.#local.kafkaPort + id}`);
+        await this.#startBroker(id, dist.libsDir, dist.jmxAgentJar);
+      }
+      progress(`Starting Prometheus on ${this.prometheusUrl()}`);
+      await Deno.writeTextFile(`${p.prometheus}/prometheus.yml`, this.prometheusConfig());
+      await startDetached({
+        command: [
+          this.#local.prometheusBin,
+          `--config.file=${p.prometheus}/prometheus.yml`,
+          `--storage.tsdb.path=${p.prometheus}/data`,
+          "--storage.tsdb.retention.time=6h",
+          `--web.listen-address=127.0.0.1:${this.#local.prometheusPort}`,
+          "--web.enable-lifecycle",
+        ],
+        logFile: `${p.prometheus}/prometheus.log`,
+        pidFile: `${p.pids}/prometheus.pid`,
+      });
+      progress(
+        `Starting the lab agent on ${this.agentUrl()} (balancer ${
+          this.#config.balancer.enabled ? "on" : "off"
+        })`,
+      );
+      await Deno.writeTextFile(p.agentConfig, JSON.stringify(this.#config, null, 2));
+      await startDetached({
+        command: [Deno.execPath(), "run", "-A", "--quiet", AGENT_SCRIPT, p.agentConfig],
+        logFile: `${p.agent}/agent.log`,
+        pidFile: `${p.pids}/agent.pid`,
+        env: { NO_COLOR: "1" },
+      });
+      await this.#waitReady(Date.now() + timeoutMs, progress);
+    } catch (error) {
+      await this.down();
+      throw error;
+    }
+  }
+
+  /** The `server.properties` of node `id`. */
+  serverProperties(id: number): string {
+    const l = this.#local;
+    const voters = LOCAL_BROKERS.map((n) => `${n}@127.0.0.1:${l.controllerPort + n}`).join(",");
+    return [
+      "# Generated by the auto-balancing lab (lib/env/local.ts).",
+      "process.roles=broker,controller",
+      `node.id=${id}`,
+      `controller.quorum.voters=${voters}`,
+      `listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id},CONTROLLER://127.0.0.1:${
+        l.controllerPort + id
+      }`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id}`,
+      "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+      "controller.listener.names=CONTROLLER",
+      "inter.broker.listener.name=PLAINTEXT",
+      `log.dirs=${this.paths().node(id).data}`,
+      "num.network.threads=3",
+      "num.io.threads=4",
+      "num.partitions=1",
+      "default.replication.factor=1",
+      "offsets.topic.replication.factor=1",
+      "offsets.topic.num.partitions=6",
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1",
+      "group.initial.rebalance.delay.ms=0",
+      "auto.create.topics.enable=false",
+      // The lab's balancer is the only thing that moves partitions.
+      "auto.leader.rebalance.enable=false",
+      "log.retention.check.interval.ms=30000",
+      "log.segment.bytes=67108864",
+      "",
+    ].join("\n");
+  }
+
+  /** The Prometheus configuration: every broker's exporter (labelled `broker`) and the agent. */
+  prometheusConfig(): string {
+    const l = this.#local;
+    const interval = `${this.#config.scrapeIntervalSeconds}s`;
+    const targets = LOCAL_BROKERS.map((id) =>
+      [
+        `      - targets: ["127.0.0.1:${l.exporterPort + id}"]`,
+        `        labels:`,
+        `          broker: "${id}"`,
+      ].join("\n")
+    ).join("\n");
+    return [
+      "# Generated by the auto-balancing lab (lib/env/local.ts).",
+      "global:",
+      `  scrape_interval: ${interval}`,
+      `  evaluation_interval: ${interval}`,
+      "scrape_configs:",
+      "  - job_name: kafka",
+      "    static_configs:",
+      targets,
+      "  - job_name: lab-agent",
+      "    honor_labels: true",
+      "    static_configs:",
+      `      - targets: ["127.0.0.1:${l.agentPort}"]`,
+      "",
+    ].join("\n");
+  }
+
+  async #clusterId(): Promise<string> {
+    const file = this.paths().clusterId;
+    try {
+      return (await Deno.readTextFile(file)).trim();
+    } catch {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+        .replace(/=+$/, "");
+      await Deno.writeTextFile(file, id);
+      return id;
+    }
+  }
+
+  async #format(libsDir: string, properties: string, clusterId: string): Promise<void> {
+    const output = await new Deno.Command(this.#local.javaBin, {
+      args: [
+        "-cp",
+        `${libsDir}/*`,
+        `-Dlog4j.configuration=file:${LOCAL_FILES_DIR}log4j.properties`,
+        `-Dkafka.logs.dir=${this.paths().root}`,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId,
+        "-c",
+        properties,
+        "--ignore-formatted",
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      const text = new TextDecoder().decode(output.stdout) +
+        new TextDecoder().decode(output.stderr);
+      throw new LocalEnvironmentError(`Formatting Kafka storage failed:\n${text.slice(-1500)}`);
+    }
+  }
+
+  async #startBroker(id: number, libsDir: string, jmxAgentJar: string): Promise<void> {
+    const l = this.#local;
+    const node = this.paths().node(id);
+    await startDetached({
+      command: [
+        l.javaBin,
+        `-Xms${l.brokerHeap}`,
+        `-Xmx${l.brokerHeap}`,
+        "-XX:+UseG1GC",
+        "-XX:MaxGCPauseMillis=20",
+        "-Djava.awt.headless=true",
+        `-javaagent:${jmxAgentJar}=127.0.0.1:${
+          l.exporterPort + id
+        }:${LOCAL_FILES_DIR}jmx-exporter.yml`,
+        `-Dlog4j.configuration=file:${LOCAL_FILES_DIR}log4j.properties`,
+        `-Dkafka.logs.dir=${node.logs}`,
+        "-cp",
+        `${libsDir}/*`,
+        "kafka.Kafka",
+        node.properties,
+      ],
+      logFile: `${node.logs}/stdout.log`,
+      pidFile: `${this.paths().pids}/kafka-${id}.pid`,
+    });
+  }
+
+  async #runningParts(): Promise<string[]> {
+    const running: string[] = [];
+    for (const { part, pidFile } of this.#pidFiles()) {
+      const pid = await readPidFile(pidFile);
+      if (pid !== undefined && isAlive(pid)) running.push(part);
+    }
+    return running;
+  }
+
+  async #assertAlive(): Promise<void> {
+    for (const { part, pidFile, logFile } of this.#pidFiles()) {
+      const pid = await readPidFile(pidFile);
+      if (pid === undefined || !isAlive(pid)) {
+        const extra = part.startsWith("kafka-")
+          ? await tailFile(logFile.replace("server.log", "stdout.log"), 15)
+          : "";
+        throw new LocalEnvironmentError(
+          `${part} exited during start-up. The end of its log (${logFile}):\n` +
+            `${await tailFile(logFile, 25)}\n${extra}`,
+        );
+      }
+    }
+  }
+
+  async #waitReady(deadline: number, progress: (line: string) => void): Promise<void> {
+    let brokersOk = false;
+    let lastProblem = "not checked yet";
+    while (Date.now() < deadline) {
+      await this.#assertAlive();
+      if (!brokersOk) {
+        try {
+          const count = await withAdmin(
+            this.bootstrapServers(),
+            async (admin) => (await admin.describeCluster()).brokers.length,
+            { retries: 0, connectionTimeoutMs: 1000 },
+          );
+          brokersOk = count === LOCAL_BROKERS.length;
+          lastProblem = `${count} of ${LOCAL_BROKERS.length} brokers registered`;
+          if (brokersOk) progress("All 3 brokers are registered.");
+        } catch (error) {
+          lastProblem = (error as Error).message;
+        }
+      }
+      if (brokersOk) {
+        const targets = await prometheusTargets(this.prometheusUrl());
+        if (targets.ok) {
+          progress(`Prometheus scrapes all ${targets.up} targets.`);
+          return;
+        }
+        lastProblem = targets.problem;
+      }
+      await delay(1000);
+    }
+    throw new LocalEnvironmentError(
+      `The local environment was not ready in time: ${lastProblem}. ` +
+        "Look at `deno task status` and the logs under " + this.paths().root,
+    );
+  }
+
+  /** {@inheritDoc LabEnvironment.down} */
+  async down(options: DownOptions = {}): Promise<void> {
+    // The agent first (it talks to the brokers), Prometheus, then the brokers.
+    for (const { pidFile } of this.#pidFiles()) await stopPidFile(pidFile, 20_000);
+    if (options.removeData) {
+      await Deno.remove(this.paths().root, { recursive: true }).catch(() => {});
+    }
+  }
+
+  /** {@inheritDoc LabEnvironment.status} */
+  async status(): Promise<EnvironmentStatus> {
+    const parts: PartStatus[] = [];
+    const targets = await prometheusTargets(this.prometheusUrl());
+    for (const { part, pidFile } of this.#pidFiles()) {
+      const pid = await readPidFile(pidFile);
+      const alive = pid !== undefined && isAlive(pid);
+      let detail = alive ? `running, PID ${pid}` : "not running";
+      if (alive && part.startsWith("kafka-")) {
+        const id = Number(part.slice(6));
+        const health = targets.health.get(`127.0.0.1:${this.#local.exporterPort + id}`);
+        detail += `, 127.0.0.1:${this.#local.kafkaPort + id}, exporter ${health ?? "unknown"}`;
+      } else if (alive && part === "prometheus") {
+        detail += `, ${this.prometheusUrl()}, ${targets.ok ? "all targets up" : targets.problem}`;
+      } else if (alive && part === "agent") {
+        detail += `, ${this.agentUrl()}, balancer ${this.#config.balancer.enabled ? "on" : "off"}`;
+      }
+      parts.push({ name: part, healthy: alive, detail });
+    }
+    return { kind: "local", healthy: parts.every((p) => p.healthy), parts };
+  }
+
+  /** {@inheritDoc LabEnvironment.balancerLog} */
+  async balancerLog(): Promise<string> {
+    try {
+      return await Deno.readTextFile(this.paths().balancerLog);
+    } catch {
+      return "";
+    }
+  }
+
+  /** {@inheritDoc LabEnvironment.logs} */
+  async logs(part: string): Promise<string> {
+    const entry = this.#pidFiles().find((p) => p.part === part);
+    if (!entry) {
+      const names = this.#pidFiles().map((p) => p.part).join(", ");
+      throw new Error(`No part "${part}" in the local environment; use one of ${names}.`);
+    }
+    return await tailFile(entry.logFile, 200);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function requireProgram(program: string, args: string[], message: string): Promise<void> {
+  try {
+    const output = await new Deno.Command(program, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (!output.success) throw new Error("exit " + output.code);
+  } catch {
+    throw new LocalEnvironmentError(message);
+  }
+}
+
+/** Target health as Prometheus reports it. */
+interface TargetsHealth {
+  ok: boolean;
+  up: number;
+  problem: string;
+  health: Map<string, string>;
+}
+
+async function prometheusTargets(url: string): Promise<TargetsHealth> {
+  try {
+    const response = await fetch(`${url}/api/v1/targets?state=active`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const body = await response.json();
+    const active = body.data.activeTargets as Array<
+      { scrapeUrl: string; health: string; lastError: string }
+    >;
+    const health = new Map<string, string>();
+    for (const t of active) health.set(new URL(t.scrapeUrl).host, t.health);
+    const down = active.filter((t) => t.health !== "up");
+    const ok = active.length > 0 && down.length === 0;
+    const problem = ok
+      ? ""
+      : down.length > 0
+      ? `Prometheus targets not up yet: ${
+        down.map((t) => `${t.scrapeUrl} (${t.health}${t.lastError ? ": " + t.lastError : ""})`)
+          .join(", ")
+      }`
+      : "Prometheus has no targets yet";
+    return { ok, up: active.length - down.length, problem, health };
+  } catch (error) {
+    return {
+      ok: false,
+      up: 0,
+      problem: `Prometheus at ${url} did not answer (${(error as Error).message})`,
+      health: new Map(),
+    };
+  }
+}

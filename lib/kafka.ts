@@ -1,0 +1,68 @@
+/**
+ * kafkajs clients with the lab's defaults: quiet logs, short retries, and errors
+ * that say which bootstrap servers did not answer and what to do.
+ *
+ * @module
+ */
+
+import { type Admin, Kafka, logLevel } from "kafkajs";
+
+/** Options of {@linkcode createKafka}. */
+export interface KafkaOptions {
+  /** The client id shown in broker logs. */
+  clientId?: string;
+  /** Connection timeout per broker, milliseconds. */
+  connectionTimeoutMs?: number;
+  /** Retries before a request fails. */
+  retries?: number;
+}
+
+/** A kafkajs client for the lab's cluster. */
+export function createKafka(brokers: string[], options: KafkaOptions = {}): Kafka {
+  if (brokers.length === 0) {
+    throw new Error("No bootstrap servers given; set LAB_BOOTSTRAP or start an environment.");
+  }
+  for (const broker of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(broker)) {
+      throw new Error(`Bootstrap server "${broker}" is not host:port; fix LAB_BOOTSTRAP.`);
+    }
+  }
+  return new Kafka({
+    clientId: options.clientId ?? "auto-balancing-lab",
+    brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: 30_000,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: options.retries ?? 3, initialRetryTime: 250, maxRetryTime: 2000 },
+  });
+}
+
+/** Says plainly that the cluster did not answer, keeping kafkajs's reason. */
+export function unreachableError(brokers: string[], cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `Kafka at ${brokers.join(",")} did not answer (${reason}). Is the environment up? ` +
+      "Run `deno task setup`, or check LAB_BOOTSTRAP.",
+    { cause },
+  );
+}
+
+/** Runs `work` with a connected admin client and always disconnects it. */
+export async function withAdmin<T>(
+  brokers: string[],
+  work: (admin: Admin) => Promise<T>,
+  options: KafkaOptions = {},
+): Promise<T> {
+  const admin = createKafka(brokers, options).admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.disconnect().catch(() => {});
+    throw unreachableError(brokers, error);
+  }
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}

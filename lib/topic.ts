@@ -1,0 +1,177 @@
+/**
+ * The scenario topic: create it, place its partitions on purpose (for example
+ * 4-1-1), and describe where its partitions and leaders are.
+ *
+ * @module
+ */
+
+import type { Admin } from "kafkajs";
+import { delay } from "./env/process.ts";
+
+/** Topic settings of the scenario. */
+export interface TopicSpec {
+  /** Name. */
+  topic: string;
+  /** Partition count. */
+  partitions: number;
+  /**
+   * Bytes kept per partition before old segments are deleted. The default (1 GiB)
+   * holds a whole default demo run, so the zero-loss check can read every record,
+   * while bounding the disk a long run can use to partitions × 1 GiB.
+   */
+  retentionBytesPerPartition?: number;
+  /** Time old segments are kept, milliseconds (default 1 hour). */
+  retentionMs?: number;
+}
+
+/** One partition's placement. */
+export interface PartitionPlacement {
+  /** Partition number. */
+  partition: number;
+  /** Its leader broker. */
+  leader: number;
+  /** Its replicas. */
+  replicas: number[];
+}
+
+/** Creates the topic (replication factor 1) unless it exists with the same partition count. */
+export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"created" | "existed"> {
+  const existing = await admin.fetchTopicMetadata({ topics: [] }).then((m) =>
+    m.topics.find((t) => t.name === spec.topic)
+  );
+  if (existing) {
+    if (existing.partitions.length !== spec.partitions) {
+      throw new Error(
+        `Topic ${spec.topic} already exists with ${existing.partitions.length} partitions, but the ` +
+          `scenario needs ${spec.partitions}. Delete it (deno task cleanup) or set ` +
+          `LAB_PARTITIONS=${existing.partitions.length}.`,
+      );
+    }
+    return "existed";
+  }
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{
+      topic: spec.topic,
+      numPartitions: spec.partitions,
+      replicationFactor: 1,
+      configEntries: [
+        { name: "retention.bytes", value: String(spec.retentionBytesPerPartition ?? 2 ** 30) },
+        { name: "retention.ms", value: String(spec.retentionMs ?? 3_600_000) },
+        { name: "segment.bytes", value: String(64 * 2 ** 20) },
+      ],
+    }],
+  });
+  return "created";
+}
+
+/** Deletes the topic if it exists. */
+export async function deleteTopic(admin: Admin, topic: string): Promise<boolean> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(topic)) return false;
+  await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+  return true;
+}
+
+/**
+ * Where every partition of the topic is, sorted by partition. Retries for a few
+ * seconds while a new or moving partition is not yet known to every broker.
+ */
+export async function describePlacement(
+  admin: Admin,
+  topic: string,
+): Promise<PartitionPlacement[]> {
+  const deadline = Date.now() + 10_000;
+  while (true) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      if (partitions.every((p) => p.leader >= 0) || Date.now() > deadline) {
+        return partitions
+          .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas] }))
+          .sort((a, b) => a.partition - b.partition);
+      }
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+    }
+    await delay(250);
+  }
+}
+
+/** Partitions led per broker, for every broker in `brokers` (0 where none). */
+export function leadersPerBroker(
+  placement: PartitionPlacement[],
+  brokers: number[],
+): Map<number, number> {
+  const counts = new Map(brokers.map((b) => [b, 0]));
+  for (const p of placement) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The assignment for broker counts like [4, 1, 1]: partitions 0-3 on the first
+ * broker, 4 on the second, 5 on the third.
+ */
+export function assignmentFromCounts(counts: number[], brokers: number[]): Map<number, number> {
+  if (counts.length > brokers.length) {
+    throw new Error(
+      `The placement names ${counts.length} brokers but the cluster has ${brokers.length}; ` +
+        "use one count per broker (LAB_PLACEMENT).",
+    );
+  }
+  const assignment = new Map<number, number>();
+  let partition = 0;
+  counts.forEach((count, index) => {
+    for (let i = 0; i < count; i++) assignment.set(partition++, brokers[index]);
+  });
+  return assignment;
+}
+
+/**
+ * Moves partitions so that partition p lives on `assignment.get(p)` alone, and
+ * waits (bounded) until Kafka has finished and every leader is where it should be.
+ */
+export async function placePartitions(
+  admin: Admin,
+  topic: string,
+  assignment: Map<number, number>,
+  timeoutMs = 120_000,
+): Promise<PartitionPlacement[]> {
+  const current = await describePlacement(admin, topic);
+  const moves = current.filter((p) => {
+    const target = assignment.get(p.partition);
+    return target !== undefined && (p.replicas.length !== 1 || p.replicas[0] !== target);
+  });
+  if (moves.length > 0) {
+    await admin.alterPartitionReassignments({
+      topics: [{
+        topic,
+        partitionAssignment: moves.map((p) => ({
+          partition: p.partition,
+          replicas: [assignment.get(p.partition)!],
+        })),
+      }],
+    });
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const pending = await admin.listPartitionReassignments({
+      topics: [{ topic, partitions: [...assignment.keys()] }],
+    })
+      .then((r) => r.topics.reduce((n, t) => n + t.partitions.length, 0));
+    const placement = await describePlacement(admin, topic);
+    const settled = pending === 0 && placement.every((p) => {
+      const target = assignment.get(p.partition);
+      return target === undefined || p.leader === target;
+    });
+    if (settled) return placement;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Placing ${topic} did not finish within ${timeoutMs / 1000} s (${pending} reassignments ` +
+          "still running). Check the brokers' logs.",
+      );
+    }
+    await delay(500);
+  }
+}
