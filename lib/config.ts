@@ -94,6 +94,8 @@ export interface LabConfig {
   bootstrapServers?: string[];
   /** `LAB_PROMETHEUS_URL`: bring-your-own cluster's Prometheus. */
   prometheusUrl?: string;
+  /** `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log`, if readable. */
+  balancerLogFile?: string;
   /** The topic the scenario loads. */
   topic: string;
   /** Its partition count. */
@@ -366,6 +368,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
     environment: bootstrap.length > 0 ? "external" : environment as LabConfig["environment"],
     bootstrapServers: bootstrap.length > 0 ? bootstrap : undefined,
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ""),
+    balancerLogFile: text(env, "LAB_BALANCER_LOG"),
     topic: text(env, "LAB_TOPIC") ?? "traffic-test",
     partitions,
     placement: parsePlacement(text(env, "LAB_PLACEMENT") ?? "4-1-1", partitions),

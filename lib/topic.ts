@@ -50,7 +50,8 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
     return "existed";
   }
   await admin.createTopics({
-    waitForLeaders: true,
+    // kafkajs's own wait trips on a transient UNKNOWN_TOPIC_OR_PARTITION; describePlacement retries.
+    waitForLeaders: false,
     topics: [{
       topic: spec.topic,
       numPartitions: spec.partitions,
@@ -62,6 +63,7 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
       ],
     }],
   });
+  await describePlacement(admin, spec.topic);
   return "created";
 }
 

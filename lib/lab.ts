@@ -1,0 +1,252 @@
+/**
+ * The lab in one object: the configuration, the chosen environment, and each
+ * step of the balancing story (set up, place, load, measure, watch, report,
+ * check, clean up). The terminal tasks (`lib/cli/main.ts`) and the notebooks
+ * both call it, so they tell the same story with the same code.
+ *
+ * @module
+ */
+
+import { type LabConfig, loadConfig } from "./config.ts";
+import { chooseEnvironment } from "./env/select.ts";
+import type { LabEnvironment } from "./env/types.ts";
+import { withAdmin } from "./kafka.ts";
+import { type LoadProgress, type LoadStats, runLoad, SequenceSet } from "./load.ts";
+import { checkSeriesPresent, takeSnapshot } from "./metrics.ts";
+import type { ClusterSnapshot } from "./metrics_types.ts";
+import { PromClient } from "./prom.ts";
+import { readBack, type ReadbackResult } from "./readback.ts";
+import { type Measurement, measurement, scenarioSummary } from "./report.ts";
+import {
+  assignmentFromCounts,
+  describePlacement,
+  ensureTopic,
+  type PartitionPlacement,
+  placePartitions,
+} from "./topic.ts";
+
+/** A load running in the background. */
+export interface RunningLoad {
+  /** When it started. */
+  startedAt: Date;
+  /** Resolves with the stats when the load ends (or is stopped). */
+  done: Promise<LoadStats>;
+  /** Stops sending; `done` resolves once records in flight are acked. */
+  stop(): void;
+  /** The latest progress report. */
+  latest(): LoadProgress | undefined;
+}
+
+/** The lab: configuration, environment, and the story's steps. */
+export class Lab {
+  /** The validated configuration. */
+  readonly config: LabConfig;
+  /** The environment the lab runs on. */
+  readonly environment: LabEnvironment;
+  /** Why that environment. */
+  readonly environmentReason: string;
+  #prom?: PromClient;
+
+  private constructor(config: LabConfig, environment: LabEnvironment, reason: string) {
+    this.config = config;
+    this.environment = environment;
+    this.environmentReason = reason;
+  }
+
+  /**
+   * Reads the configuration (the process's `LAB_*` variables, with `overrides` on
+   * top) and chooses the environment.
+   */
+  static async open(overrides: Record<string, string> = {}): Promise<Lab> {
+    const config = loadConfig({ ...Deno.env.toObject(), ...overrides });
+    const choice = await chooseEnvironment(config);
+    return new Lab(config, choice.environment, choice.reason);
+  }
+
+  /** A PromQL client for the environment's Prometheus. */
+  get prom(): PromClient {
+    this.#prom ??= new PromClient(this.environment.prometheusUrl());
+    return this.#prom;
+  }
+
+  /** The cluster's broker ids. */
+  brokers(): number[] {
+    return this.environment.brokerIds();
+  }
+
+  /** Where the lab keeps run state between tasks (not results). */
+  get stateDir(): string {
+    return this.config.local.stateDir;
+  }
+
+  /**
+   * Brings the environment up, creates the topic and places its partitions as
+   * `LAB_PLACEMENT` says (4-1-1 by default). Returns the placement.
+   */
+  async setup(onProgress: (line: string) => void = () => {}): Promise<PartitionPlacement[]> {
+    onProgress(`Environment: ${this.environment.kind} (${this.environmentReason})`);
+    await this.environment.up({ onProgress });
+    return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
+      const created = await ensureTopic(admin, {
+        topic: this.config.topic,
+        partitions: this.config.partitions,
+      });
+      onProgress(`Topic ${this.config.topic} ${created} (${this.config.partitions} partitions).`);
+      if (this.config.placement.kind === "none") {
+        return await describePlacement(admin, this.config.topic);
+      }
+      const assignment = assignmentFromCounts(this.config.placement.counts, this.brokers());
+      const placement = await placePartitions(admin, this.config.topic, assignment);
+      onProgress(
+        `Placed ${this.config.placement.counts.join("-")}: ${describeLeaders(placement)}.`,
+      );
+      return placement;
+    });
+  }
+
+  /** Where the topic's partitions are now. */
+  async placement(): Promise<PartitionPlacement[]> {
+    return await withAdmin(
+      this.environment.bootstrapServers(),
+      (admin) => describePlacement(admin, this.config.topic),
+    );
+  }
+
+  /**
+   * Starts the scenario's load in the background: `LAB_DURATION_S` seconds, or
+   * `LAB_RECORDS` records, or until stopped when `untilStopped` is set.
+   */
+  startLoad(
+    options: { onProgress?: (p: LoadProgress) => void; untilStopped?: boolean } = {},
+  ): RunningLoad {
+    const controller = new AbortController();
+    let latest: LoadProgress | undefined;
+    const startedAt = new Date();
+    const done = runLoad({
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      recordBytes: this.config.recordBytes,
+      records: this.config.records,
+      durationSeconds: options.untilStopped ? 24 * 3600 : this.config.durationSeconds,
+      rateMBps: this.config.rateMBps,
+      skew: this.config.skew,
+      brokers: this.brokers(),
+      signal: controller.signal,
+      onProgress: (p) => {
+        latest = p;
+        options.onProgress?.(p);
+      },
+    });
+    return { startedAt, done, stop: () => controller.abort(), latest: () => latest };
+  }
+
+  /** Waits until Prometheus's rate window holds only data from after `since`. */
+  async waitForFullWindow(since: Date, signal?: AbortSignal): Promise<void> {
+    const readyAt = since.getTime() +
+      (this.config.rateWindowSeconds + 2 * this.config.scrapeIntervalSeconds) * 1000;
+    while (Date.now() < readyAt && !signal?.aborted) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, readyAt - Date.now())));
+    }
+  }
+
+  /** A snapshot of the cluster's load over the rate window. */
+  async snapshot(windowSeconds = this.config.rateWindowSeconds): Promise<ClusterSnapshot> {
+    await checkSeriesPresent(this.prom, this.config.topic);
+    return await takeSnapshot(this.prom, {
+      topic: this.config.topic,
+      windowSeconds,
+      brokers: this.brokers(),
+    });
+  }
+
+  /** Measures the cluster for a report and keeps the measurement for later steps. */
+  async measure(phase: "before" | "after"): Promise<Measurement> {
+    const [snapshot, placement] = await Promise.all([this.snapshot(), this.placement()]);
+    const m = measurement(
+      phase,
+      snapshot,
+      placement,
+      { kind: this.environment.kind, reason: this.environmentReason },
+      scenarioSummary(this.config),
+    );
+    await this.#saveState(`${phase}-measurement.json`, m);
+    return m;
+  }
+
+  /** The measurement a previous step (or task) saved, if any. */
+  async savedMeasurement(phase: "before" | "after"): Promise<Measurement | undefined> {
+    const m = await this.#loadState<Measurement>(`${phase}-measurement.json`);
+    if (m) m.snapshot.takenAt = new Date(m.snapshot.takenAt);
+    return m;
+  }
+
+  /** Keeps a finished load's stats (with its acked sequences) for the zero-loss check. */
+  async saveLoadStats(stats: LoadStats): Promise<void> {
+    const bits: number[] = [];
+    for (let s = 0; s < stats.sent; s++) if (stats.ackedSequences.has(s)) bits.push(s);
+    await this.#saveState("last-load.json", {
+      ...stats,
+      targetShares: [...stats.targetShares],
+      ackedSequences: bits,
+    });
+  }
+
+  /** The last load's stats saved by {@linkcode saveLoadStats}. */
+  async savedLoadStats(): Promise<LoadStats | undefined> {
+    const raw = await this.#loadState<
+      Omit<LoadStats, "ackedSequences" | "targetShares" | "startedAt"> & {
+        ackedSequences: number[];
+        targetShares: Array<[number, number]>;
+        startedAt: string;
+      }
+    >("last-load.json");
+    if (!raw) return undefined;
+    const acked = new SequenceSet();
+    for (const s of raw.ackedSequences) acked.add(s);
+    return {
+      ...raw,
+      ackedSequences: acked,
+      targetShares: new Map(raw.targetShares),
+      startedAt: new Date(raw.startedAt),
+    };
+  }
+
+  /** Reads every acked record of a load back with an independent consumer. */
+  async checkZeroLoss(stats: LoadStats): Promise<ReadbackResult> {
+    return await readBack({
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      runId: stats.runId,
+      acked: stats.ackedSequences,
+      sent: stats.sent,
+    });
+  }
+
+  /** Tears the environment down (the seed's cleanup: data removed too). */
+  async cleanup(options: { keepData?: boolean } = {}): Promise<void> {
+    await this.environment.down({ removeData: !options.keepData });
+  }
+
+  async #saveState(name: string, value: unknown): Promise<void> {
+    await Deno.mkdir(this.stateDir, { recursive: true });
+    await Deno.writeTextFile(`${this.stateDir}/${name}`, JSON.stringify(value));
+  }
+
+  async #loadState<T>(name: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await Deno.readTextFile(`${this.stateDir}/${name}`)) as T;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** "broker 0 leads 0, 1, 2, 3; broker 1 leads 4; ..." */
+export function describeLeaders(placement: PartitionPlacement[]): string {
+  const byBroker = new Map<number, number[]>();
+  for (const p of placement) {
+    byBroker.set(p.leader, [...(byBroker.get(p.leader) ?? []), p.partition]);
+  }
+  return [...byBroker].sort(([a], [b]) => a - b)
+    .map(([broker, partitions]) => `broker ${broker} leads ${partitions.join(", ")}`).join("; ");
+}
