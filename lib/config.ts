@@ -278,7 +278,7 @@ export function balancerSettingsFrom(env: Env): BalancerSettings {
     return GOALS[short];
   });
   const ratio = (name: string, fallback: number) =>
-    numberSetting(env, name, fallback, { min: 0, max: 10, exclusiveMin: true });
+    numberSetting(env, name, fallback, { min: 0, max: 1, exclusiveMin: true });
   const excludeBrokers = listSetting(env, "LAB_BALANCER_EXCLUDE_BROKERS").map((id) => {
     const n = Number(id);
     if (!Number.isInteger(n) || n < 0) {

@@ -12,11 +12,22 @@ import { chooseEnvironment } from "./env/select.ts";
 import type { LabEnvironment } from "./env/types.ts";
 import { withAdmin } from "./kafka.ts";
 import { type LoadProgress, type LoadStats, runLoad, SequenceSet } from "./load.ts";
-import { checkSeriesPresent, takeSnapshot } from "./metrics.ts";
+import { checkSeriesPresent, rangeSeries, takeSnapshot } from "./metrics.ts";
 import type { ClusterSnapshot } from "./metrics_types.ts";
 import { PromClient } from "./prom.ts";
 import { readBack, type ReadbackResult } from "./readback.ts";
-import { type Measurement, measurement, scenarioSummary } from "./report.ts";
+import { explainPlan, planBalance } from "./balancer/plan.ts";
+import { optimalSpreadOf } from "./balancer/optimal.ts";
+import { type StoryFigures, storyFigures, writeFigures } from "./figures.ts";
+import {
+  afterReport,
+  beforeReport,
+  type Measurement,
+  measurement,
+  scenarioSummary,
+} from "./report.ts";
+import { parseBalancerLog } from "./balancer/log.ts";
+import { type TimelineEvent, timelineFromLog, watchBalance, type WatchResult } from "./watch.ts";
 import {
   assignmentFromCounts,
   describePlacement,
@@ -220,6 +231,120 @@ export class Lab {
       acked: stats.ackedSequences,
       sent: stats.sent,
     });
+  }
+
+  /** Writes `results/before-balancing.md`; returns its path. */
+  async writeBeforeReport(m: Measurement): Promise<string> {
+    await Deno.mkdir(this.config.resultsDir, { recursive: true });
+    const path = `${this.config.resultsDir}/before-balancing.md`;
+    await Deno.writeTextFile(path, beforeReport(m));
+    return path;
+  }
+
+  /**
+   * What the balancer model plans for a measurement's loads: the same decision
+   * AutoMQ's controller would take, explained.
+   */
+  planFor(m: Measurement) {
+    return planBalance({
+      brokers: m.snapshot.brokers.map((b) => b.broker),
+      partitions: m.snapshot.partitions,
+      settings: { ...this.config.balancer, excludeTopics: this.config.balancer.excludeTopics },
+    });
+  }
+
+  /**
+   * Watches until the cluster is balanced (or `LAB_VERIFY_TIMEOUT_S`), reporting
+   * each event; balance is judged on a 10 s window against the balancer's band.
+   */
+  async watch(
+    options: { onEvent?: (e: TimelineEvent) => void; since?: Date; signal?: AbortSignal } = {},
+  ): Promise<WatchResult> {
+    return await watchBalance({
+      prom: this.prom,
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      brokers: this.brokers(),
+      deviation: this.config.balancer.avgDeviation.in,
+      balancedCv: this.config.balancedCv,
+      timeoutMs: this.config.verifyTimeoutSeconds * 1000,
+      pollMs: Math.max(1000, this.config.scrapeIntervalSeconds * 1000),
+      readBalancerLog: () => this.environment.balancerLog(),
+      since: options.since,
+      onEvent: options.onEvent,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * The balancer's work since `since`, read from its log without watching (for
+   * `collect after` run as its own task): detections and moves, no balance time.
+   */
+  async watchHistory(since: Date): Promise<WatchResult> {
+    const balancerEvents = parseBalancerLog(await this.environment.balancerLog())
+      .filter((e) => e.time.getTime() >= since.getTime());
+    const events = timelineFromLog(balancerEvents);
+    const firstActing = events.find((e) => e.kind === "detect" && (e.actions ?? 0) > 0);
+    return {
+      balanced: false,
+      firstActingDetection: firstActing?.time,
+      events,
+      moves: events.flatMap((e) =>
+        e.kind === "move-start"
+          ? [{ time: e.time, topic: e.topic, partition: e.partition, from: e.from, to: e.to }]
+          : []
+      ),
+      balancerEvents,
+    };
+  }
+
+  /** The figures of a run: from the before/after measurements and Prometheus's history. */
+  async figures(
+    before: Measurement,
+    after: Measurement,
+    moves: WatchResult["moves"] = [],
+  ): Promise<StoryFigures> {
+    const start = new Date(
+      before.snapshot.takenAt.getTime() - before.snapshot.windowSeconds * 1000,
+    );
+    const points = await rangeSeries(this.prom, {
+      start,
+      end: after.snapshot.takenAt,
+      stepSeconds: Math.max(1, this.config.scrapeIntervalSeconds),
+      windowSeconds: 10,
+    });
+    return storyFigures(before, after, { points, moves }, this.config.balancer.avgDeviation.in);
+  }
+
+  /**
+   * Writes `results/after-balancing.md` and its charts under `results/charts/`;
+   * returns the report's path.
+   */
+  async writeAfterReport(
+    before: Measurement,
+    after: Measurement,
+    options: { watch?: WatchResult; readback?: ReadbackResult } = {},
+  ): Promise<string> {
+    const dir = this.config.resultsDir;
+    const figures = await this.figures(before, after, options.watch?.moves);
+    const charts = await writeFigures(figures, `${dir}/charts`, dir);
+    const optimal = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
+    const text = afterReport(before, after, {
+      moves: options.watch?.moves ?? [],
+      timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
+      firstDetection: options.watch?.firstActingDetection,
+      optimal: {
+        maxOverMean: optimal.maxOverMean,
+        stdDevMBps: optimal.stdDev / 1e6,
+        explanation: optimal.explanation,
+      },
+      planExplanation: explainPlan(this.planFor(before)),
+      charts,
+      readback: options.readback,
+    });
+    const path = `${dir}/after-balancing.md`;
+    await Deno.writeTextFile(path, text);
+    return path;
   }
 
   /** Tears the environment down (the seed's cleanup: data removed too). */

@@ -36,7 +36,12 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Stops the load early (records in flight are still awaited). */
   signal?: AbortSignal;
-  /** Produce requests in flight at once (default 4). */
+  /**
+   * Batches in flight at once (default 1). kafkajs keeps an idempotent producer's
+   * sequence numbers in order only with one send in flight: with more, a retry
+   * after a leader change can overtake a later batch, which Kafka then rejects or
+   * stores twice. Raise it only for throughput tests that do not check loss.
+   */
   concurrency?: number;
 }
 
@@ -305,7 +310,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     ? batchLimitBytes
     : Math.min(batchLimitBytes, bytesPerSecond * 0.02);
   const batchRecords = Math.max(1, Math.floor(wantedBatchBytes / options.recordBytes));
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 1;
   const acked = new SequenceSet();
   const perPartition = new Map(
     placement.map((
@@ -357,29 +362,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     }
     const sentAt = performance.now();
     sent += count;
-    const promise = producer.sendBatch({
-      acks: -1,
-      topicMessages: [{
+    // One send per partition: a kafkajs send that spans brokers can, on a leader
+    // change, retry only the brokers that have not answered yet and silently drop
+    // a partition whose new leader had already answered (kafkajs 2.2.4,
+    // producer/sendMessages.js). A one-partition send involves one broker at a time.
+    const sends = [...byPartition].map(([partition, { values, sequences }]) =>
+      producer.send({
         topic: options.topic,
-        messages: [...byPartition].flatMap(([partition, { values }]) =>
-          values.map((value) => ({ partition, value }))
-        ),
-      }],
-    }).then(() => {
-      const now = performance.now();
-      lastAckAt = now;
-      latencies.push({ ms: now - sentAt, n: count });
-      for (const [partition, { sequences: seqs }] of byPartition) {
+        acks: -1,
+        messages: values.map((value) => ({ partition, value })),
+      }).then(() => {
+        const now = performance.now();
+        lastAckAt = now;
+        latencies.push({ ms: now - sentAt, n: sequences.length });
         const totals = perPartition.get(partition)!;
-        totals.records += seqs.length;
-        totals.bytes += seqs.length * options.recordBytes;
-        for (const seq of seqs) acked.add(seq);
-      }
-      ackedCount += count;
-    }, (error: Error) => {
-      failed += count;
-      errors.add(error.message);
-    }).finally(() => inFlight.delete(promise));
+        totals.records += sequences.length;
+        totals.bytes += sequences.length * options.recordBytes;
+        for (const seq of sequences) acked.add(seq);
+        ackedCount += sequences.length;
+      }, async (error: Error) => {
+        failed += sequences.length;
+        errors.add(error.message);
+        await new Promise((r) => setTimeout(r, 250)); // no hot loop while a partition fails
+      })
+    );
+    const promise: Promise<void> = Promise.all(sends).then(() => {}).finally(() =>
+      inFlight.delete(promise)
+    );
     inFlight.add(promise);
   };
 

@@ -51,7 +51,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
 
   await refreshLeaders();
   await sample();
-  const sampler = setInterval(() => sample().catch(() => {}), 1000);
+  const sampler = setInterval(() => sample().catch(() => {}), 500);
   const leaderRefresher = setInterval(() => refreshLeaders(), 2000);
 
   const server = Deno.serve(
@@ -75,6 +75,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
       brokerIds: [...LOCAL_BROKERS],
       settings: config.balancer,
       windowSeconds: config.rateWindowSeconds,
+      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
       logFile: `${stateDir}/agent/auto-balancer.log`,
     })
     : undefined;

@@ -1,0 +1,282 @@
+/**
+ * The local environment's balancer: what AutoMQ's active controller does, run by
+ * the lab agent. Every detect interval it reads per-partition rates from
+ * Prometheus and the placement from Kafka, plans with {@linkcode planBalance},
+ * executes the moves in batches with `alterPartitionReassignments`, waits for
+ * them with `listPartitionReassignments`, and writes `auto-balancer.log` in
+ * AutoMQ's line format so one parser reads both environments' logs.
+ *
+ * @module
+ */
+
+import type { Admin } from "kafkajs";
+import type { BalancerSettings } from "../config.ts";
+import { delay } from "../env/process.ts";
+import { createKafka } from "../kafka.ts";
+import { takeSnapshot } from "../metrics.ts";
+import type { PartitionLoad } from "../metrics_types.ts";
+import { PromClient } from "../prom.ts";
+import {
+  AUTO_BALANCER_LOGGER,
+  detectFinishedLine,
+  detectorPrefix,
+  detectPlanLines,
+  executingLines,
+  formatLogLine,
+  START_DETECT_MESSAGE,
+} from "./log.ts";
+import {
+  type BalancePlan,
+  MAX_REASSIGNMENT_EXECUTION_TIME_MS,
+  type PlanAction,
+  planBalance,
+} from "./plan.ts";
+
+/** What the loop needs. */
+export interface BalancerLoopOptions {
+  /** Bootstrap servers. */
+  bootstrapServers: string[];
+  /** Prometheus base URL. */
+  prometheusUrl: string;
+  /** The cluster's broker ids. */
+  brokerIds: number[];
+  /** The balancer's settings. */
+  settings: BalancerSettings;
+  /** The `rate()` window of the loads it plans from, seconds. */
+  windowSeconds: number;
+  /** Where `auto-balancer.log` is appended. */
+  logFile: string;
+  /** Prometheus's scrape interval, seconds (for the warm-window check). */
+  scrapeIntervalSeconds: number;
+  /** The controller node id written in log prefixes (default 0). */
+  nodeId?: number;
+}
+
+/**
+ * The lab's stand-in for AutoMQ's "untrusted metrics": loads are planned from
+ * only when the cluster's bytes in stayed at or above the detect threshold over
+ * the whole rate window (sampled every scrape). Rates over a window that is only
+ * partly filled with traffic would be understated; AutoMQ's windowed metrics are
+ * likewise not used until they cover their window.
+ */
+export function warmWindowQuery(windowSeconds: number, scrapeIntervalSeconds: number): string {
+  const step = Math.max(1, Math.round(scrapeIntervalSeconds));
+  const short = 3 * step;
+  return `min_over_time(sum(rate(kafka_broker_network_io_bytes_total{direction="in"}[${short}s]))` +
+    `[${Math.round(windowSeconds)}s:${step}s])`;
+}
+
+/** What one detect cycle did. */
+export interface CycleResult {
+  /** When it started. */
+  startedAt: Date;
+  /** The plan, when loads could be read. */
+  plan?: BalancePlan;
+  /** Actions executed (all batches). */
+  executed: PlanAction[];
+  /** Why the cycle did nothing, if it did nothing on purpose. */
+  skipped?: string;
+}
+
+/** A running loop. */
+export interface BalancerLoop {
+  /** Runs one detect cycle now (also what the timer runs). */
+  runOnce(): Promise<CycleResult>;
+  /** Stops after the current cycle. */
+  stop(): Promise<void>;
+}
+
+/** Builds the planner's partition list: loads from Prometheus, brokers from Kafka's metadata. */
+export function partitionsWithPlacement(
+  loads: PartitionLoad[],
+  leaders: Map<string, number>,
+): PartitionLoad[] {
+  const byKey = new Map(loads.map((p) => [`${p.topic}/${p.partition}`, p]));
+  const partitions: PartitionLoad[] = [];
+  for (const [key, broker] of leaders) {
+    if (broker < 0) continue;
+    const [topic, partition] = [
+      key.slice(0, key.lastIndexOf("/")),
+      Number(key.slice(key.lastIndexOf("/") + 1)),
+    ];
+    const load = byKey.get(key);
+    partitions.push({
+      topic,
+      partition,
+      broker,
+      bytesInPerSec: load?.bytesInPerSec ?? 0,
+      bytesOutPerSec: load?.bytesOutPerSec ?? 0,
+    });
+  }
+  return partitions;
+}
+
+async function currentLeaders(admin: Admin): Promise<Map<string, number>> {
+  const topics = (await admin.listTopics()).filter((t) => t !== "__cluster_metadata");
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  const leaders = new Map<string, number>();
+  for (const t of metadata.topics) {
+    for (const p of t.partitions) leaders.set(`${t.name}/${p.partitionId}`, p.leader);
+  }
+  return leaders;
+}
+
+async function reassignmentsInProgress(admin: Admin): Promise<number> {
+  const result = await admin.listPartitionReassignments({});
+  return result.topics.reduce((n, t) => n + t.partitions.length, 0);
+}
+
+/** Executes one batch and waits (bounded) until Kafka has finished it. */
+export async function executeBatch(
+  admin: Admin,
+  batch: PlanAction[],
+  deadline: number,
+): Promise<void> {
+  const byTopic = new Map<string, PlanAction[]>();
+  for (const a of batch) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
+  await admin.alterPartitionReassignments({
+    topics: [...byTopic].map(([topic, actions]) => ({
+      topic,
+      partitionAssignment: actions.map((a) => ({ partition: a.partition, replicas: [a.to] })),
+    })),
+  });
+  // Done when the controller lists no reassignment and the brokers' metadata
+  // (which lags the controller a little) shows every partition on its new leader.
+  while (Date.now() < deadline) {
+    if ((await reassignmentsInProgress(admin)) === 0) {
+      const leaders = await currentLeaders(admin);
+      if (batch.every((a) => leaders.get(`${a.topic}/${a.partition}`) === a.to)) return;
+    }
+    await delay(250);
+  }
+}
+
+/** Starts the loop; the first cycle runs one detect interval from now. */
+export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
+  const prom = new PromClient(options.prometheusUrl);
+  const admin = createKafka(options.bootstrapServers, { clientId: "lab-balancer" }).admin();
+  const logOptions = { nodeId: options.nodeId ?? 0 };
+  let connected = false;
+  let stopped = false;
+  let running: Promise<CycleResult> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const append = async (lines: string[]) => {
+    await Deno.writeTextFile(options.logFile, lines.map((l) => l + "\n").join(""), {
+      append: true,
+    });
+  };
+
+  const cycle = async (): Promise<CycleResult> => {
+    const startedAt = new Date();
+    const interval = options.settings.detectIntervalMs;
+    const finish = async (result: CycleResult) => {
+      await append([detectFinishedLine(new Date(), interval, logOptions)]);
+      return result;
+    };
+    if (!connected) {
+      await admin.connect();
+      connected = true;
+    }
+    const moving = await reassignmentsInProgress(admin);
+    if (moving > 0) {
+      await append([
+        formatLogLine(
+          startedAt,
+          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
+          AUTO_BALANCER_LOGGER,
+        ),
+      ]);
+      return await finish({
+        startedAt,
+        executed: [],
+        skipped: `${moving} reassignments still running`,
+      });
+    }
+    const warm = await prom.queryVector(
+      warmWindowQuery(options.windowSeconds, options.scrapeIntervalSeconds),
+    );
+    const lowest = warm[0]?.value ?? 0;
+    if (!(lowest >= options.settings.detectThresholdBytes.in)) {
+      await append([
+        formatLogLine(
+          startedAt,
+          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
+          AUTO_BALANCER_LOGGER,
+        ),
+        formatLogLine(
+          startedAt,
+          detectorPrefix(logOptions.nodeId) +
+            `Metrics window not full: cluster bytes in fell to ${Math.round(lowest)} B/s within ` +
+            `the last ${options.windowSeconds} s, skip planning`,
+          AUTO_BALANCER_LOGGER,
+        ),
+      ]);
+      return await finish({ startedAt, executed: [], skipped: "metrics window not full" });
+    }
+    const [snapshot, leaders] = await Promise.all([
+      takeSnapshot(prom, { windowSeconds: options.windowSeconds, brokers: options.brokerIds }),
+      currentLeaders(admin),
+    ]);
+    const plan = planBalance({
+      brokers: options.brokerIds,
+      partitions: partitionsWithPlacement(snapshot.partitions, leaders),
+      settings: options.settings,
+    });
+    await append(
+      detectPlanLines(plan, startedAt, {
+        ...logOptions,
+        metricsTimestampMs: snapshot.takenAt.getTime(),
+      }),
+    );
+    const executed: PlanAction[] = [];
+    const deadline = Date.now() + MAX_REASSIGNMENT_EXECUTION_TIME_MS;
+    for (const [i, batch] of plan.batches.entries()) {
+      if (stopped || Date.now() > deadline) break;
+      if (i > 0) await delay(options.settings.executionIntervalMs);
+      await append(executingLines(batch, new Date(), logOptions));
+      await executeBatch(admin, batch, deadline);
+      executed.push(...batch);
+    }
+    return await finish({ startedAt, plan, executed });
+  };
+
+  const runOnce = (): Promise<CycleResult> => {
+    running ??= cycle().catch(async (error) => {
+      const message = `Detect failed: ${(error as Error).message}`;
+      await append([
+        formatLogLine(
+          new Date(),
+          detectorPrefix(logOptions.nodeId) + message,
+          AUTO_BALANCER_LOGGER,
+          {
+            level: "ERROR",
+          },
+        ),
+      ]).catch(() => {});
+      return { startedAt: new Date(), executed: [], skipped: message };
+    }).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      await runOnce();
+      schedule();
+    }, options.settings.detectIntervalMs);
+  };
+  schedule();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+      if (connected) await admin.disconnect().catch(() => {});
+    },
+  };
+}

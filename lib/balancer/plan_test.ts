@@ -1,0 +1,579 @@
+import assert from "node:assert/strict";
+import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config.ts";
+import type { PartitionLoad } from "../metrics_types.ts";
+import {
+  batchActions,
+  brokerScore,
+  CRITICAL_TOPICS,
+  explainPlan,
+  GOAL_RESOURCE,
+  mergeMoves,
+  moveGoalScore,
+  type PlanAction,
+  planBalance,
+  PlanInputError,
+} from "./plan.ts";
+import { seededRandom } from "./plan_bench.ts";
+
+const MB = 1e6;
+/** AutoMQ's default baseline bandwidth L: 100 MiB/s. */
+const L = 100 * 1024 * 1024;
+
+function settings(overrides: Partial<BalancerSettings> = {}): BalancerSettings {
+  return { ...balancerSettingsFrom({}), ...overrides };
+}
+
+function part(
+  topic: string,
+  partition: number,
+  broker: number,
+  inMB: number,
+  outMB = inMB,
+): PartitionLoad {
+  return {
+    topic,
+    partition,
+    broker,
+    bytesInPerSec: inMB * MB,
+    bytesOutPerSec: outMB * MB,
+  };
+}
+
+function close(actual: number, expected: number, what: string, tolerance = 1e-9): void {
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+    `${what}: got ${actual}, expected ${expected}`,
+  );
+}
+
+function moved(plan: ReturnType<typeof planBalance>): string[] {
+  return plan.actions.map((a) => `${a.topic}-${a.partition}:${a.from}->${a.to}`);
+}
+
+Deno.test("brokerScore follows the n() curve by hand", () => {
+  // avg 10, dev 1, L 100: inside |x-avg| < dev → 1.
+  assert.equal(brokerScore(10.5, 10, 1, 100), 1);
+  // distance exactly dev → linear branch at 0 → 1.
+  assert.equal(brokerScore(11, 10, 1, 100), 1);
+  // distance 51: n = 0.9 * (51 - 1) / 100 = 0.45 → score 0.55.
+  close(brokerScore(61, 10, 1, 100), 0.55, "linear branch");
+  // distance 1 + 100 = 101 (the step): n = 0.9 → 0.1.
+  close(brokerScore(111, 10, 1, 100), 0.1, "step");
+  // beyond: x = 101^2 = 10201: n = 0.9 + 0.1 * (1 - ln 101 / ln 10201) = 0.9 + 0.1 * 0.5 = 0.95.
+  close(brokerScore(10 + 10201, 10, 1, 100), 0.05, "log branch");
+  // the move score: before 0.6, after 0.8 → (1 + 0.2) / 2 = 0.6.
+  close(moveGoalScore(0.6, 0.8), 0.6, "move score");
+});
+
+Deno.test("no action inside the band", () => {
+  // in: 6.5 + 6.7 + 6.8 = 20 → avg 6.667, band [6.0, 7.333]: everyone inside.
+  const plan = planBalance({
+    brokers: [0, 1, 2],
+    partitions: [part("t", 0, 0, 6.5), part("t", 1, 1, 6.7), part("t", 2, 2, 6.8)],
+    settings: settings(),
+  });
+  assert.deepEqual(plan.actions, []);
+  assert.deepEqual(plan.batches, []);
+  close(plan.goals[0].average, 20 * MB / 3, "average");
+  close(plan.goals[0].lower, 0.9 * 20 * MB / 3, "lower");
+  close(plan.goals[0].upper, 1.1 * 20 * MB / 3, "upper");
+  assert.deepEqual(plan.goals[0].violations, []);
+  assert.equal(plan.goals[0].candidatesScored, 0);
+});
+
+Deno.test("no action below the detect threshold", () => {
+  // threshold 1 MiB/s = 1,048,576 B/s. Loads 0.9, 0.1, 0 MB/s: avg 0.333 MB/s < threshold
+  // and every broker under it → acceptable though far outside ±10%.
+  const plan = planBalance({
+    brokers: [0, 1, 2],
+    partitions: [part("t", 0, 0, 0.5), part("t", 1, 0, 0.4), part("t", 2, 1, 0.1)],
+    settings: settings(),
+  });
+  assert.equal(plan.goals[0].averageBelowThreshold, true);
+  assert.deepEqual(plan.goals[0].violations, []);
+  assert.deepEqual(plan.actions, []);
+  // With the threshold at 0 the same cluster is unbalanced: 0.9 > 0.367 above, 0.1 and 0
+  // below 0.3 (band [0.3, 0.367] MB/s around the 0.333 average).
+  const strict = planBalance({
+    brokers: [0, 1, 2],
+    partitions: [part("t", 0, 0, 0.5), part("t", 1, 0, 0.4), part("t", 2, 1, 0.1)],
+    settings: settings({ detectThresholdBytes: { in: 0, out: 0 } }),
+  });
+  assert.deepEqual(strict.goals[0].violations.map((v) => [v.broker, v.side]), [
+    [0, "above"],
+    [1, "below"],
+    [2, "below"],
+  ]);
+});
+
+Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
+  // 6 partitions × 3.33 MB/s (in = out), 4 on broker 0: loads 13.32, 3.33, 3.33.
+  // avg 6.66, dev 0.666, band [5.994, 7.326].
+  const partitions = [0, 1, 2, 3].map((p) => part("traffic-test", p, 0, 3.33));
+  partitions.push(part("traffic-test", 4, 1, 3.33), part("traffic-test", 5, 2, 3.33));
+  const plan = planBalance({ brokers: [0, 1, 2], partitions, settings: settings() });
+  const g = plan.goals[0];
+  close(g.average, 6.66 * MB, "avg");
+  close(g.deviation, 0.666 * MB, "dev");
+  // Broker 0 above by 13.32 - 7.326 = 5.994; 1 and 2 below by 5.994 - 3.33 = 2.664.
+  assert.deepEqual(g.violations.map((v) => [v.broker, v.side]), [
+    [0, "above"],
+    [1, "below"],
+    [2, "below"],
+  ]);
+  close(g.violations[0].by, 5.994 * MB, "above by");
+  close(g.violations[1].by, 2.664 * MB, "below by");
+  // Broker 0 sheds: partition 0 to the lightest (1 and 2 tie at 3.33 → lower id 1):
+  //   before = min(S(13.32), S(3.33)) = 1 - 0.9·(6.66 - 0.666)/L
+  //   after  = min(S(9.99), S(6.66))  = 1 - 0.9·(3.33 - 0.666)/L
+  //   in score = (1 + after - before)/2 = 0.5 + 0.45·3.33/L ≈ 0.514291; out is identical.
+  // Then partition 1: broker 2 (3.33) now comes before broker 1 (6.66):
+  //   before = min(S(9.99), S(3.33)) = 1 - 0.9·2.664/L, after = min(S(6.66), S(6.66)) = 1
+  //   score = 0.5 + 0.45·2.664/L ≈ 0.511432; broker 1 would score exactly 0.5.
+  // Broker 0 at 6.66 is inside: stop. Shed 6.66 ≥ trivial 0.05·6.66 = 0.333: kept.
+  assert.deepEqual(moved(plan), ["traffic-test-0:0->1", "traffic-test-1:0->2"]);
+  const [m1, m2] = plan.moves;
+  close(m1.goalScores[0].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 in");
+  close(m1.goalScores[1].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 out");
+  close(m1.groupScore, 0.5 + 0.45 * 3.33 * MB / L, "move 1 group");
+  close(m2.groupScore, 0.5 + 0.45 * 2.664 * MB / L, "move 2 group");
+  close(m1.fromBefore.in, 13.32 * MB, "from before");
+  close(m1.toAfter.in, 6.66 * MB, "to after");
+  assert.deepEqual(plan.brokers.map((b) => [b.partitionsAfter, b.after.in / MB]), [
+    [2, 6.66],
+    [2, 6.66],
+    [2, 6.66],
+  ]);
+  // One batch: 2 moves ≤ ceil(6 × 0.5) = 3 per topic; estimated time (1 - 1) × 5000 = 0.
+  assert.equal(plan.batches.length, 1);
+  assert.equal(plan.estimatedTimeMs, 0);
+  // Bytes out had the same 4-1-1 shape, but the bytes-in moves fixed it before its turn.
+  assert.equal(plan.goals[1].violationsAtStart.length, 3);
+  assert.deepEqual(plan.goals[1].violations, []);
+  assert.deepEqual(plan.goals[0].violationsAfter, []);
+  const text = explainPlan(plan).join("\n");
+  assert.match(text, /traffic-test-0 from broker 0 to 1/);
+  assert.match(text, /broker 0 above by 5\.99 MB\/s/);
+  assert.match(text, /1 batch/);
+  assert.match(text, /earlier goals' moves brought every broker inside/);
+});
+
+Deno.test("two hot partitions on one of three brokers: one moves, the third broker stays idle", () => {
+  // Broker 0 holds hot-0 and hot-1, 10 MB/s each (in = out); brokers 1 and 2 are empty.
+  // avg 20/3 = 6.667, dev 0.667, band [6, 7.333].
+  const plan = planBalance({
+    brokers: [0, 1, 2],
+    partitions: [part("hot", 0, 0, 10), part("hot", 1, 0, 10)],
+    settings: settings(),
+  });
+  // hot-0 → broker 1 (1 and 2 tie at 0): before = S(20) = 1 - 0.9·12.667/L,
+  // after = S(10) = 1 - 0.9·2.667/L → score 0.5 + 0.45·10/L.
+  // hot-1: to broker 2 → loads {10, 0} become {0, 10}: before = after → exactly 0.5, not taken;
+  // to broker 1 → 20 on one broker: worse. Broker 0 stays at 10, above the band.
+  // Broker 1 (now 10) cannot shed hot-0 to 2 (0.5 again); broker 2 cannot fill (0.5).
+  assert.deepEqual(moved(plan), ["hot-0:0->1"]);
+  close(plan.moves[0].groupScore, 0.5 + 0.45 * 10 * MB / L, "score", 1e-6);
+  assert.deepEqual(plan.goals[0].unresolved, [0, 1, 2]);
+  assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [10, 10, 0]);
+  assert.equal(plan.goals[0].violationsAfter.length, 3);
+});
+
+Deno.test("excluded broker and excluded topic are respected", () => {
+  // Broker 3 is excluded (it and its 30 MB/s leave the model); broker 9 does not exist.
+  // Topic "pinned" is excluded: its 6 MB/s counts on broker 0 but never moves.
+  // Model loads: 0 → 6 + 3 + 3 = 12, 1 → 3, 2 → 3: avg 6, band [5.4, 6.6].
+  const plan = planBalance({
+    brokers: [0, 1, 2, 3],
+    partitions: [
+      part("pinned", 0, 0, 6),
+      part("t", 0, 0, 3),
+      part("t", 1, 0, 3),
+      part("t", 2, 1, 3),
+      part("t", 3, 2, 3),
+      part("t", 4, 3, 30),
+    ],
+    settings: settings({ excludeBrokers: [3, 9], excludeTopics: ["pinned"] }),
+  });
+  close(plan.goals[0].average, 6 * MB, "avg over the 3 model brokers");
+  // t-0 → 1 (tie with 2, lower id): score 0.5 + 0.45·(5.4 - 2.4)/L.
+  // t-1: broker 2 (3) before broker 1 (6): before = S(9) = S(3), after = 1 → taken;
+  // broker 0 is then at 6: inside.
+  assert.deepEqual(moved(plan), ["t-0:0->1", "t-1:0->2"]);
+  assert.ok(plan.actions.every((a) => a.topic !== "pinned" && a.from !== 3 && a.to !== 3));
+  assert.deepEqual(plan.excludedBrokers, [3]);
+  assert.deepEqual(plan.ignoredExcludedBrokers, [9]);
+  assert.match(plan.notes.join(" "), /9 .*not in the cluster; ignored/);
+  const b3 = plan.brokers.find((b) => b.broker === 3)!;
+  assert.equal(b3.excluded, true);
+  assert.deepEqual(b3.after, b3.before);
+  assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [6, 6, 6, 30]);
+  // The topic limit counts model partitions of "t" (4: t-4 is on the excluded broker).
+  assert.equal(plan.movablePartitions, 4);
+});
+
+Deno.test("a trivial plan is dropped and the model restored", () => {
+  // Broker 0: pinned 7 MB/s (excluded topic) + tiny-0, tiny-1 at 0.1 each = 7.2;
+  // brokers 1, 2: 5.9 each. avg 19/3 = 6.333, band [5.7, 6.967]; broker 0 above.
+  // It sheds tiny-0 → 1, tiny-1 → 2 (each improves its min score a little) and is still at
+  // 7.0 > 6.967 with no partition left. Shed 0.2 < 0.05 × 6.333 = 0.3167: trivial, undone.
+  const plan = planBalance({
+    brokers: [0, 1, 2],
+    partitions: [
+      part("pinned", 0, 0, 7),
+      part("tiny", 0, 0, 0.1),
+      part("tiny", 1, 0, 0.1),
+      part("t", 0, 1, 5.9),
+      part("t", 1, 2, 5.9),
+    ],
+    settings: settings({ excludeTopics: ["pinned"] }),
+  });
+  assert.deepEqual(plan.moves, []);
+  assert.deepEqual(plan.actions, []);
+  assert.equal(plan.dropped.length, 2, "once for bytes in, once for bytes out");
+  const drop = plan.dropped[0];
+  assert.equal(drop.goal, "NetworkInUsageDistributionGoal");
+  assert.equal(drop.broker, 0);
+  assert.deepEqual(drop.moves.map((m) => `${m.topic}-${m.partition}:${m.from}->${m.to}`), [
+    "tiny-0:0->1",
+    "tiny-1:0->2",
+  ]);
+  close(drop.loadChange, -0.2 * MB, "shed");
+  close(drop.limit, 0.05 * 19 * MB / 3, "limit");
+  assert.match(drop.reason, /trivial-change limit/);
+  assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [7.2, 5.9, 5.9]);
+  assert.deepEqual(plan.goals[0].unresolved, [0]);
+  assert.match(explainPlan(plan).join("\n"), /Dropped 2 move\(s\) as trivial/);
+});
+
+Deno.test("both goals: a move that helps in a lot and hurts out a little is taken", () => {
+  // Baseline L = 10 MB/s for round numbers. Broker 0: p-y (in 8, out 4.4), p-x (in 4, out 0.6)
+  // → in 12, out 5. Broker 1: p-z (in 4, out 5). in: avg 8, dev 0.8, band [7.2, 8.8];
+  // out: avg 5, dev 0.5, band [4.5, 5.5] (balanced).
+  const s = settings({ baselineBandwidthBytes: 10 * MB });
+  const plan = planBalance({
+    brokers: [0, 1],
+    partitions: [part("p", 0, 0, 8, 4.4), part("p", 1, 0, 4, 0.6), part("p", 2, 1, 4, 5)],
+    settings: s,
+  });
+  // Bytes-in turn, broker 0 sheds heaviest first:
+  // p-0 (y) → 1: in 12/4 becomes 4/12: same min score → in 0.5;
+  //   out 5/5 → 0.6/9.4: S = 1 - 0.9·(4.4 - 0.5)/10 = 0.649 → out (1 + 0.649 - 1)/2 = 0.3245;
+  //   group (0.5 + 0.3245)/2 = 0.41225 → not taken.
+  // p-1 (x) → 1: in before min(S(12), S(4)) = 1 - 0.9·3.2/10 = 0.712, after 1 → 0.644;
+  //   out after min(S(4.4), S(5.6)) = 1 - 0.9·0.1/10 = 0.991 → (1 + 0.991 - 1)/2 = 0.4955;
+  //   group (0.644 + 0.4955)/2 = 0.56975 > 0.5 → taken.
+  assert.deepEqual(moved(plan), ["p-1:0->1"]);
+  const m = plan.moves[0];
+  close(m.goalScores[0].score, 0.644, "in score");
+  close(m.goalScores[1].score, 0.4955, "out score");
+  close(m.groupScore, 0.56975, "group score");
+  assert.equal(plan.goals[0].candidatesScored, 2);
+  // Bytes-out turn: broker 0 (4.4) below, broker 1 (5.6) above, by 0.1 each. Every move now
+  // scores under 0.5 while bytes-in is already optimised: refused (2 for each broker).
+  assert.deepEqual(plan.goals[1].violations.map((v) => [v.broker, v.side]), [
+    [0, "below"],
+    [1, "above"],
+  ]);
+  close(plan.goals[1].violations[0].by, 0.1 * MB, "out below by");
+  assert.equal(plan.goals[1].candidatesRefused, 4);
+  assert.equal(plan.goals[1].moves, 0);
+});
+
+Deno.test("both goals: a move that hurts out more than it helps in is refused", () => {
+  // As above but p-x carries out 4 and p-y out 1 (broker 0 still out 5).
+  // p-y → 1: in 0.5; out 5/5 → 4/6: S = 1 - 0.9·0.5/10 = 0.955 → 0.4775; group 0.48875.
+  // p-x → 1: in 0.644; out 5/5 → 1/9: S = 1 - 0.9·3.5/10 = 0.685 → 0.3425;
+  //   group (0.644 + 0.3425)/2 = 0.49325 < 0.5 → not taken.
+  // Broker 1 (in 4, below) tries to fill from broker 0: the same two moves, the same scores.
+  const plan = planBalance({
+    brokers: [0, 1],
+    partitions: [part("p", 0, 0, 8, 1), part("p", 1, 0, 4, 4), part("p", 2, 1, 4, 5)],
+    settings: settings({ baselineBandwidthBytes: 10 * MB }),
+  });
+  assert.deepEqual(plan.actions, []);
+  assert.equal(plan.goals[0].candidatesScored, 4);
+  assert.equal(plan.goals[0].partitionsWithoutMove, 4);
+  assert.deepEqual(plan.goals[0].unresolved, [0, 1]);
+});
+
+Deno.test("batches follow AutoMQ's limits", () => {
+  const a = (topic: string, partition: number, from: number, to: number): PlanAction => ({
+    topic,
+    partition,
+    from,
+    to,
+  });
+  // Concurrency 1: two moves out of broker 0 cannot share a batch.
+  const counts = new Map([["t", 10]]);
+  assert.deepEqual(
+    batchActions([a("t", 0, 0, 1), a("t", 1, 0, 2), a("t", 2, 3, 4)], 1, counts).map((b) =>
+      b.length
+    ),
+    [1, 2],
+  );
+  // A 2-partition topic: ceil(2 × 0.5) = 1 move per batch.
+  assert.equal(batchActions([a("u", 0, 0, 1), a("u", 1, 2, 3)], 50, new Map([["u", 2]])).length, 2);
+  // 11 distinct sources into broker 100: the 11th starts a new batch.
+  const many = Array.from({ length: 11 }, (_, i) => a("t", i, i, 100));
+  assert.deepEqual(
+    batchActions(many, 50, new Map([["t", 100]])).map((b) => b.length),
+    [10, 1],
+  );
+  assert.deepEqual(batchActions([], 5, counts), []);
+});
+
+Deno.test("chained moves merge, round trips vanish", () => {
+  assert.deepEqual(
+    mergeMoves([
+      { topic: "t", partition: 0, from: 0, to: 1 },
+      { topic: "t", partition: 1, from: 0, to: 2 },
+      { topic: "t", partition: 0, from: 1, to: 2 },
+      { topic: "t", partition: 1, from: 2, to: 0 },
+    ]),
+    [{ topic: "t", partition: 0, from: 0, to: 2 }],
+  );
+  assert.throws(
+    () =>
+      mergeMoves([
+        { topic: "t", partition: 0, from: 0, to: 1 },
+        { topic: "t", partition: 0, from: 2, to: 0 },
+      ]),
+    /unmatched move chain/,
+  );
+});
+
+Deno.test("bad input is refused with a clear message", () => {
+  const ok = [part("t", 0, 0, 1)];
+  const bad = (over: Partial<BalancerSettings>, pattern: RegExp) =>
+    assert.throws(
+      () => planBalance({ brokers: [0, 1], partitions: ok, settings: settings(over) }),
+      (e: unknown) => e instanceof LabConfigError && pattern.test(e.message),
+    );
+  bad({ avgDeviation: { in: -0.1, out: 0.1 } }, /avgDeviation.*-0\.1.*0 or more/);
+  bad({ detectIntervalMs: 0 }, /detectIntervalMs.*more than 0/);
+  bad({ executionConcurrency: 0 }, /executionConcurrency/);
+  bad({ executionIntervalMs: -1 }, /executionIntervalMs/);
+  bad({ trivialChangeRatio: { in: 2, out: 0.05 } }, /trivialChangeRatio.*\[0, 1\]/);
+  bad({ detectThresholdBytes: { in: NaN, out: 0 } }, /not a finite number/);
+  bad({ baselineBandwidthBytes: 0 }, /baselineBandwidthBytes/);
+  bad({ goals: [] }, /no goals/);
+  const input = (partitions: PartitionLoad[], brokers = [0, 1]) => () =>
+    planBalance({ brokers, partitions, settings: settings() });
+  assert.throws(input([part("t", 0, 7, 1)]), /t-0 is on broker 7, which is not in brokers/);
+  assert.throws(input([{ ...part("t", 0, 0, 1), bytesInPerSec: NaN }]), /bytesInPerSec is NaN/);
+  assert.throws(input([part("t", 0, 0, 1, -1)]), /bytesOutPerSec is -1000000/);
+  assert.throws(input([part("t", 0, 0, 1), part("t", 0, 1, 1)]), /t-0 appears twice/);
+  assert.throws(input(ok, []), PlanInputError);
+  assert.throws(input(ok, [0, 0]), /lists 0 twice/);
+  // A deviation above 1 is clamped, as AutoMQ does, and said so.
+  const clamped = planBalance({
+    brokers: [0, 1],
+    partitions: ok,
+    settings: settings({ avgDeviation: { in: 2, out: 0.1 } }),
+  });
+  assert.equal(clamped.settings.avgDeviation.in, 1);
+  assert.match(clamped.notes.join(" "), /clamps it to 1/);
+});
+
+Deno.test("slow brokers receive nothing", () => {
+  // 4-1-1 again, broker 1 slow: both moves go to broker 2 (the only destination).
+  const partitions = [0, 1, 2, 3].map((p) => part("t", p, 0, 3.33));
+  partitions.push(part("t", 4, 1, 3.33), part("t", 5, 2, 3.33));
+  const plan = planBalance({
+    brokers: [0, 1, 2],
+    partitions,
+    settings: settings(),
+    slowBrokers: [1],
+  });
+  assert.ok(plan.actions.length > 0);
+  assert.ok(plan.actions.every((a) => a.to !== 1), JSON.stringify(plan.actions));
+});
+
+// ---------------------------------------------------------------------------------------
+// A literal, slow reference of AutoMQ's loop (re-sorting and re-scoring everything at every
+// step, as the Java code does). The fast planner must decide exactly the same moves.
+
+interface RefReplica {
+  topic: string;
+  partition: number;
+  in: number;
+  out: number;
+}
+
+function referencePlan(
+  brokers: number[],
+  partitions: PartitionLoad[],
+  s: BalancerSettings,
+  slowBrokers: number[] = [],
+): { moves: string[]; dropped: string[][] } {
+  const excluded = new Set(s.excludeBrokers);
+  const ids = [...brokers].sort((a, b) => a - b).filter((id) => !excluded.has(id));
+  const load = new Map(ids.map((id) => [id, { in: 0, out: 0 }]));
+  const replicas = new Map<number, RefReplica[]>(ids.map((id) => [id, []]));
+  for (const p of partitions) {
+    const l = load.get(p.broker);
+    if (!l) continue;
+    l.in += p.bytesInPerSec;
+    l.out += p.bytesOutPerSec;
+    if (s.excludeTopics.includes(p.topic)) continue;
+    replicas.get(p.broker)!.push({
+      topic: p.topic,
+      partition: p.partition,
+      in: p.bytesInPerSec,
+      out: p.bytesOutPerSec,
+    });
+  }
+  const goals = s.goals.map((name) => {
+    const r = GOAL_RESOURCE[name];
+    const avg = ids.reduce((a, id) => a + load.get(id)![r], 0) / ids.length;
+    const ratio = Math.min(1, s.avgDeviation[r]);
+    return {
+      name,
+      r,
+      avg,
+      dev: avg * ratio,
+      lower: Math.max(0, avg * (1 - ratio)),
+      upper: avg * (1 + ratio),
+      thr: s.detectThresholdBytes[r],
+      trivial: s.trivialChangeRatio[r],
+    };
+  });
+  type G = typeof goals[number];
+  const ok = (g: G, id: number) => {
+    const v = load.get(id)![g.r];
+    return (v < g.thr && g.avg < g.thr) || (v >= g.lower && v <= g.upper);
+  };
+  const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
+  const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
+    const ca = CRITICAL_TOPICS.has(a.topic), cb = CRITICAL_TOPICS.has(b.topic);
+    if (ca !== cb) return ca ? 1 : -1;
+    if (a[r] !== b[r]) return b[r] - a[r];
+    if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
+    return a.partition - b.partition;
+  };
+  const apply = (tp: RefReplica, from: number, to: number) => {
+    const f = load.get(from)!, t = load.get(to)!;
+    f.in -= tp.in;
+    t.in += tp.in;
+    f.out -= tp.out;
+    t.out += tp.out;
+    const list = replicas.get(from)!;
+    list.splice(list.indexOf(tp), 1);
+    replicas.get(to)!.push(tp);
+  };
+  let optimized = 0;
+  const actionScore = (tp: RefReplica, from: number, to: number) => {
+    let group = 0;
+    for (const g of goals) {
+      const f = load.get(from)![g.r], t = load.get(to)![g.r];
+      const before = Math.min(score(g, f), score(g, t));
+      const after = Math.min(score(g, f - tp[g.r]), score(g, t + tp[g.r]));
+      group += moveGoalScore(before, after) * 1 / goals.length;
+    }
+    return group < 0.5 && optimized > 0 ? -1 : group;
+  };
+  const moves: string[] = [];
+  const dropped: string[][] = [];
+  const name = (tp: RefReplica, a: number, b: number) => `${tp.topic}-${tp.partition}:${a}->${b}`;
+  for (const g of goals) {
+    const toOptimize = ids.filter((id) => !ok(g, id));
+    for (const b of toOptimize) {
+      if (ok(g, b)) continue;
+      const candidates = ids.filter((id) => id !== b);
+      const actions: [RefReplica, number, number][] = [];
+      let change = 0;
+      const v = load.get(b)![g.r];
+      if (v > g.upper) {
+        const cands = candidates.filter((id) => !slowBrokers.includes(id));
+        if (cands.length > 0) {
+          for (const tp of [...replicas.get(b)!].sort(cmp(g.r))) {
+            cands.sort((x, y) => load.get(x)![g.r] - load.get(y)![g.r]);
+            let best = -1, bestScore = 0;
+            for (const d of cands) {
+              const sc = actionScore(tp, b, d);
+              if (sc > 0.5 && (best < 0 || sc > bestScore)) [best, bestScore] = [d, sc];
+            }
+            if (best >= 0) {
+              apply(tp, b, best);
+              actions.push([tp, b, best]);
+              change -= tp[g.r];
+            }
+            if (ok(g, b)) break;
+          }
+        }
+      } else if (v < g.lower) {
+        if (slowBrokers.includes(b)) continue;
+        const sources = [...candidates].sort((x, y) => load.get(y)![g.r] - load.get(x)![g.r]);
+        outer: for (const c of sources) {
+          for (const tp of [...replicas.get(c)!].sort(cmp(g.r))) {
+            if (actionScore(tp, c, b) > 0.5) {
+              apply(tp, c, b);
+              actions.push([tp, c, b]);
+              change += tp[g.r];
+            }
+            if (ok(g, b)) break outer;
+          }
+        }
+      }
+      if (Math.abs(change) < g.trivial * g.avg) {
+        if (actions.length > 0) dropped.push(actions.map(([tp, f, t]) => name(tp, f, t)));
+        for (const [tp, f, t] of actions) apply(tp, t, f);
+      } else {
+        moves.push(...actions.map(([tp, f, t]) => name(tp, f, t)));
+      }
+    }
+    optimized++;
+  }
+  return { moves, dropped };
+}
+
+Deno.test("the fast planner decides exactly like a literal reference, on random clusters", () => {
+  const random = seededRandom(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  let withMoves = 0;
+  for (let round = 0; round < 306; round++) {
+    // 300 small clusters, then 6 of 40 brokers and 800 partitions.
+    const big = round >= 300;
+    const brokerCount = big ? 40 : 2 + Math.floor(random() * 6);
+    const brokers = Array.from({ length: brokerCount }, (_, i) => i * 2 + (round % 3));
+    const partitionCount = big ? 800 : 1 + Math.floor(random() * 30);
+    const uniform = random() < 0.3;
+    const partitions: PartitionLoad[] = [];
+    for (let i = 0; i < partitionCount; i++) {
+      const bytesIn = uniform ? 2 * MB : Math.round(random() * 8 * MB);
+      partitions.push({
+        topic: pick(["a", "b", "__consumer_offsets", "c"]),
+        partition: i,
+        // skew toward the first broker
+        broker: random() < 0.5 ? brokers[0] : pick(brokers),
+        bytesInPerSec: bytesIn,
+        bytesOutPerSec: random() < 0.5 ? bytesIn : Math.round(random() * 8 * MB),
+      });
+    }
+    const s = settings({
+      goals: pick([
+        ["NetworkInUsageDistributionGoal", "NetworkOutUsageDistributionGoal"],
+        ["NetworkOutUsageDistributionGoal", "NetworkInUsageDistributionGoal"],
+        ["NetworkInUsageDistributionGoal"],
+      ]),
+      avgDeviation: { in: pick([0.05, 0.1, 0.2]), out: pick([0.1, 0.3]) },
+      trivialChangeRatio: { in: pick([0, 0.05, 0.3]), out: 0.05 },
+      detectThresholdBytes: { in: pick([0, 1048576, 4 * MB]), out: 1048576 },
+      baselineBandwidthBytes: pick([L, 5 * MB]),
+      excludeBrokers: random() < 0.2 ? [brokers[brokerCount - 1]] : [],
+      excludeTopics: random() < 0.2 ? ["b"] : [],
+    });
+    const slow = random() < 0.1 ? [brokers[1]] : [];
+    const plan = planBalance({ brokers, partitions, settings: s, slowBrokers: slow });
+    const ref = referencePlan(brokers, partitions, s, slow);
+    const fast = plan.moves.map((m) => `${m.topic}-${m.partition}:${m.from}->${m.to}`);
+    assert.deepEqual(fast, ref.moves, `round ${round}`);
+    assert.deepEqual(
+      plan.dropped.map((d) => d.moves.map((m) => `${m.topic}-${m.partition}:${m.from}->${m.to}`)),
+      ref.dropped,
+      `round ${round} drops`,
+    );
+    if (fast.length > 0) withMoves++;
+  }
+  assert.ok(withMoves > 100, `only ${withMoves} rounds moved anything; the test is too weak`);
+});

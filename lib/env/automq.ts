@@ -1,0 +1,333 @@
+/**
+ * The AutoMQ environment: the real cluster of `compose/automq/docker-compose.yml`
+ * (three combined broker+controller nodes, MinIO, Prometheus, Grafana and its
+ * renderer), started through the Compose CLI and watched through dockerode.
+ *
+ * Before anything starts, `up` checks, each within seconds: that the engine
+ * answers, that every image is on it or pullable by it, that the host ports are
+ * free, and that the engine has the memory the cluster needs.
+ *
+ * @module
+ */
+
+import type { LabConfig } from "../config.ts";
+import type { EnvironmentStatus, LabEnvironment, UpOptions } from "./types.ts";
+import { ComposeProject, type ServiceState } from "./compose_project.ts";
+import { checkEngine, resolveDockerHost, socketPathOf } from "./docker.ts";
+import { mergeLogs } from "./log_merge.ts";
+import {
+  checkImages,
+  imageProblems,
+  memoryProblem,
+  portProblems,
+  PreflightError,
+} from "./preflight.ts";
+
+/** One AutoMQ node: its id, Compose service and host-facing port. */
+export interface BrokerSpec {
+  /** `node.id`. */
+  id: number;
+  /** The Compose service running it. */
+  service: string;
+  /** Host port of its host-facing listener (advertised as `localhost:<port>`). */
+  hostPort: number;
+}
+
+/** The three nodes of the compose file. */
+export const AUTOMQ_BROKERS: readonly BrokerSpec[] = [
+  { id: 0, service: "server1", hostPort: 9092 },
+  { id: 1, service: "server2", hostPort: 9093 },
+  { id: 2, service: "server3", hostPort: 9094 },
+];
+
+/** The Compose project name the lab uses. */
+export const AUTOMQ_PROJECT = "automq-lab";
+/** Prometheus as published by the compose file. */
+export const AUTOMQ_PROMETHEUS_URL = "http://127.0.0.1:9090";
+/** Grafana as published by the compose file. */
+export const AUTOMQ_GRAFANA_URL = "http://127.0.0.1:3000";
+/** Where the `kafka.autobalancer` logger writes inside a node's container. */
+export const BALANCER_LOG_PATH = "/opt/automq/kafka/logs/auto-balancer.log";
+
+const GIB = 1024 ** 3;
+/**
+ * Memory the engine needs: three nodes starting with a 1 GiB heap (growing to
+ * 2 GiB) and 1 GiB of direct memory each, plus about 1.5 GiB for MinIO, Prometheus,
+ * Grafana and the renderer; 6 GiB leaves the nodes room without swapping.
+ */
+export const AUTOMQ_MIN_MEMORY_BYTES = 6 * GIB;
+
+/** Where the compose file is: `compose/automq/` under the project root. */
+export function defaultComposeFile(): string {
+  return decodeURIComponent(
+    new URL("../../compose/automq/docker-compose.yml", import.meta.url).pathname,
+  );
+}
+
+/** Options of {@linkcode AutomqEnvironment}; every one has the lab's default. */
+export interface AutomqOptions {
+  /** Engine address; default `DOCKER_HOST`, else `unix:///var/run/docker.sock`. */
+  dockerHost?: string;
+  /** The compose file; default `compose/automq/docker-compose.yml`. */
+  composeFile?: string;
+  /** Compose project name; default `automq-lab`. */
+  projectName?: string;
+  /** Extra variables for the compose file's substitutions. */
+  env?: Record<string, string>;
+  /** The nodes; default {@linkcode AUTOMQ_BROKERS}. */
+  brokers?: readonly BrokerSpec[];
+  /** Path of the balancer log inside a node; default {@linkcode BALANCER_LOG_PATH}. */
+  balancerLogPath?: string;
+  /** Least engine memory, bytes; default {@linkcode AUTOMQ_MIN_MEMORY_BYTES}. */
+  minMemoryBytes?: number;
+  /** Longest wait for the registry's answer per image, ms; default 10000. */
+  registryTimeoutMs?: number;
+  /** Longest image pull, ms; default 20 minutes. */
+  pullTimeoutMs?: number;
+}
+
+/** What `preflight()` found. */
+export interface PreflightReport {
+  /** Engine version. */
+  engineVersion: string;
+  /** Images the engine will have to pull. */
+  toPull: string[];
+}
+
+/** The AutoMQ compose cluster as a {@linkcode LabEnvironment}. */
+export class AutomqEnvironment implements LabEnvironment {
+  /** Always `automq`. */
+  readonly kind = "automq" as const;
+  /** The Compose project. */
+  readonly project: ComposeProject;
+  readonly #brokers: readonly BrokerSpec[];
+  readonly #options: AutomqOptions;
+  readonly #host: string;
+
+  /**
+   * Makes the handle; nothing is contacted until a method runs. Takes explicit
+   * options, or the lab's {@linkcode LabConfig} (then every option has its default).
+   */
+  constructor(options: AutomqOptions | LabConfig = {}) {
+    options = automqOptionsOf(options);
+    this.#options = options;
+    this.#host = resolveDockerHost(options.dockerHost);
+    this.#brokers = options.brokers ?? AUTOMQ_BROKERS;
+    this.project = new ComposeProject({
+      composeFile: options.composeFile ?? defaultComposeFile(),
+      projectName: options.projectName ?? AUTOMQ_PROJECT,
+      dockerHost: this.#host,
+      env: options.env,
+    });
+  }
+
+  /** The engine address in use. */
+  get dockerHost(): string {
+    return this.#host;
+  }
+
+  /**
+   * Checks engine, images, ports and memory; throws {@linkcode PreflightError}
+   * listing every problem (or the engine's error when it does not answer).
+   */
+  async preflight(): Promise<PreflightReport> {
+    const engine = await checkEngine(this.#host, 3000);
+    const model = await this.project.model();
+    const problems: string[] = [];
+    const images = await checkImages(
+      this.project.docker,
+      model.services.map((s) => s.image),
+      this.#options.registryTimeoutMs ?? 10000,
+    );
+    problems.push(...imageProblems(images));
+    if (isLocalEngine(this.#host)) {
+      const own = new Set<number>();
+      for (const c of await this.project.containers()) {
+        if (c.State !== "running") continue;
+        for (const p of c.Ports) if (p.PublicPort) own.add(p.PublicPort);
+      }
+      problems.push(...portProblems(model.services.flatMap((s) => s.ports), own));
+    }
+    const memory = memoryProblem(
+      engine.memTotal,
+      this.#options.minMemoryBytes ?? AUTOMQ_MIN_MEMORY_BYTES,
+      "Or lower AUTOMQ_HEAP_OPTS in compose/automq/.env (each of the three nodes uses it).",
+    );
+    if (memory) problems.push(memory);
+    if (problems.length > 0) throw new PreflightError("the AutoMQ environment", problems);
+    return {
+      engineVersion: engine.version,
+      toPull: images.filter((i) => !i.present).map((i) => i.image),
+    };
+  }
+
+  /** Pre-checks, pulls what is missing, `compose up -d`, and waits for health. */
+  async up(options: UpOptions = {}): Promise<void> {
+    const progress = options.onProgress ?? (() => {});
+    progress(`checking the Docker engine at ${this.#host}`);
+    const report = await this.preflight();
+    if (report.toPull.length > 0) {
+      progress(`pulling ${report.toPull.join(", ")}`);
+      await this.project.compose(["pull"], {
+        timeoutMs: this.#options.pullTimeoutMs ?? 20 * 60000,
+        onLine: progress,
+      });
+    }
+    progress("starting the compose project");
+    await this.project.up({ timeoutMs: options.timeoutMs ?? 300000, onProgress: progress });
+    progress("every service is ready");
+  }
+
+  /** `compose down`, with the volumes when `removeData` (the seed's full cleanup). */
+  async down(options: { removeData?: boolean } = {}): Promise<void> {
+    await checkEngine(this.#host, 3000);
+    await this.project.down({ removeData: options.removeData });
+  }
+
+  /** Each service's container state; the engine itself when it does not answer. */
+  async status(): Promise<EnvironmentStatus> {
+    let states: ServiceState[];
+    try {
+      await checkEngine(this.#host, 3000);
+      states = await this.project.states();
+    } catch (error) {
+      return {
+        kind: this.kind,
+        healthy: false,
+        parts: [{
+          name: "docker",
+          healthy: false,
+          detail: error instanceof Error ? error.message : String(error),
+        }],
+      };
+    }
+    const parts = states.map((s) => {
+      const broker = this.#brokers.find((b) => b.service === s.service);
+      return {
+        name: s.service,
+        healthy: s.ready,
+        detail: broker ? `broker ${broker.id}, ${s.detail}` : s.detail,
+      };
+    });
+    return { kind: this.kind, healthy: parts.every((p) => p.healthy), parts };
+  }
+
+  /** `localhost:9092`, `localhost:9093`, `localhost:9094`: the host-facing listeners. */
+  bootstrapServers(): string[] {
+    return this.#brokers.map((b) => `localhost:${b.hostPort}`);
+  }
+
+  /** Prometheus on the host. */
+  prometheusUrl(): string {
+    return AUTOMQ_PROMETHEUS_URL;
+  }
+
+  /** Grafana on the host (admin/admin; anonymous viewers allowed). */
+  grafanaUrl(): string {
+    return AUTOMQ_GRAFANA_URL;
+  }
+
+  /** Node ids 0, 1, 2. */
+  brokerIds(): number[] {
+    return this.#brokers.map((b) => b.id);
+  }
+
+  /** The Compose service of a part name: a service, `broker-N`, `kafka-N` or `N`. */
+  serviceOf(part: string): string {
+    const id = /^(?:broker-|kafka-|node-)?(\d+)$/.exec(part.trim());
+    if (id) {
+      const broker = this.#brokers.find((b) => b.id === Number(id[1]));
+      if (!broker) {
+        throw new Error(
+          `no broker ${id[1]}; brokers are ${this.brokerIds().join(", ")}.`,
+        );
+      }
+      return broker.service;
+    }
+    return part.trim();
+  }
+
+  /** The last 500 log lines of a part (a service name, or `broker-N`). */
+  async logs(part: string): Promise<string> {
+    return await this.project.logs(this.serviceOf(part), 500);
+  }
+
+  /**
+   * Each node's `auto-balancer.log`, read from inside its container (running or
+   * stopped); "" for a node without the file or without a container.
+   */
+  async balancerLogs(): Promise<Map<number, string>> {
+    const path = this.#options.balancerLogPath ?? BALANCER_LOG_PATH;
+    const texts = await Promise.all(this.#brokers.map(async (b) => {
+      const id = await this.project.containerOf(b.service);
+      if (!id) return "";
+      return await this.project.readFile(b.service, path) ?? "";
+    }));
+    return new Map(this.#brokers.map((b, i) => [b.id, texts[i]]));
+  }
+
+  /**
+   * Every node's balancer log merged by time: only the active controller writes
+   * detect cycles, and the active controller can change.
+   */
+  async balancerLog(): Promise<string> {
+    return mergeLogs([...(await this.balancerLogs()).values()]);
+  }
+
+  /** Stops one node (graceful, up to `graceSeconds`). */
+  async stopBroker(id: number, graceSeconds = 60): Promise<void> {
+    await this.project.stopService(this.serviceOf(String(id)), graceSeconds);
+  }
+
+  /** Starts a stopped node and waits until it is healthy again. */
+  async startBroker(id: number, timeoutMs = 180000): Promise<void> {
+    await this.project.startService(this.serviceOf(String(id)), timeoutMs);
+  }
+}
+
+function automqOptionsOf(options: AutomqOptions | LabConfig): AutomqOptions {
+  // A LabConfig carries no AutoMQ option yet; every one keeps its default.
+  return "environment" in options && "topic" in options ? {} : options as AutomqOptions;
+}
+
+function isLocalEngine(host: string): boolean {
+  if (socketPathOf(host) !== undefined) return true;
+  return /^tcp:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(host);
+}
+
+/**
+ * Whether the AutoMQ environment can run here, for `LAB_ENV=auto`: the engine
+ * answers, a Compose CLI exists, every image is on the engine or the engine can
+ * fetch its manifest, and the engine has enough memory. Answers within seconds.
+ */
+export async function probeAutomq(
+  optionsOrConfig: AutomqOptions | LabConfig = {},
+): Promise<{ usable: boolean; reason: string }> {
+  const options = automqOptionsOf(optionsOrConfig);
+  const env = new AutomqEnvironment({ registryTimeoutMs: 5000, ...options });
+  try {
+    const engine = await checkEngine(env.dockerHost, 2000);
+    const model = await env.project.model();
+    const images = await checkImages(
+      env.project.docker,
+      model.services.map((s) => s.image),
+      options.registryTimeoutMs ?? 5000,
+    );
+    const problems = imageProblems(images);
+    const memory = memoryProblem(
+      engine.memTotal,
+      options.minMemoryBytes ?? AUTOMQ_MIN_MEMORY_BYTES,
+      "",
+    );
+    if (memory) problems.push(memory.trim());
+    if (problems.length > 0) return { usable: false, reason: problems.join(" ") };
+    const toPull = images.filter((i) => !i.present).length;
+    return {
+      usable: true,
+      reason: `Docker ${engine.version} at ${env.dockerHost} answers; ` +
+        (toPull === 0 ? "every image is present" : `${toPull} image(s) will be pulled`),
+    };
+  } catch (error) {
+    return { usable: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
