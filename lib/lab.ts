@@ -9,6 +9,7 @@
 
 import { type LabConfig, loadConfig } from "./config.ts";
 import { chooseEnvironment } from "./env/select.ts";
+import { isAlive, readPidFile, startDetached, stopPidFile } from "./env/process.ts";
 import type { LabEnvironment } from "./env/types.ts";
 import { withAdmin } from "./kafka.ts";
 import { type LoadProgress, type LoadStats, runLoad, SequenceSet } from "./load.ts";
@@ -57,11 +58,18 @@ export class Lab {
   /** Why that environment. */
   readonly environmentReason: string;
   #prom?: PromClient;
+  readonly #overrides: Record<string, string>;
 
-  private constructor(config: LabConfig, environment: LabEnvironment, reason: string) {
+  private constructor(
+    config: LabConfig,
+    environment: LabEnvironment,
+    reason: string,
+    overrides: Record<string, string>,
+  ) {
     this.config = config;
     this.environment = environment;
     this.environmentReason = reason;
+    this.#overrides = overrides;
   }
 
   /**
@@ -71,7 +79,7 @@ export class Lab {
   static async open(overrides: Record<string, string> = {}): Promise<Lab> {
     const config = loadConfig({ ...Deno.env.toObject(), ...overrides });
     const choice = await chooseEnvironment(config);
-    return new Lab(config, choice.environment, choice.reason);
+    return new Lab(config, choice.environment, choice.reason, overrides);
   }
 
   /** A PromQL client for the environment's Prometheus. */
@@ -149,6 +157,73 @@ export class Lab {
       },
     });
     return { startedAt, done, stop: () => controller.abort(), latest: () => latest };
+  }
+
+  /**
+   * Starts the sustained load as its own background process (`deno task load
+   * --until-stopped`), so it outlives a notebook's kernel. Its progress is kept in
+   * the state directory ({@linkcode backgroundLoadProgress}); stop it with
+   * {@linkcode stopBackgroundLoad}. Throws if one is already running.
+   */
+  async startBackgroundLoad(): Promise<{ pid: number; startedAt: Date }> {
+    const pidFile = `${this.stateDir}/load.pid`;
+    const running = await readPidFile(pidFile);
+    if (running !== undefined && isAlive(running)) {
+      throw new Error(`A background load is already running (PID ${running}); stop it first.`);
+    }
+    await Deno.mkdir(this.stateDir, { recursive: true });
+    await Deno.remove(`${this.stateDir}/load-progress.json`).catch(() => {});
+    await Deno.remove(`${this.stateDir}/last-load.json`).catch(() => {});
+    const main = new URL("./cli/main.ts", import.meta.url).pathname;
+    const started = await startDetached({
+      command: [Deno.execPath(), "run", "-A", "--quiet", main, "load", "--until-stopped"],
+      logFile: `${this.stateDir}/load.log`,
+      pidFile,
+      env: {
+        ...Deno.env.toObject(),
+        ...this.#overrides,
+        // The same environment as this lab, without choosing again.
+        ...(this.environment.kind === "external" ? {} : { LAB_ENV: this.environment.kind }),
+        NO_COLOR: "1",
+      },
+    });
+    const startedAt = new Date();
+    await this.#saveState("load-started.json", { startedAt, pid: started.pid });
+    return { pid: started.pid, startedAt };
+  }
+
+  /** The background load's latest progress, or `undefined` before its first report. */
+  async backgroundLoadProgress(): Promise<LoadProgress | undefined> {
+    return await this.#loadState<LoadProgress>("load-progress.json");
+  }
+
+  /** When the background load started (kept in the state directory), if one did. */
+  async backgroundLoadStartedAt(): Promise<Date | undefined> {
+    const s = await this.#loadState<{ startedAt: string }>("load-started.json");
+    return s ? new Date(s.startedAt) : undefined;
+  }
+
+  /** Keeps a progress report where {@linkcode backgroundLoadProgress} finds it. */
+  async saveLoadProgress(progress: LoadProgress): Promise<void> {
+    await this.#saveState("load-progress.json", progress);
+  }
+
+  /**
+   * Stops the background load (it finishes the records in flight) and returns
+   * its stats, with the acked sequence numbers for the zero-loss check.
+   */
+  async stopBackgroundLoad(): Promise<LoadStats> {
+    const pidFile = `${this.stateDir}/load.pid`;
+    const pid = await readPidFile(pidFile);
+    if (pid === undefined) throw new Error("No background load was started (no load.pid).");
+    await stopPidFile(pidFile, 60_000);
+    const stats = await this.savedLoadStats();
+    if (!stats) {
+      throw new Error(
+        `The background load left no stats; see ${this.stateDir}/load.log for what happened.`,
+      );
+    }
+    return stats;
   }
 
   /** Waits until Prometheus's rate window holds only data from after `since`. */

@@ -104,21 +104,29 @@ async function setup(lab: Lab): Promise<void> {
   );
 }
 
-async function load(lab: Lab): Promise<void> {
-  const bar = loadBar(lab);
-  const running = lab.startLoad({ onProgress: bar.onProgress });
+async function load(lab: Lab, flags: string[]): Promise<void> {
+  // `--until-stopped`: sustained load until SIGINT/SIGTERM (the background load
+  // of the notebooks); progress then goes to the state directory, not a bar.
+  const untilStopped = flags.includes("--until-stopped");
+  const bar = untilStopped ? undefined : loadBar(lab);
+  const running = lab.startLoad({
+    untilStopped,
+    onProgress: untilStopped ? (p) => void lab.saveLoadProgress(p) : bar!.onProgress,
+  });
   const stop = () => running.stop();
   Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
   try {
     const stats = await running.done;
-    await bar.done(`${stats.achievedMBps.toFixed(2)} MB/s`);
+    await bar?.done(`${stats.achievedMBps.toFixed(2)} MB/s`);
     await lab.saveLoadStats(stats);
     say(loadSummary(stats));
   } catch (error) {
-    await bar.fail((error as Error).message);
+    await bar?.fail((error as Error).message);
     throw error;
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
   }
 }
 
@@ -263,7 +271,7 @@ export async function main(args: string[]): Promise<number> {
         await setup(lab);
         return 0;
       case "load":
-        await load(lab);
+        await load(lab, rest);
         return 0;
       case "collect":
         await collect(lab, rest[0]);
