@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { balancerSettingsFrom } from "../config.ts";
+import { withAdmin } from "../kafka.ts";
+import { Lab } from "../lab.ts";
+import { runLoad } from "../load.ts";
+import { readBack } from "../readback.ts";
+import { sharedCluster, testTopic } from "../testing/cluster.ts";
+import { assignmentFromCounts, describePlacement, ensureTopic, placePartitions } from "../topic.ts";
+import { parseBalancerLog } from "./log.ts";
+import { partitionsWithPlacement, startBalancerLoop, warmWindowQuery } from "./loop.ts";
+
+Deno.test("placement comes from Kafka's metadata, loads from Prometheus", () => {
+  const loads = [{ topic: "t", partition: 0, broker: 0, bytesInPerSec: 5, bytesOutPerSec: 1 }];
+  const leaders = new Map([["t/0", 2], ["t/1", 1], ["u/0", -1]]);
+  assert.deepEqual(partitionsWithPlacement(loads, leaders), [
+    { topic: "t", partition: 0, broker: 2, bytesInPerSec: 5, bytesOutPerSec: 1 },
+    { topic: "t", partition: 1, broker: 1, bytesInPerSec: 0, bytesOutPerSec: 0 },
+  ]);
+  assert.equal(
+    warmWindowQuery(30, 2),
+    'min_over_time(sum(rate(kafka_broker_network_io_bytes_total{direction="in"}[6s]))[30s:2s])',
+  );
+});
+
+Deno.test({
+  name:
+    "real cluster: the loop waits for a full window, moves 4-1-1 to 2-2-2, logs it, loses nothing",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const cluster = sharedCluster();
+    const topic = testTopic("loop");
+    const logFile = `${cluster.root}/${topic}-auto-balancer.log`;
+    await withAdmin(cluster.bootstrapServers, async (admin) => {
+      await ensureTopic(admin, { topic, partitions: 6 });
+      await placePartitions(admin, topic, assignmentFromCounts([4, 1, 1], [0, 1, 2]));
+    });
+    const settings = {
+      ...balancerSettingsFrom({}),
+      detectIntervalMs: 3_600_000,
+      executionIntervalMs: 1000,
+    };
+    const loop = startBalancerLoop({
+      bootstrapServers: cluster.bootstrapServers,
+      prometheusUrl: cluster.prometheusUrl,
+      brokerIds: [0, 1, 2],
+      settings,
+      windowSeconds: 10,
+      scrapeIntervalSeconds: 1,
+      logFile,
+    });
+    const loadStarted = Date.now();
+    const load = runLoad({
+      bootstrapServers: cluster.bootstrapServers,
+      topic,
+      recordBytes: 10240,
+      durationSeconds: 45,
+      rateMBps: 12,
+      skew: { kind: "uniform" },
+      brokers: [0, 1, 2],
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      const early = await loop.runOnce();
+      assert.equal(
+        early.skipped,
+        "metrics window not full",
+        "no plan from a window that is not full",
+      );
+      assert.deepEqual(early.executed, []);
+
+      await new Promise((r) => setTimeout(r, Math.max(0, loadStarted + 16_000 - Date.now())));
+      const cycle = await loop.runOnce();
+      assert.equal(cycle.skipped, undefined);
+      assert.equal(cycle.executed.length, 2, JSON.stringify(cycle.plan?.notes));
+      assert.ok(cycle.executed.every((a) => a.topic === topic && a.from === 0));
+      const leaders = (await withAdmin(cluster.bootstrapServers, (a) =>
+        describePlacement(a, topic)))
+        .map((p) => p.leader);
+      assert.deepEqual([0, 1, 2].map((b) => leaders.filter((l) => l === b).length), [2, 2, 2]);
+
+      // The verify task, unchanged, through the bring-your-own-cluster path.
+      const lab = await Lab.open({
+        LAB_BOOTSTRAP: cluster.bootstrapServers.join(","),
+        LAB_PROMETHEUS_URL: cluster.prometheusUrl,
+        LAB_BALANCER_LOG: logFile,
+        LAB_TOPIC: topic,
+        LAB_STATE_DIR: `${cluster.root}/${topic}-state`,
+        LAB_VERIFY_TIMEOUT_S: "40",
+      });
+      await lab.environment.up();
+      const watch = await lab.watch({ since: new Date(loadStarted) });
+      assert.ok(watch.balanced, "verify sees the balance");
+      assert.equal(watch.moves.length, 2);
+      assert.ok(watch.timeToBalanceSeconds !== undefined && watch.timeToBalanceSeconds < 40);
+      console.log(
+        `  balanced ${watch.timeToBalanceSeconds!.toFixed(1)} s after the detection that acted`,
+      );
+    } finally {
+      await loop.stop();
+    }
+    const stats = await load;
+    const readback = await readBack({
+      bootstrapServers: cluster.bootstrapServers,
+      topic,
+      runId: stats.runId,
+      acked: stats.ackedSequences,
+      sent: stats.sent,
+    });
+    assert.equal(stats.failed, 0);
+    assert.deepEqual([readback.lost, readback.duplicated, readback.corrupt], [0, 0, 0]);
+    assert.equal(readback.found, stats.acked);
+
+    // The local balancer's own log reads into the same events as AutoMQ's.
+    const events = parseBalancerLog(await Deno.readTextFile(logFile));
+    const kinds = events.map((e) => e.kind);
+    assert.equal(kinds.filter((k) => k === "detect-started").length, 2);
+    assert.equal(kinds.filter((k) => k === "detect-finished").length, 2);
+    const planned = events.find((e) => e.kind === "actions-planned");
+    assert.ok(planned && planned.kind === "actions-planned" && planned.count === 2);
+    const moves = events.filter((e) => e.kind === "move-executing");
+    assert.deepEqual(
+      moves.map((m) => m.kind === "move-executing" && [m.topic, m.from]),
+      [[topic, 0], [topic, 0]],
+    );
+    assert.ok(events.some((e) => e.kind === "goal-bound" && e.resource === "in"));
+  },
+});

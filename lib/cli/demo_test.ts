@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../config.ts";
+import { LocalEnvironment } from "../env/local.ts";
+import { sharedCluster } from "../testing/cluster.ts";
+
+Deno.test({
+  name: "real cluster: `deno task demo` takes 4-1-1 at 20 MB/s to 2-2-2, inside ±10%, nothing lost",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const { root } = sharedCluster();
+    const env = {
+      LAB_ENV: "local",
+      LAB_KAFKA_PORT: "28092",
+      LAB_PROMETHEUS_PORT: "28090",
+      LAB_STATE_DIR: `${root}/demo-state`,
+      LAB_RESULTS_DIR: `${root}/demo-results`,
+      NO_COLOR: "1",
+    };
+    const started = performance.now();
+    try {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "-q", "demo"],
+        cwd: new URL("../../", import.meta.url).pathname,
+        env,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(output.stdout);
+      console.log(`  demo took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      assert.ok(output.success, text + new TextDecoder().decode(output.stderr));
+      assert.match(text, /balanced, nothing lost/);
+      assert.match(text, /lost 0, duplicated 0, corrupt 0/);
+      const time = /Time to balance: ([\d.]+) s/.exec(text);
+      assert.ok(time, "the demo reports the time to balance");
+      console.log(
+        `  time to balance: ${time[1]} s after the first detection that acted (target ≤ 30 s)`,
+      );
+
+      const after = await Deno.readTextFile(`${env.LAB_RESULTS_DIR}/after-balancing.md`);
+      assert.match(
+        await Deno.readTextFile(`${env.LAB_RESULTS_DIR}/before-balancing.md`),
+        /\| 0 \| 1[23]\.\d\d \|/,
+      );
+      assert.match(after, /Partitions led per broker \| 4-1-1 \| 2-2-2 \|/);
+      assert.match(after, /Balanced \*\*[\d.]+ s\*\* after the first detection/);
+      assert.match(after, /lost 0, duplicated 0, corrupt 0/);
+      const rows = [...after.matchAll(/^\| ([012]) \| ([\d.]+) \| /gm)].slice(0, 3).map((m) =>
+        Number(m[2])
+      );
+      assert.equal(rows.length, 3);
+      const mean = rows.reduce((a, b) => a + b, 0) / 3;
+      assert.ok(rows.every((r) => Math.abs(r - mean) <= 0.1 * mean), `inside ±10%: ${rows}`);
+      for (const chart of ["bytesIn", "timeline", "placement", "spread"]) {
+        const png = await Deno.readFile(`${env.LAB_RESULTS_DIR}/charts/${chart}.png`);
+        assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${chart}.png is a PNG`);
+        assert.match(after, new RegExp(`\\(charts/${chart}\\.png\\)`));
+      }
+    } finally {
+      // The demo cleans up; this is the safety net when it did not get there.
+      await new LocalEnvironment(loadConfig({ ...Deno.env.toObject(), ...env })).down({
+        removeData: true,
+      });
+    }
+  },
+});
