@@ -124,6 +124,8 @@ export interface LabConfig {
   resultsDir: string;
   /** Keep the cluster running after the demo. */
   keepCluster: boolean;
+  /** `LAB_AUTO_INSTALL`: install missing Debian packages when running as root (default on). */
+  autoInstall: boolean;
   /** The balancer's settings. */
   balancer: BalancerSettings;
   /** The local environment's settings. */
@@ -391,6 +393,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
     verifyTimeoutSeconds: numberSetting(env, "LAB_VERIFY_TIMEOUT_S", 300, { min: 1 }),
     resultsDir: text(env, "LAB_RESULTS_DIR") ?? "results",
     keepCluster: booleanSetting(env, "LAB_KEEP_CLUSTER", false),
+    autoInstall: booleanSetting(env, "LAB_AUTO_INSTALL", true),
     balancer: balancerSettingsFrom(env),
     local: {
       kafkaPort,

@@ -9,6 +9,7 @@
 
 import { type LabConfig, loadConfig } from "./config.ts";
 import { chooseEnvironment } from "./env/select.ts";
+import { DEMO_PREREQUISITES, ensurePrerequisites } from "./env/prereqs.ts";
 import { isAlive, readPidFile, startDetached, stopPidFile } from "./env/process.ts";
 import type { LabEnvironment } from "./env/types.ts";
 import { withAdmin } from "./kafka.ts";
@@ -104,6 +105,12 @@ export class Lab {
    */
   async setup(onProgress: (line: string) => void = () => {}): Promise<PartitionPlacement[]> {
     onProgress(`Environment: ${this.environment.kind} (${this.environmentReason})`);
+    if (this.environment.kind === "local") {
+      await ensurePrerequisites(DEMO_PREREQUISITES, {
+        autoInstall: this.config.autoInstall,
+        log: onProgress,
+      });
+    }
     await this.environment.up({ onProgress });
     return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
       const created = await ensureTopic(admin, {

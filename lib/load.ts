@@ -242,6 +242,9 @@ export class PartitionPicker {
   }
 }
 
+/** How far a throttled load may fall behind its schedule before the backlog is dropped. */
+const MAX_BACKLOG_MS = 1000;
+
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -325,6 +328,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   const total = options.durationSeconds === undefined ? options.records! : Infinity;
   const startedAt = new Date();
   const start = performance.now();
+  let paceOrigin = start;
   const endAt = options.durationSeconds === undefined
     ? Infinity
     : start + options.durationSeconds * 1000;
@@ -399,7 +403,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       if (now >= endAt) break;
       const count = Math.min(batchRecords, total - next);
       if (bytesPerSecond !== undefined) {
-        const dueAt = start + ((next + count) * options.recordBytes / bytesPerSecond) * 1000;
+        let dueAt = paceOrigin + ((next + count) * options.recordBytes / bytesPerSecond) * 1000;
+        if (dueAt < now - MAX_BACKLOG_MS) {
+          // Fell behind (a busy machine): forget the backlog instead of bursting
+          // above the target to catch up. The achieved rate then says so.
+          paceOrigin += now - MAX_BACKLOG_MS - dueAt;
+          dueAt = now - MAX_BACKLOG_MS;
+        }
         if (dueAt > endAt) break;
         if (dueAt > now) await new Promise((r) => setTimeout(r, dueAt - now));
       }

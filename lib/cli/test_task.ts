@@ -19,6 +19,7 @@
 import { loadConfig } from "../config.ts";
 import { LocalEnvironment } from "../env/local.ts";
 import { stopPidFile } from "../env/process.ts";
+import { ensurePrerequisites, pathWithSbin, TEST_PREREQUISITES } from "../env/prereqs.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -55,6 +56,7 @@ export async function stopEverythingUnder(dir: string): Promise<number> {
 
 /** Runs the whole test task; returns the exit code. */
 export async function runTestTask(args: string[]): Promise<number> {
+  Deno.env.set("PATH", pathWithSbin()); // dockerd lives in /usr/sbin
   const root = await Deno.makeTempDir({ prefix: "lab-test-" });
   const env: Record<string, string> = { LAB_TEST_ROOT: root };
   const cleanups: Array<() => Promise<void>> = [];
@@ -72,6 +74,10 @@ export async function runTestTask(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", handler);
   });
   try {
+    await ensurePrerequisites(TEST_PREREQUISITES, {
+      autoInstall: loadConfig().autoInstall,
+      log: (line) => console.log(line),
+    });
     const config = loadConfig({
       ...Deno.env.toObject(),
       ...TEST_CLUSTER_ENV,

@@ -8,6 +8,7 @@
 
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LocalSettings } from "../config.ts";
+import { pathExists } from "./process.ts";
 
 /** The Kafka version the local environment runs (AutoMQ 1.6/1.7 build on 3.9). */
 export const KAFKA_VERSION = "3.9.1";
@@ -36,15 +37,6 @@ export class KafkaDistributionError extends Error {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function findJar(dir: string, prefix: string): Promise<string | undefined> {
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -69,7 +61,7 @@ export async function ensureKafkaDistribution(
 ): Promise<KafkaDistribution> {
   const cached = `${settings.cacheDir}/kafka-${KAFKA_VERSION}/libs`;
   const marker = `${cached}/.complete`;
-  if (!(await exists(marker))) {
+  if (!(await pathExists(marker))) {
     onProgress(`Fetching Kafka ${KAFKA_VERSION} and the JMX exporter from Maven Central...`);
     await Deno.mkdir(cached, { recursive: true });
     let output: Deno.CommandOutput;

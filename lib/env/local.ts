@@ -16,6 +16,7 @@ import {
   assertPortsFree,
   delay,
   isAlive,
+  pathExists,
   readPidFile,
   startDetached,
   stopPidFile,
@@ -185,7 +186,7 @@ export class LocalEnvironment implements LabEnvironment {
         const node = p.node(id);
         await Deno.mkdir(node.logs, { recursive: true });
         await Deno.writeTextFile(node.properties, this.serverProperties(id));
-        if (!(await exists(`${node.data}/meta.properties`))) {
+        if (!(await pathExists(`${node.data}/meta.properties`))) {
           await this.#format(dist.libsDir, node.properties, clusterId);
         }
       }
@@ -461,15 +462,6 @@ export class LocalEnvironment implements LabEnvironment {
       throw new Error(`No part "${part}" in the local environment; use one of ${names}.`);
     }
     return await tailFile(entry.logFile, 200);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

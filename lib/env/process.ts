@@ -103,6 +103,16 @@ export async function stopPidFile(pidFile: string, graceMs?: number): Promise<bo
   return wasRunning;
 }
 
+/** Whether a file or directory exists at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
