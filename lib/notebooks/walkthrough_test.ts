@@ -1,0 +1,183 @@
+/**
+ * The whole walkthrough, headless, on the local environment: notebooks 00 to 07 run in order
+ * (each in its own Deno kernel) against their own local cluster, on ports apart from the test
+ * task's shared cluster (21xxx) and a developer's default lab (19xxx). Runs only under
+ * `deno task test`, which gives it `LAB_TEST_ROOT` and sweeps that directory at the end.
+ *
+ * Needs what the runner and the local environment need: Python 3 with venv (and PyPI on the
+ * first run), Java, Prometheus, Chromium.
+ */
+
+import assert from "node:assert/strict";
+import { runNotebooks } from "../cli/notebooks.ts";
+import { loadConfig } from "../config.ts";
+import { PROGRESS_METADATA_KEY } from "../display.ts";
+import { LocalEnvironment } from "../env/local.ts";
+import { isAlive, stopPidFile } from "../env/process.ts";
+import { countPixels, decodePng, isNotWhite, near } from "../png.ts";
+import { sharedCluster } from "../testing/cluster.ts";
+import { cellSource, type Notebook, readNotebook } from "./ipynb.ts";
+import { screenshot } from "./screenshot.ts";
+
+const NOTEBOOKS = [
+  "00-overview",
+  "01-setup",
+  "02-imbalance",
+  "03-measure-before",
+  "04-watch-balancer",
+  "05-measure-after",
+  "06-screenshots",
+  "07-cleanup",
+];
+
+type Output = { output_type?: string; data?: Record<string, unknown>; metadata?: unknown };
+
+function outputsOf(nb: Notebook): Output[] {
+  return nb.cells.flatMap((c) => (c.outputs ?? []) as Output[]);
+}
+
+function isImage(o: Output): boolean {
+  return o.data !== undefined && ("image/svg+xml" in o.data || "image/png" in o.data);
+}
+
+function progressOutputs(nb: Notebook, cellText: string): Output[] {
+  const cell = nb.cells.find((c) => cellSource(c).includes(cellText));
+  assert.ok(cell, `a cell with ${cellText}`);
+  return ((cell.outputs ?? []) as Output[]).filter((o) =>
+    typeof o.metadata === "object" && o.metadata !== null &&
+    PROGRESS_METADATA_KEY in (o.metadata as Record<string, unknown>)
+  );
+}
+
+function plain(o: Output, type = "text/html"): string {
+  return [o.data?.[type] ?? ""].flat().join("");
+}
+
+Deno.test({
+  name: "walkthrough: notebooks 00-07 run headless on their own local cluster, charts included",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const shared = sharedCluster();
+    const dir = `${shared.root}/walkthrough`;
+    const env: Record<string, string> = {
+      LAB_ENV: "local",
+      LAB_KAFKA_PORT: "25092",
+      LAB_PROMETHEUS_PORT: "25090",
+      LAB_STATE_DIR: `${dir}/state`,
+      LAB_RESULTS_DIR: `${dir}/results`,
+      LAB_CACHE_DIR: shared.cacheDir,
+      LAB_KEEP_CLUSTER: "off",
+    };
+    const config = loadConfig({ ...Deno.env.toObject(), ...env });
+    const started = performance.now();
+    try {
+      const result = await runNotebooks({
+        out: `${dir}/results/notebooks`,
+        executedDir: `${dir}/executed`,
+        env,
+        capture: true,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  walkthrough wall time: ${seconds.toFixed(0)} s (target: 300 s on 2 cores)`);
+      for (const entry of result.notebooks) {
+        console.log(`    ${entry.notebook}: ${entry.ok ? "ok" : "FAILED"} in ${entry.seconds} s`);
+      }
+      assert.equal(result.code, 0, `the runner failed:\n${result.stderr.slice(-3000)}`);
+      assert.deepEqual(
+        result.notebooks.map((e) => [e.notebook, e.ok]),
+        NOTEBOOKS.map((n) => [`notebooks/${n}.ipynb`, true]),
+      );
+
+      const executed = new Map<string, Notebook>();
+      for (const name of NOTEBOOKS) {
+        executed.set(name, await readNotebook(`${dir}/executed/${name}.ipynb`));
+      }
+      // No cell raised, every notebook produced something.
+      for (const [name, nb] of executed) {
+        const outputs = outputsOf(nb);
+        assert.ok(outputs.length > 0, `${name} has outputs`);
+        assert.ok(!outputs.some((o) => o.output_type === "error"), `${name} has no error output`);
+      }
+
+      // Live progress: ONE output per progress cell, finished in place.
+      for (
+        const [name, cellText] of [
+          ["02-imbalance", "waitForWindowWithProgress(lab, load)"],
+          ["04-watch-balancer", "watchWithProgress(lab)"],
+          ["05-measure-after", "waitForWindowWithProgress(lab, {"],
+        ]
+      ) {
+        const progress = progressOutputs(executed.get(name)!, cellText);
+        assert.equal(progress.length, 1, `${name}: one progress output, updated in place`);
+        assert.match(plain(progress[0]), /data-status="done"/, `${name}: the progress finished`);
+      }
+
+      // Charts: image outputs in 03 (bytes in) and 05 (the four figures).
+      const images03 = outputsOf(executed.get("03-measure-before")!).filter(isImage);
+      const images05 = outputsOf(executed.get("05-measure-after")!).filter(isImage);
+      assert.ok(images03.length >= 1, "03 shows the bytes-in chart");
+      assert.ok(images05.length >= 4, `05 shows bytes in, timeline, placement, spread`);
+      for (const o of [...images03, ...images05]) {
+        assert.ok(plain(o, "image/svg+xml").includes("<svg"), "an SVG chart");
+      }
+
+      // The story's numbers: balanced, nothing lost.
+      const text04 = outputsOf(executed.get("04-watch-balancer")!).map((o) =>
+        plain(o, "text/plain")
+      ).join("\n");
+      assert.match(text04, /\*\*Balanced\*\*/);
+      const text05 = outputsOf(executed.get("05-measure-after")!)
+        .map((o) => plain(o, "text/markdown") || plain(o, "text/plain")).join("\n");
+      assert.match(text05, /\*\*Zero loss:\*\* all \d+ acknowledged records were read back/);
+      assert.match(text05, /\| partitions led per broker \| 4-1-1 \| 2-2-2 \|/);
+
+      // The exports exist and carry the charts (nbconvert embeds each SVG as a data URI).
+      for (const [name, min] of [["03-measure-before", 1], ["05-measure-after", 4]] as const) {
+        const html = await Deno.readTextFile(`${dir}/results/notebooks/${name}.html`);
+        const charts = [...html.matchAll(/data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/g)]
+          .map((m) => new TextDecoder().decode(Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0))))
+          .filter((svg) => /MB\/s|coefficient of variation/.test(svg));
+        assert.ok(charts.length >= min, `${name}.html embeds ${min}+ charts (${charts.length})`);
+        assert.ok(charts.some((svg) => svg.includes("bytes-in-bar")), `${name}: the bytes-in bars`);
+      }
+
+      // What a reader sees: Chromium renders the exported 05 with its charts drawn.
+      const shot = await screenshot(
+        `${dir}/results/notebooks/05-measure-after.html`,
+        `${dir}/05-measure-after.png`,
+        { width: 1100, height: 4600 },
+      );
+      assert.equal(isAlive(shot.pid), false, "Chromium is gone");
+      const picture = decodePng(await Deno.readFile(shot.png));
+      const red = countPixels(picture, near("#e15759"));
+      const blue = countPixels(picture, near("#4e79a7"));
+      const purple = countPixels(picture, near("#b07aa1"));
+      const chartArea = {
+        x: 0,
+        y: picture.height / 2,
+        width: picture.width,
+        height: picture.height / 2,
+      };
+      const inked = countPixels(picture, isNotWhite, chartArea);
+      console.log(
+        `  screenshot of 05: ${red} red, ${blue} blue, ${purple} purple pixels; ` +
+          `${inked} non-white in the lower half (${shot.ms} ms)`,
+      );
+      assert.ok(red > 5_000, `the before chart's red bar is drawn (${red} px)`);
+      assert.ok(blue > 10_000, `the after chart's blue bars are drawn (${blue} px)`);
+      assert.ok(purple > 2_000, `the spread chart's bar is drawn (${purple} px)`);
+      assert.ok(
+        inked > 0.05 * chartArea.width * chartArea.height,
+        `the chart area is not blank (${inked} px)`,
+      );
+
+      // 07 cleaned up: nothing of the walkthrough's cluster runs.
+      const status = await new LocalEnvironment(config).status();
+      assert.ok(status.parts.every((p) => !p.healthy), JSON.stringify(status.parts));
+    } finally {
+      await stopPidFile(`${config.local.stateDir}/load.pid`, 10_000).catch(() => false);
+      await new LocalEnvironment(config).down({ removeData: true });
+    }
+  },
+});
