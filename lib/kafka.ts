@@ -66,3 +66,20 @@ export async function withAdmin<T>(
     await admin.disconnect().catch(() => {});
   }
 }
+
+/**
+ * Runs `work`, retrying for up to `timeoutMs` while it fails with an error Kafka
+ * marks retriable (a new topic not yet known to every broker, a leader moving).
+ */
+export async function retryTransient<T>(work: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      return await work();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

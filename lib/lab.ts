@@ -122,7 +122,9 @@ export class Lab {
         return await describePlacement(admin, this.config.topic);
       }
       const assignment = assignmentFromCounts(this.config.placement.counts, this.brokers());
-      const placement = await placePartitions(admin, this.config.topic, assignment);
+      const placement = await placePartitions(admin, this.config.topic, assignment, {
+        bootstrapServers: this.environment.bootstrapServers(),
+      });
       onProgress(
         `Placed ${this.config.placement.counts.join("-")}: ${describeLeaders(placement)}.`,
       );

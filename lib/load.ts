@@ -10,7 +10,7 @@
 import { Buffer } from "node:buffer";
 import { ConfigResourceTypes } from "kafkajs";
 import type { Skew } from "./config.ts";
-import { createKafka, unreachableError } from "./kafka.ts";
+import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
 import { HEADER_BYTES, newRunId, RecordEncoder } from "./records.ts";
 import { describePlacement, type PartitionPlacement } from "./topic.ts";
 
@@ -269,14 +269,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       throw new Error(`Topic ${options.topic} does not exist; run \`deno task setup\` first.`);
     }
     placement = await describePlacement(admin, options.topic);
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{
-        type: ConfigResourceTypes.TOPIC,
-        name: options.topic,
-        configNames: ["max.message.bytes"],
-      }],
-    });
+    const configs = await retryTransient(() =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{
+          type: ConfigResourceTypes.TOPIC,
+          name: options.topic,
+          configNames: ["max.message.bytes"],
+        }],
+      })
+    );
     maxMessageBytes = Number(configs.resources[0].configEntries[0]?.configValue ?? 1048588);
   } finally {
     await admin.disconnect().catch(() => {});

@@ -134,7 +134,9 @@ Deno.test({
     const topic = testTopic("skew");
     await withAdmin(cluster.bootstrapServers, async (admin) => {
       await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]));
+      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
+        bootstrapServers: cluster.bootstrapServers,
+      });
     });
     const windowSeconds = 20;
     const stats = await runLoad({

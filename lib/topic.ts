@@ -6,6 +6,7 @@
  */
 
 import type { Admin } from "kafkajs";
+import { withAdmin } from "./kafka.ts";
 import { delay } from "./env/process.ts";
 
 /** Topic settings of the scenario. */
@@ -36,20 +37,9 @@ export interface PartitionPlacement {
 
 /** Creates the topic (replication factor 1) unless it exists with the same partition count. */
 export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"created" | "existed"> {
-  const existing = await admin.fetchTopicMetadata({ topics: [] }).then((m) =>
-    m.topics.find((t) => t.name === spec.topic)
-  );
-  if (existing) {
-    if (existing.partitions.length !== spec.partitions) {
-      throw new Error(
-        `Topic ${spec.topic} already exists with ${existing.partitions.length} partitions, but the ` +
-          `scenario needs ${spec.partitions}. Delete it (deno task cleanup) or set ` +
-          `LAB_PARTITIONS=${existing.partitions.length}.`,
-      );
-    }
-    return "existed";
-  }
-  await admin.createTopics({
+  // createTopics itself says whether the topic already existed (false), which is
+  // safer than asking a broker's metadata first: that can lag a fresh topic.
+  const created = await admin.createTopics({
     // kafkajs's own wait trips on a transient UNKNOWN_TOPIC_OR_PARTITION; describePlacement retries.
     waitForLeaders: false,
     topics: [{
@@ -63,8 +53,15 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
       ],
     }],
   });
-  await describePlacement(admin, spec.topic);
-  return "created";
+  const placement = await describePlacement(admin, spec.topic);
+  if (!created && placement.length !== spec.partitions) {
+    throw new Error(
+      `Topic ${spec.topic} already exists with ${placement.length} partitions, but the ` +
+        `scenario needs ${spec.partitions}. Delete it (deno task cleanup) or set ` +
+        `LAB_PARTITIONS=${placement.length}.`,
+    );
+  }
+  return created ? "created" : "existed";
 }
 
 /** Deletes the topic if it exists. */
@@ -138,8 +135,9 @@ export async function placePartitions(
   admin: Admin,
   topic: string,
   assignment: Map<number, number>,
-  timeoutMs = 120_000,
+  options: { bootstrapServers?: string[]; timeoutMs?: number } = {},
 ): Promise<PartitionPlacement[]> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const current = await describePlacement(admin, topic);
   const moves = current.filter((p) => {
     const target = assignment.get(p.partition);
@@ -167,7 +165,14 @@ export async function placePartitions(
       const target = assignment.get(p.partition);
       return target === undefined || p.leader === target;
     });
-    if (settled) return placement;
+    if (settled) {
+      // One broker's metadata can lag another's by a moment; whoever reads the
+      // placement next (the load computing its skew) must see the new one.
+      if (options.bootstrapServers) {
+        await waitForPlacementEverywhere(options.bootstrapServers, topic, assignment, deadline);
+      }
+      return placement;
+    }
     if (Date.now() > deadline) {
       throw new Error(
         `Placing ${topic} did not finish within ${timeoutMs / 1000} s (${pending} reassignments ` +
@@ -175,5 +180,33 @@ export async function placePartitions(
       );
     }
     await delay(500);
+  }
+}
+
+/**
+ * Waits until the metadata of every broker in `bootstrapServers` (asked one at a
+ * time) shows each partition of `assignment` led where it should be.
+ */
+export async function waitForPlacementEverywhere(
+  bootstrapServers: string[],
+  topic: string,
+  assignment: Map<number, number>,
+  deadline: number,
+): Promise<void> {
+  for (const server of bootstrapServers) {
+    while (true) {
+      const placement = await withAdmin([server], (admin) => describePlacement(admin, topic));
+      const ok = placement.every((p) => {
+        const target = assignment.get(p.partition);
+        return target === undefined || p.leader === target;
+      });
+      if (ok) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Broker ${server} still shows an old placement of ${topic}; check its log.`,
+        );
+      }
+      await delay(200);
+    }
   }
 }

@@ -39,6 +39,7 @@ Deno.test({
         admin,
         topic,
         assignmentFromCounts([4, 1, 1], [0, 1, 2]),
+        { bootstrapServers: cluster.bootstrapServers },
       );
       assert.deepEqual(placement.map((p) => p.leader), [0, 0, 0, 0, 1, 2]);
       assert.deepEqual([...leadersPerBroker(await describePlacement(admin, topic), [0, 1, 2])], [

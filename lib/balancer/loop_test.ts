@@ -33,7 +33,9 @@ Deno.test({
     const logFile = `${cluster.root}/${topic}-auto-balancer.log`;
     await withAdmin(cluster.bootstrapServers, async (admin) => {
       await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([4, 1, 1], [0, 1, 2]));
+      await placePartitions(admin, topic, assignmentFromCounts([4, 1, 1], [0, 1, 2]), {
+        bootstrapServers: cluster.bootstrapServers,
+      });
     });
     const settings = {
       ...balancerSettingsFrom({}),

@@ -40,7 +40,9 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
   await lab.environment.up({ onProgress: say });
   await withAdmin(brokers, async (admin) => {
     await ensureTopic(admin, { topic, partitions: 6 });
-    await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], lab.brokers()));
+    await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], lab.brokers()), {
+      bootstrapServers: brokers,
+    });
   });
   try {
     const kafkajsRun = (concurrency: number) =>
