@@ -12,7 +12,7 @@ import { ConfigResourceTypes } from "kafkajs";
 import type { Skew } from "./config.ts";
 import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
 import { HEADER_BYTES, newRunId, RecordEncoder } from "./records.ts";
-import { describePlacement, type PartitionPlacement } from "./topic.ts";
+import { describePlacement, type PartitionPlacement, topicExists } from "./topic.ts";
 
 /** What to produce. */
 export interface LoadOptions {
@@ -264,8 +264,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     throw unreachableError(options.bootstrapServers, error);
   }
   try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(options.topic)) {
+    if (!(await topicExists(admin, options.topic))) {
       throw new Error(`Topic ${options.topic} does not exist; run \`deno task setup\` first.`);
     }
     placement = await describePlacement(admin, options.topic);

@@ -64,6 +64,19 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
   return created ? "created" : "existed";
 }
 
+/**
+ * Whether the topic exists. A topic created a moment ago may not be known yet to
+ * the broker asked, so a "no" is only believed after `waitMs` of asking.
+ */
+export async function topicExists(admin: Admin, topic: string, waitMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  while (true) {
+    if ((await admin.listTopics()).includes(topic)) return true;
+    if (Date.now() > deadline) return false;
+    await delay(250);
+  }
+}
+
 /** Deletes the topic if it exists. */
 export async function deleteTopic(admin: Admin, topic: string): Promise<boolean> {
   const topics = await admin.listTopics();
