@@ -24,6 +24,7 @@
 
 import { type BalancePlan, explainPlan, formatRate, GOAL_RESOURCE } from "./balancer/plan.ts";
 import { optimalSpreadOf } from "./balancer/optimal.ts";
+import { walkFiles } from "./files.ts";
 import { acceptableBand, type Band, bytesInChart, placementChart } from "./charts.ts";
 import { type LabConfig, loadConfig } from "./config.ts";
 import {
@@ -802,28 +803,15 @@ export async function picturesViews(
 /** Every file under `dir` (recursively), with its size; sorted by path. */
 export async function resultFilesTable(dir: string): Promise<TableDisplay> {
   const found: Array<{ file: string; size: string; bytes: number }> = [];
-  const walk = async (path: string, prefix: string): Promise<void> => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(path));
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const full = `${path}/${e.name}`;
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(full, rel);
-      else if (e.isFile && !e.name.endsWith(".tmp")) {
-        const size = (await Deno.stat(full)).size;
-        found.push({
-          file: rel,
-          bytes: size,
-          size: size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${(size / 1e3).toFixed(1)} kB`,
-        });
-      }
-    }
-  };
-  await walk(dir.replace(/\/+$/, ""), "");
+  for await (const f of walkFiles(dir.replace(/\/+$/, ""))) {
+    if (f.name.endsWith(".tmp")) continue;
+    const size = (await Deno.stat(f.path)).size;
+    found.push({
+      file: f.relative,
+      bytes: size,
+      size: size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${(size / 1e3).toFixed(1)} kB`,
+    });
+  }
   found.sort((a, b) => a.file.localeCompare(b.file));
   return table(found, ["file", { key: "size", align: "right" }]);
 }

@@ -19,6 +19,7 @@
 import { loadConfig } from "../config.ts";
 import { LocalEnvironment } from "../env/local.ts";
 import { stopPidFile } from "../env/process.ts";
+import { walkFiles } from "../files.ts";
 import { ensurePrerequisites, pathWithSbin, TEST_PREREQUISITES } from "../env/prereqs.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -35,22 +36,9 @@ export const TEST_CLUSTER_ENV = {
 /** Stops every process named by a `*.pid` file under `dir`. */
 export async function stopEverythingUnder(dir: string): Promise<number> {
   let stopped = 0;
-  const walk = async (path: string): Promise<void> => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(path));
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = `${path}/${entry.name}`;
-      if (entry.isDirectory) await walk(full);
-      else if (entry.isFile && entry.name.endsWith(".pid")) {
-        if (await stopPidFile(full, 10_000)) stopped++;
-      }
-    }
-  };
-  await walk(dir);
+  for await (const file of walkFiles(dir)) {
+    if (file.name.endsWith(".pid") && (await stopPidFile(file.path, 10_000))) stopped++;
+  }
   return stopped;
 }
 
