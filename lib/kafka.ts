@@ -5,7 +5,23 @@
  * @module
  */
 
+import process from "node:process";
 import { type Admin, Kafka, logLevel } from "kafkajs";
+
+// kafkajs 2.2.4 arms timers with a negative delay (a deadline already passed),
+// which Deno's Node layer reports as a TimeoutNegativeWarning on stderr, with a
+// nonsense number, many times a run. The timer still fires at once, as kafkajs
+// expects; only that one warning is dropped, every other warning still shows.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = warning instanceof Error
+    ? warning.name
+    : typeof rest[0] === "string"
+    ? rest[0]
+    : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === "TimeoutNegativeWarning") return;
+  return (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
 
 /** Options of {@linkcode createKafka}. */
 export interface KafkaOptions {
