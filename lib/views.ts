@@ -195,7 +195,9 @@ const SETTINGS: readonly SettingSpec[] = [
   },
   {
     variable: "LAB_STATE_DIR",
-    get: (c) => c.local.stateDir,
+    // The default lies in the user's cache; shown as ~/.cache/... so an exported
+    // notebook names no one's home directory.
+    get: (c) => c.local.stateDir.replace(/^.*(\/\.cache\/auto-balancing-lab\/)/, "~$1"),
     meaning: "cluster data and the state the notebooks pass on (measurements, the load's PID)",
     defaultText: "~/.cache/auto-balancing-lab/state",
   },

@@ -3,7 +3,7 @@
  * AutoMQ's controller-side auto-balancer (`kafka.autobalancer`), decided the way AutoMQ
  * decides it, with every step written down so a notebook can explain it.
  *
- * What it models, in AutoMQ's terms (see `/work/shared/AUTOMQ-FACTS.md`):
+ * What it models, in AutoMQ's terms (see `../shared/AUTOMQ-FACTS.md` from the project root):
  *
  * - the snapshot: excluded brokers and their partitions leave the model; partitions of
  *   excluded topics still count toward their broker's load but never move;
