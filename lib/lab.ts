@@ -175,9 +175,9 @@ export class Lab {
    * {@linkcode stopBackgroundLoad}. Throws if one is already running.
    */
   async startBackgroundLoad(): Promise<{ pid: number; startedAt: Date }> {
-    const pidFile = `${this.stateDir}/load.pid`;
-    const running = await readPidFile(pidFile);
-    if (running !== undefined && isAlive(running)) {
+    const pidFile = this.#loadPidFile;
+    const running = await this.backgroundLoadPid();
+    if (running !== undefined) {
       throw new Error(`A background load is already running (PID ${running}); stop it first.`);
     }
     await Deno.mkdir(this.stateDir, { recursive: true });
@@ -201,6 +201,16 @@ export class Lab {
     return { pid: started.pid, startedAt };
   }
 
+  get #loadPidFile(): string {
+    return `${this.stateDir}/load.pid`;
+  }
+
+  /** The PID of the background load if it is running now, else `undefined`. */
+  async backgroundLoadPid(): Promise<number | undefined> {
+    const pid = await readPidFile(this.#loadPidFile);
+    return pid !== undefined && isAlive(pid) ? pid : undefined;
+  }
+
   /** The background load's latest progress, or `undefined` before its first report. */
   async backgroundLoadProgress(): Promise<LoadProgress | undefined> {
     return await this.#loadState<LoadProgress>("load-progress.json");
@@ -222,10 +232,9 @@ export class Lab {
    * its stats, with the acked sequence numbers for the zero-loss check.
    */
   async stopBackgroundLoad(): Promise<LoadStats> {
-    const pidFile = `${this.stateDir}/load.pid`;
-    const pid = await readPidFile(pidFile);
+    const pid = await readPidFile(this.#loadPidFile);
     if (pid === undefined) throw new Error("No background load was started (no load.pid).");
-    await stopPidFile(pidFile, 60_000);
+    await stopPidFile(this.#loadPidFile, 60_000);
     const stats = await this.savedLoadStats();
     if (!stats) {
       throw new Error(

@@ -12,7 +12,6 @@
  */
 
 import { Lab } from "./lab.ts";
-import { isAlive, readPidFile } from "./env/process.ts";
 import type { LoadStats } from "./load.ts";
 import type { Measurement } from "./report.ts";
 import { captureGrafanaPanels } from "./screenshots.ts";
@@ -57,16 +56,9 @@ export async function savedWatchResult(lab: Lab): Promise<WatchResult | undefine
   ) as WatchResult;
 }
 
-/** The PID of the background load when it is running, else undefined. */
-export async function runningBackgroundLoad(lab: Lab): Promise<number | undefined> {
-  // The PID file `Lab.startBackgroundLoad` writes and `Lab.stopBackgroundLoad` removes.
-  const pid = await readPidFile(`${lab.stateDir}/load.pid`);
-  return pid !== undefined && isAlive(pid) ? pid : undefined;
-}
-
 /** Stops the background load if it still runs; returns its stats, or undefined if none ran. */
 export async function stopBackgroundLoadIfRunning(lab: Lab): Promise<LoadStats | undefined> {
-  if (await runningBackgroundLoad(lab) === undefined) return undefined;
+  if (await lab.backgroundLoadPid() === undefined) return undefined;
   return await lab.stopBackgroundLoad();
 }
 
@@ -98,7 +90,7 @@ export async function requireMeasurement(
 
 /** The background load's PID; throws saying to run 02 when no load is running. */
 export async function requireBackgroundLoad(lab: Lab): Promise<number> {
-  const pid = await runningBackgroundLoad(lab);
+  const pid = await lab.backgroundLoadPid();
   if (pid === undefined) {
     throw new Error(
       `No background load is running (no live PID in ${lab.stateDir}/load.pid): run ` +

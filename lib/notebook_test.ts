@@ -5,7 +5,6 @@ import {
   PROJECT_ROOT,
   requireBackgroundLoad,
   requireMeasurement,
-  runningBackgroundLoad,
   runPictures,
   savedWatchResult,
   saveWatchResult,
@@ -101,21 +100,21 @@ Deno.test("requireMeasurement and requireBackgroundLoad name the notebook to run
   });
 });
 
-Deno.test("runningBackgroundLoad follows the load's PID file; nothing to stop when it is gone", async () => {
+Deno.test("backgroundLoadPid follows the load's PID file; nothing to stop when it is gone", async () => {
   await withLab({}, async (lab) => {
-    assert.equal(await runningBackgroundLoad(lab), undefined);
+    assert.equal(await lab.backgroundLoadPid(), undefined);
     assert.equal(await stopBackgroundLoadIfRunning(lab), undefined);
     const sleeper = new Deno.Command("sleep", { args: ["30"] }).spawn();
     try {
       await Deno.mkdir(lab.stateDir, { recursive: true });
       await Deno.writeTextFile(`${lab.stateDir}/load.pid`, `${sleeper.pid}\n`);
-      assert.equal(await runningBackgroundLoad(lab), sleeper.pid);
+      assert.equal(await lab.backgroundLoadPid(), sleeper.pid);
       assert.equal(await requireBackgroundLoad(lab), sleeper.pid);
     } finally {
       await stopPid(sleeper.pid, 2000);
       await sleeper.status;
     }
-    assert.equal(await runningBackgroundLoad(lab), undefined, "a dead PID is not a running load");
+    assert.equal(await lab.backgroundLoadPid(), undefined, "a dead PID is not a running load");
   });
 });
 

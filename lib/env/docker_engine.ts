@@ -10,6 +10,7 @@
  * @module
  */
 
+import { isAlive } from "./process.ts";
 import { checkEngine, connectDocker, toBuffer, withDeadline } from "./docker.ts";
 import { collectBytes, type TarInput, writeTar } from "./docker_streams.ts";
 
@@ -24,16 +25,6 @@ export interface TestEngine {
 }
 
 const MAX_SOCKET_PATH = 107;
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // A zombie has exited; its parent just has not reaped it yet.
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 function kill(pid: number, signal: Deno.Signal): void {
   try {

@@ -11,6 +11,7 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LabConfig } from "../config.ts";
 import { withAdmin } from "../kafka.ts";
+import { PromClient } from "../prom.ts";
 import { ensureKafkaDistribution, LOCAL_FILES_DIR } from "./kafka_dist.ts";
 import {
   assertPortsFree,
@@ -489,13 +490,7 @@ interface TargetsHealth {
 
 async function prometheusTargets(url: string): Promise<TargetsHealth> {
   try {
-    const response = await fetch(`${url}/api/v1/targets?state=active`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    const body = await response.json();
-    const active = body.data.activeTargets as Array<
-      { scrapeUrl: string; health: string; lastError: string }
-    >;
+    const active = await new PromClient(url, { timeoutMs: 2000 }).targets();
     const health = new Map<string, string>();
     for (const t of active) health.set(new URL(t.scrapeUrl).host, t.health);
     const down = active.filter((t) => t.health !== "up");
