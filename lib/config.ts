@@ -116,8 +116,6 @@ export interface LabConfig {
   rateWindowSeconds: number;
   /** Prometheus scrape interval, seconds. */
   scrapeIntervalSeconds: number;
-  /** Coefficient of variation under which the cluster counts as balanced. */
-  balancedCv: number;
   /** How long `verify` waits for balance, seconds. */
   verifyTimeoutSeconds: number;
   /** Where reports and charts go. */
@@ -389,7 +387,6 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
     skew: parseSkew(text(env, "LAB_SKEW") ?? "uniform"),
     rateWindowSeconds: numberSetting(env, "LAB_RATE_WINDOW_S", 30, { min: 2, max: 3600 }),
     scrapeIntervalSeconds: numberSetting(env, "LAB_SCRAPE_INTERVAL_S", 2, { min: 1, max: 60 }),
-    balancedCv: numberSetting(env, "LAB_BALANCED_CV", 0.1, { min: 0, exclusiveMin: true }),
     verifyTimeoutSeconds: numberSetting(env, "LAB_VERIFY_TIMEOUT_S", 300, { min: 1 }),
     resultsDir: text(env, "LAB_RESULTS_DIR") ?? "results",
     keepCluster: booleanSetting(env, "LAB_KEEP_CLUSTER", false),

@@ -30,7 +30,9 @@ import {
 } from "./report.ts";
 import { parseBalancerLog } from "./balancer/log.ts";
 import { type TimelineEvent, timelineFromLog, watchBalance, type WatchResult } from "./watch.ts";
+import { checkRunFits, freeDiskBytes, plannedBytes, secondsThatFit } from "./run_budget.ts";
 import {
+  applyRetention,
   assignmentFromCounts,
   describePlacement,
   ensureTopic,
@@ -112,12 +114,19 @@ export class Lab {
       });
     }
     await this.environment.up({ onProgress });
+    onProgress(await this.environment.setBalancerEnabled(false));
     return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
       const created = await ensureTopic(admin, {
         topic: this.config.topic,
         partitions: this.config.partitions,
       });
-      onProgress(`Topic ${this.config.topic} ${created} (${this.config.partitions} partitions).`);
+      if (created === "existed" && this.environment.kind !== "external") {
+        await applyRetention(admin, { topic: this.config.topic });
+      }
+      onProgress(
+        `Topic ${this.config.topic} ${created} (${this.config.partitions} partitions, ` +
+          "every record kept until the read-back).",
+      );
       if (this.config.placement.kind === "none") {
         return await describePlacement(admin, this.config.topic);
       }
@@ -130,6 +139,19 @@ export class Lab {
       );
       return placement;
     });
+  }
+
+  /**
+   * Switches the auto-balancer on: the reader has measured the imbalance and says go.
+   * Returns one line saying what was done.
+   */
+  async startBalancer(): Promise<string> {
+    return await this.environment.setBalancerEnabled(true);
+  }
+
+  /** Pauses the auto-balancer (set-up does this); returns one line saying what was done. */
+  async pauseBalancer(): Promise<string> {
+    return await this.environment.setBalancerEnabled(false);
   }
 
   /** Where the topic's partitions are now. */
@@ -145,7 +167,12 @@ export class Lab {
    * `LAB_RECORDS` records, or until stopped when `untilStopped` is set.
    */
   startLoad(
-    options: { onProgress?: (p: LoadProgress) => void; untilStopped?: boolean } = {},
+    options: {
+      onProgress?: (p: LoadProgress) => void;
+      untilStopped?: boolean;
+      /** With `untilStopped`: the load stops by itself after this many seconds. */
+      maxSeconds?: number;
+    } = {},
   ): RunningLoad {
     const controller = new AbortController();
     let latest: LoadProgress | undefined;
@@ -155,7 +182,9 @@ export class Lab {
       topic: this.config.topic,
       recordBytes: this.config.recordBytes,
       records: this.config.records,
-      durationSeconds: options.untilStopped ? 24 * 3600 : this.config.durationSeconds,
+      durationSeconds: options.untilStopped
+        ? Math.min(24 * 3600, options.maxSeconds ?? Infinity)
+        : this.config.durationSeconds,
       rateMBps: this.config.rateMBps,
       skew: this.config.skew,
       brokers: this.brokers(),
@@ -199,6 +228,34 @@ export class Lab {
     const startedAt = new Date();
     await this.#saveState("load-started.json", { startedAt, pid: started.pid });
     return { pid: started.pid, startedAt };
+  }
+
+  /**
+   * Checks, before a load, that the bytes it will write fit on the disk that holds the
+   * local cluster's data (the topic keeps every record until the read-back). A timed
+   * or counted load is checked whole; an open-ended one (`openEndedSeconds` planned, or
+   * `"until-disk"` for the notebooks' background load) gets the seconds it may run.
+   * Other environments keep their data elsewhere (S3, your cluster): not checked.
+   * Throws a clear error naming the figures when the run will not fit.
+   */
+  async checkDisk(openEnded?: number | "until-disk"): Promise<{ maxSeconds?: number }> {
+    if (this.environment.kind !== "local") return {};
+    const free = await freeDiskBytes(this.stateDir);
+    const where = `the disk of ${this.stateDir}`;
+    if (openEnded === "until-disk") {
+      const seconds = secondsThatFit(this.config.rateMBps, free);
+      checkRunFits(
+        plannedBytes({ ...this.config, durationSeconds: Math.min(seconds + 1, 600) }),
+        free,
+        where,
+      );
+      return { maxSeconds: seconds };
+    }
+    const plan = openEnded === undefined
+      ? this.config
+      : { ...this.config, durationSeconds: openEnded };
+    checkRunFits(plannedBytes(plan), free, where);
+    return { maxSeconds: openEnded };
   }
 
   get #loadPidFile(): string {
@@ -287,11 +344,17 @@ export class Lab {
   /** Keeps a finished load's stats (with its acked sequences) for the zero-loss check. */
   async saveLoadStats(stats: LoadStats): Promise<void> {
     const bits: number[] = [];
-    for (let s = 0; s < stats.sent; s++) if (stats.ackedSequences.has(s)) bits.push(s);
+    const partitions: number[] = [];
+    for (let s = 0; s < stats.sent; s++) {
+      if (!stats.ackedSequences.has(s)) continue;
+      bits.push(s);
+      partitions.push(stats.ackedSequences.partitionOf(s) ?? -1);
+    }
     await this.#saveState("last-load.json", {
       ...stats,
       targetShares: [...stats.targetShares],
       ackedSequences: bits,
+      ackedPartitions: partitions,
     });
   }
 
@@ -300,15 +363,20 @@ export class Lab {
     const raw = await this.#loadState<
       Omit<LoadStats, "ackedSequences" | "targetShares" | "startedAt"> & {
         ackedSequences: number[];
+        ackedPartitions?: number[];
         targetShares: Array<[number, number]>;
         startedAt: string;
       }
     >("last-load.json");
     if (!raw) return undefined;
     const acked = new SequenceSet();
-    for (const s of raw.ackedSequences) acked.add(s);
+    raw.ackedSequences.forEach((s, i) => {
+      const partition = raw.ackedPartitions?.[i];
+      acked.add(s, partition === undefined || partition < 0 ? undefined : partition);
+    });
+    const { ackedPartitions: _, ...rest } = raw;
     return {
-      ...raw,
+      ...rest,
       ackedSequences: acked,
       targetShares: new Map(raw.targetShares),
       startedAt: new Date(raw.startedAt),
@@ -316,8 +384,9 @@ export class Lab {
   }
 
   /** Reads every acked record of a load back with an independent consumer. */
-  async checkZeroLoss(stats: LoadStats): Promise<ReadbackResult> {
+  async checkZeroLoss(stats: LoadStats, signal?: AbortSignal): Promise<ReadbackResult> {
     return await readBack({
+      signal,
       bootstrapServers: this.environment.bootstrapServers(),
       topic: this.config.topic,
       runId: stats.runId,
@@ -359,7 +428,11 @@ export class Lab {
       topic: this.config.topic,
       brokers: this.brokers(),
       deviation: this.config.balancer.avgDeviation.in,
-      balancedCv: this.config.balancedCv,
+      balancerOn: this.config.balancer.enabled
+        ? await this.environment.balancerEnabled()
+        : this.environment.kind === "local"
+        ? false
+        : undefined,
       timeoutMs: this.config.verifyTimeoutSeconds * 1000,
       pollMs: Math.max(1000, this.config.scrapeIntervalSeconds * 1000),
       readBalancerLog: () => this.environment.balancerLog(),
@@ -425,6 +498,7 @@ export class Lab {
     const text = afterReport(before, after, {
       moves: options.watch?.moves ?? [],
       timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
+      verdict: options.watch?.outcome?.sentence,
       firstDetection: options.watch?.firstActingDetection,
       optimal: {
         maxOverMean: optimal.maxOverMean,

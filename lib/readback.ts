@@ -3,6 +3,12 @@
  * topic from the beginning up to the end offsets taken when it starts, and checks
  * every acknowledged record of a run by its sequence number and checksum.
  *
+ * A record that is missing is not necessarily lost: retention may have deleted the
+ * oldest segments of a partition before the read-back. The read-back learns each
+ * partition's log start offset and counts a missing record as *expired* when it was
+ * acked by a partition whose log now starts above it (its sequence is below the first
+ * record of the run still in that partition), and as *lost* otherwise.
+ *
  * @module
  */
 
@@ -16,8 +22,17 @@ export interface ReadbackResult {
   expected: number;
   /** Acked records read back intact, once each. */
   found: number;
-  /** Acked records never read back. */
+  /**
+   * Acked records never read back although they lay above their partition's log start:
+   * really lost.
+   */
   lost: number;
+  /** Acked records that retention deleted before the read-back (below the log start). */
+  expired: number;
+  /** Expired records per partition (only partitions with any), partition order. */
+  expiredByPartition: Array<{ partition: number; records: number }>;
+  /** Each partition's log start offset when reading started (0 when nothing was deleted). */
+  logStartOffsets: Array<{ partition: number; offset: number }>;
   /** Extra copies of records already read. */
   duplicated: number;
   /** Records whose payload does not match its checksum. */
@@ -28,6 +43,8 @@ export interface ReadbackResult {
   foreign: number;
   /** Sum of the topic's end offsets when reading started. */
   endOffsetSum: number;
+  /** Sum of the topic's log start offsets when reading started. */
+  logStartOffsetSum: number;
   /** Up to 10 lost sequence numbers, for a first look. */
   lostExamples: number[];
   /** Seconds the read took. */
@@ -48,6 +65,8 @@ export interface ReadbackOptions {
   sent: number;
   /** Longest wait, milliseconds (default 10 minutes). */
   timeoutMs?: number;
+  /** Stops the read-back early (it then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** Reads the topic back and counts lost, duplicated and corrupt records. */
@@ -56,10 +75,12 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   const kafka = createKafka(options.bootstrapServers, { clientId: "lab-readback" });
   const admin = kafka.admin();
   let ends: Map<number, bigint>;
+  let starts: Map<number, bigint>;
   try {
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(options.topic);
     ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    starts = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
   } catch (error) {
     throw unreachableError(options.bootstrapServers, error);
   } finally {
@@ -67,11 +88,16 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   }
   const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));
   const seen = new Uint8Array(options.sent);
+  // The lowest sequence of this run still stored in each partition (from its log start).
+  const firstKept = new Map<number, number>();
   let duplicated = 0;
   let corrupt = 0;
   let foreign = 0;
   let unacknowledgedButStored = 0;
-  const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+  // A partition with nothing left between its log start and end is not waited for.
+  const remaining = new Set(
+    [...ends].filter(([p, end]) => end > (starts.get(p) ?? 0n)).map(([p]) => p),
+  );
 
   const consumer = kafka.consumer({
     groupId: `lab-readback-${crypto.randomUUID()}`,
@@ -96,6 +122,10 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
           ),
         timeoutMs,
       );
+      options.signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(options.signal!.reason);
+      }, { once: true });
       consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -120,6 +150,10 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
               continue;
             }
             seen[record.sequence] = 1;
+            const kept = firstKept.get(batch.partition);
+            if (kept === undefined || record.sequence < kept) {
+              firstKept.set(batch.partition, record.sequence);
+            }
             if (!options.acked.has(record.sequence)) unacknowledgedButStored++;
           }
           const last = batch.lastOffset();
@@ -137,27 +171,160 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   } finally {
     await consumer.disconnect().catch(() => {});
   }
-  let found = 0;
-  const lostExamples: number[] = [];
-  let lost = 0;
-  for (let s = 0; s < options.sent; s++) {
-    if (!options.acked.has(s)) continue;
-    if (seen[s]) found++;
-    else {
-      lost++;
-      if (lostExamples.length < 10) lostExamples.push(s);
-    }
-  }
+  const logStartOffsets = [...starts].sort(([a], [b]) => a - b)
+    .map(([partition, offset]) => ({ partition, offset: Number(offset) }));
+  const missing = classifyMissing({
+    sent: options.sent,
+    acked: options.acked,
+    seen,
+    firstKept,
+    logStart: new Map(logStartOffsets.map((s) => [s.partition, s.offset])),
+  });
   return {
     expected: options.acked.size,
-    found,
-    lost,
+    ...missing,
+    logStartOffsets,
     duplicated,
     corrupt,
     unacknowledgedButStored,
     foreign,
     endOffsetSum,
-    lostExamples,
+    logStartOffsetSum: logStartOffsets.reduce((a, s) => a + s.offset, 0),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** What {@linkcode classifyMissing} needs. */
+export interface MissingInput {
+  /** The highest sequence sent, plus one. */
+  sent: number;
+  /** The acked sequences, with the partition that acked each. */
+  acked: SequenceSet;
+  /** `seen[s]` is 1 when sequence `s` was read back intact. */
+  seen: Uint8Array;
+  /** Per partition, the lowest sequence of the run read back from it. */
+  firstKept: ReadonlyMap<number, number>;
+  /** Per partition, its log start offset (records below it were deleted by retention). */
+  logStart: ReadonlyMap<number, number>;
+}
+
+/** Found, expired and lost counts, from {@linkcode classifyMissing}. */
+export interface MissingCounts {
+  /** Acked records read back. */
+  found: number;
+  /** Acked records below their partition's log start. */
+  expired: number;
+  /** Expired records per partition. */
+  expiredByPartition: Array<{ partition: number; records: number }>;
+  /** Acked records missing above the log start. */
+  lost: number;
+  /** Up to 10 lost sequence numbers. */
+  lostExamples: number[];
+}
+
+/**
+ * Sorts each acked record into found, expired or lost. A missing record is expired
+ * only when its partition's log no longer starts at 0 and the record comes before the
+ * first record of the run still in that partition (a partition's records are stored in
+ * sequence order); a partition cannot have expired more records than its log start
+ * offset, so any excess counts as lost. Records whose partition is unknown count as lost
+ * when missing.
+ *
+ * @example
+ * ```ts
+ * import { classifyMissing } from "./readback.ts";
+ * import { SequenceSet } from "./load.ts";
+ * const acked = new SequenceSet();
+ * for (let s = 0; s < 4; s++) acked.add(s, 0);
+ * const seen = new Uint8Array([0, 0, 1, 1]); // 0 and 1 were deleted by retention
+ * const r = classifyMissing({
+ *   sent: 4, acked, seen, firstKept: new Map([[0, 2]]), logStart: new Map([[0, 2]]),
+ * });
+ * console.log(r.found, r.expired, r.lost); // 2 2 0
+ * ```
+ */
+export function classifyMissing(input: MissingInput): MissingCounts {
+  let found = 0;
+  let lost = 0;
+  const lostExamples: number[] = [];
+  const expiredBy = new Map<number, number>();
+  const loseOne = (s: number) => {
+    lost++;
+    if (lostExamples.length < 10) lostExamples.push(s);
+  };
+  for (let s = 0; s < input.sent; s++) {
+    if (!input.acked.has(s)) continue;
+    if (input.seen[s]) {
+      found++;
+      continue;
+    }
+    const partition = input.acked.partitionOf(s);
+    const start = partition === undefined ? 0 : input.logStart.get(partition) ?? 0;
+    const kept = partition === undefined ? undefined : input.firstKept.get(partition);
+    const belowStart = start > 0 && (kept === undefined || s < kept);
+    if (!belowStart) {
+      loseOne(s);
+      continue;
+    }
+    const already = expiredBy.get(partition!) ?? 0;
+    if (already >= start) loseOne(s); // more missing than retention could have deleted
+    else expiredBy.set(partition!, already + 1);
+  }
+  const expiredByPartition = [...expiredBy].sort(([a], [b]) => a - b)
+    .map(([partition, records]) => ({ partition, records }));
+  return {
+    found,
+    expired: expiredByPartition.reduce((a, e) => a + e.records, 0),
+    expiredByPartition,
+    lost,
+    lostExamples,
+  };
+}
+
+/** Whether the read-back proves zero loss: nothing lost, duplicated or corrupt. */
+export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrupt">): boolean {
+  return r.lost === 0 && r.duplicated === 0 && r.corrupt === 0;
+}
+
+/**
+ * The read-back's verdict in one sentence, with what was measured against what: the
+ * acked records expected, found, expired by retention (with the partitions), lost,
+ * duplicated and corrupt.
+ *
+ * @example
+ * ```ts
+ * import { readbackSentence } from "./readback.ts";
+ * console.log(readbackSentence({
+ *   expected: 10, found: 8, expired: 2, expiredByPartition: [{ partition: 0, records: 2 }],
+ *   lost: 0, duplicated: 0, corrupt: 0, lostExamples: [],
+ * }));
+ * // Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by
+ * // retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.
+ * ```
+ */
+export function readbackSentence(
+  r: Pick<
+    ReadbackResult,
+    | "expected"
+    | "found"
+    | "expired"
+    | "expiredByPartition"
+    | "lost"
+    | "duplicated"
+    | "corrupt"
+    | "lostExamples"
+  >,
+): string {
+  const expired = r.expired > 0
+    ? `; ${r.expired} expired by retention before the read-back (${
+      r.expiredByPartition.map((e) => `partition ${e.partition}: ${e.records}`).join(", ")
+    }), not lost`
+    : "";
+  const counts = `lost ${r.lost}, duplicated ${r.duplicated}, corrupt ${r.corrupt}`;
+  const examples = r.lostExamples.length
+    ? ` (lost sequences e.g. ${r.lostExamples.join(", ")})`
+    : "";
+  return zeroLoss(r)
+    ? `Zero loss: ${r.found} of ${r.expected} acknowledged records read back intact, once each${expired}; ${counts}.`
+    : `Loss or damage found: ${r.found} of ${r.expected} acknowledged records read back intact${expired}; ${counts}${examples}.`;
 }

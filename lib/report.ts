@@ -9,7 +9,7 @@
 
 import type { LabConfig, Placement, Skew } from "./config.ts";
 import type { ClusterSnapshot } from "./metrics_types.ts";
-import type { ReadbackResult } from "./readback.ts";
+import { type ReadbackResult, readbackSentence } from "./readback.ts";
 import { type Spread, spreadOf } from "./stats.ts";
 import type { PartitionPlacement } from "./topic.ts";
 
@@ -49,6 +49,8 @@ export interface AfterDetails {
   moves: MoveRecord[];
   /** Seconds from the first detection that acted to balance, if balance was reached. */
   timeToBalanceSeconds?: number;
+  /** The watch's verdict sentence (balanced, as balanced as the loads allow, or why not). */
+  verdict?: string;
   /** When the first acting detection happened. */
   firstDetection?: Date;
   /** Lines on the best possible spread. */
@@ -258,15 +260,16 @@ export function afterReport(
       "",
     );
   }
-  lines.push("## Time to balance", "");
+  lines.push("## Verdict and time to balance", "");
+  if (details.verdict) lines.push(`**${details.verdict}**`, "");
   if (details.timeToBalanceSeconds !== undefined) {
     lines.push(
-      `Balanced **${
+      `Reached **${
         details.timeToBalanceSeconds.toFixed(1)
       } s** after the first detection that acted` +
         (details.firstDetection ? ` (${details.firstDetection.toISOString()})` : "") + ".",
     );
-  } else lines.push("Balance was not reached within the watch's time limit.");
+  } else if (!details.verdict) lines.push("The balance was not watched (history only).");
   lines.push("");
   if (details.optimal) {
     lines.push(
@@ -287,9 +290,8 @@ export function afterReport(
     lines.push(
       "## Zero loss",
       "",
-      `An independent consumer read the topic back: ${r.expected} acknowledged records expected, ` +
-        `${r.found} found intact; **lost ${r.lost}, duplicated ${r.duplicated}, corrupt ${r.corrupt}** ` +
-        `(${r.seconds.toFixed(1)} s).`,
+      `An independent consumer read the topic back in ${r.seconds.toFixed(1)} s. ` +
+        `**${readbackSentence(r)}**`,
       "",
     );
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Admin } from "kafkajs";
+import { type Admin, ConfigResourceTypes } from "kafkajs";
 import { withAdmin } from "./kafka.ts";
 import { delay } from "./env/process.ts";
 
@@ -16,12 +16,12 @@ export interface TopicSpec {
   /** Partition count. */
   partitions: number;
   /**
-   * Bytes kept per partition before old segments are deleted. The default (1 GiB)
-   * holds a whole default demo run, so the zero-loss check can read every record,
-   * while bounding the disk a long run can use to partitions × 1 GiB.
+   * Bytes kept per partition before old segments are deleted; -1 (the default) keeps
+   * everything, so the zero-loss check can read every record of a run back. The lab
+   * bounds a run's bytes instead, by a disk check before the load (see `run_budget.ts`).
    */
   retentionBytesPerPartition?: number;
-  /** Time old segments are kept, milliseconds (default 1 hour). */
+  /** Time old segments are kept, milliseconds; -1 (the default) keeps them. */
   retentionMs?: number;
 }
 
@@ -46,11 +46,7 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
       topic: spec.topic,
       numPartitions: spec.partitions,
       replicationFactor: 1,
-      configEntries: [
-        { name: "retention.bytes", value: String(spec.retentionBytesPerPartition ?? 2 ** 30) },
-        { name: "retention.ms", value: String(spec.retentionMs ?? 3_600_000) },
-        { name: "segment.bytes", value: String(64 * 2 ** 20) },
-      ],
+      configEntries: retentionEntries(spec),
     }],
   });
   const placement = await describePlacement(admin, spec.topic);
@@ -62,6 +58,35 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
     );
   }
   return created ? "created" : "existed";
+}
+
+/** The topic-level settings the lab creates (and keeps) its topic with. */
+export function retentionEntries(
+  spec: Pick<TopicSpec, "retentionBytesPerPartition" | "retentionMs">,
+): Array<{ name: string; value: string }> {
+  return [
+    { name: "retention.bytes", value: String(spec.retentionBytesPerPartition ?? -1) },
+    { name: "retention.ms", value: String(spec.retentionMs ?? -1) },
+    { name: "segment.bytes", value: String(64 * 2 ** 20) },
+  ];
+}
+
+/**
+ * Gives an existing topic the lab's retention (a topic left by an earlier version of
+ * the lab kept only 1 GiB per partition, which deleted records before the read-back).
+ */
+export async function applyRetention(
+  admin: Admin,
+  spec: Pick<TopicSpec, "topic" | "retentionBytesPerPartition" | "retentionMs">,
+): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.topic,
+      configEntries: retentionEntries(spec),
+    }],
+  });
 }
 
 /**

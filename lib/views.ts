@@ -46,7 +46,7 @@ import type { StoryFigures } from "./figures.ts";
 import type { Lab } from "./lab.ts";
 import type { LoadProgress, LoadStats } from "./load.ts";
 import type { PartitionLoad } from "./metrics_types.ts";
-import type { ReadbackResult } from "./readback.ts";
+import { type ReadbackResult, readbackSentence } from "./readback.ts";
 import { describeSkew, type Measurement, type MoveRecord } from "./report.ts";
 import type { PartitionPlacement } from "./topic.ts";
 import type { TimelineEvent, WatchResult } from "./watch.ts";
@@ -172,11 +172,6 @@ const SETTINGS: readonly SettingSpec[] = [
     variable: "LAB_BALANCER_GOALS",
     get: (c) => c.balancer.goals.join(", "),
     meaning: "goals in priority order: in, out or in,out",
-  },
-  {
-    variable: "LAB_BALANCED_CV",
-    get: (c) => String(c.balancedCv),
-    meaning: "the watch also counts the cluster balanced under this coefficient of variation",
   },
   {
     variable: "LAB_VERIFY_TIMEOUT_S",
@@ -534,6 +529,8 @@ export function describeEvent(e: TimelineEvent): { event: string; detail: string
       return { event: "rates (10 s)", detail: ratesText(e) };
     case "balanced":
       return { event: "balanced", detail: "every broker inside the band, no move running" };
+    case "best-possible":
+      return { event: "as balanced as the loads allow", detail: e.sentence };
   }
 }
 
@@ -593,22 +590,29 @@ export function watchEventsTable(
 /** The watch's outcome in words: balanced or not, when, after how long, how many moves. */
 export function watchSummary(result: WatchResult, timeoutSeconds?: number): View {
   const lines: string[] = [];
-  if (result.balanced) {
+  const outcome = result.outcome;
+  if (outcome && outcome.kind !== "not-balanced") {
     lines.push(
-      `**Balanced** at ${result.balancedAt ? clock(result.balancedAt) : "?"} UTC` +
+      `**${outcome.kind === "balanced" ? "Balanced" : "As balanced as these loads allow"}** at ${
+        result.balancedAt ? clock(result.balancedAt) : "?"
+      } UTC` +
         (result.timeToBalanceSeconds !== undefined
           ? `, **${
             result.timeToBalanceSeconds.toFixed(1)
           } s** after the first detection that acted` +
             (result.firstActingDetection ? ` (${clock(result.firstActingDetection)} UTC)` : "")
-          : " (no detection that acted was seen: it was already balanced)") +
+          : " (no detection that acted was seen: it was already so)") +
         ".",
+      "",
+      outcome.sentence,
     );
   } else {
     lines.push(
-      `**Not balanced** within the watch's time limit${
-        timeoutSeconds ? ` (${timeoutSeconds} s, LAB_VERIFY_TIMEOUT_S)` : ""
-      }.`,
+      outcome
+        ? `**Not balanced.** ${outcome.sentence.replace(/^Not balanced /, "Watched ")}${
+          timeoutSeconds ? ` (limit ${timeoutSeconds} s, LAB_VERIFY_TIMEOUT_S)` : ""
+        }`
+        : "**Not watched**: the balancer's history was read from its log only.",
     );
   }
   const detections = result.events.filter((e) => e.kind === "detect");
@@ -705,16 +709,12 @@ export function predictedVsActual(plan: BalancePlan, moves: readonly MoveRecord[
 
 /** The zero-loss check: a verdict line and the counts, as Markdown. */
 export function zeroLossView(r: ReadbackResult): View {
-  const ok = r.lost === 0 && r.duplicated === 0 && r.corrupt === 0 && r.found === r.expected;
-  const head = ok
-    ? `**Zero loss:** all ${r.expected} acknowledged records were read back intact, once each.`
-    : `**Loss or damage found:** ${r.lost} lost, ${r.duplicated} duplicated, ${r.corrupt} ` +
-      `corrupt of ${r.expected} acknowledged records` +
-      (r.lostExamples.length ? ` (lost sequences e.g. ${r.lostExamples.join(", ")})` : "") + ".";
+  const head = `**${readbackSentence(r).replace(/:/, ":**")}`;
   const counts = table([
     { check: "acknowledged records expected", count: r.expected },
     { check: "found intact, once", count: r.found },
-    { check: "lost", count: r.lost },
+    { check: "expired by retention (below the log start)", count: r.expired },
+    { check: "lost (above the log start, missing)", count: r.lost },
     { check: "duplicated", count: r.duplicated },
     { check: "corrupt", count: r.corrupt },
     { check: "stored but never acknowledged", count: r.unacknowledgedButStored },
@@ -908,8 +908,10 @@ export interface WatchTally {
   movesDone: number;
   /** The latest rate sample. */
   lastRates?: TimelineEvent & { kind: "rates" };
-  /** Balanced at. */
+  /** Balanced (or as balanced as the loads allow) at. */
   balancedAt?: Date;
+  /** Which of the two. */
+  settled?: "balanced" | "best-possible";
 }
 
 /** Folds one event into a tally (returns the same object). */
@@ -920,7 +922,10 @@ export function tallyEvent(tally: WatchTally, e: TimelineEvent): WatchTally {
   } else if (e.kind === "move-start") tally.movesStarted++;
   else if (e.kind === "move-end") tally.movesDone++;
   else if (e.kind === "rates") tally.lastRates = e;
-  else if (e.kind === "balanced") tally.balancedAt = e.time;
+  else if (e.kind === "balanced" || e.kind === "best-possible") {
+    tally.balancedAt = e.time;
+    tally.settled = e.kind;
+  }
   return tally;
 }
 
@@ -931,7 +936,13 @@ export function tallyNote(t: WatchTally): string {
     `moves ${t.movesStarted} started, ${t.movesDone} done`,
   ];
   if (t.lastRates) parts.push(ratesText(t.lastRates));
-  if (t.balancedAt) parts.push(`balanced at ${clock(t.balancedAt)} UTC`);
+  if (t.balancedAt) {
+    parts.push(
+      `${t.settled === "best-possible" ? "as balanced as the loads allow" : "balanced"} at ${
+        clock(t.balancedAt)
+      } UTC`,
+    );
+  }
   return parts.join(" | ");
 }
 
@@ -983,10 +994,12 @@ export async function watchWithProgress(
   const handler = watchProgressHandler(bar, startedAt);
   try {
     const result = await lab.watch({ onEvent: handler.onEvent, since, signal: options.signal });
-    if (result.balanced) {
+    if (result.outcome && result.outcome.kind !== "not-balanced") {
       const watched = (Date.now() - startedAt) / 1000;
       await bar.done(
-        `balanced after ${watched.toFixed(0)} s of watching` +
+        `${
+          result.outcome.kind === "balanced" ? "balanced" : "as balanced as the loads allow"
+        } after ${watched.toFixed(0)} s of watching` +
           (result.timeToBalanceSeconds !== undefined
             ? `, ${result.timeToBalanceSeconds.toFixed(1)} s after the first acting detection`
             : "") +
@@ -994,7 +1007,7 @@ export async function watchWithProgress(
       );
     } else {
       await bar.fail(
-        `not balanced within ${lab.config.verifyTimeoutSeconds} s | ${tallyNote(handler.tally)}`,
+        `${result.outcome?.sentence ?? "not balanced"} | ${tallyNote(handler.tally)}`,
       );
     }
     return result;

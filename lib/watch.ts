@@ -18,6 +18,14 @@ import type { ClusterSnapshot } from "./metrics_types.ts";
 import type { PromClient } from "./prom.ts";
 import type { MoveRecord } from "./report.ts";
 import { spreadOf } from "./stats.ts";
+import { detectionsFrom } from "./balancer/detections.ts";
+import {
+  insideBand,
+  settledOutcome,
+  timeoutOutcome,
+  type WatchOutcome,
+  type WatchState,
+} from "./watch_outcome.ts";
 import { describePlacement } from "./topic.ts";
 
 /** One thing the watch saw. */
@@ -32,7 +40,8 @@ export type TimelineEvent =
     cv: number;
     insideBand: boolean;
   }
-  | { kind: "balanced"; time: Date };
+  | { kind: "balanced"; time: Date }
+  | { kind: "best-possible"; time: Date; sentence: string };
 
 /** What the watch needs. */
 export interface WatchOptions {
@@ -48,8 +57,8 @@ export interface WatchOptions {
   windowSeconds?: number;
   /** Half-width of the band as a ratio of the average (AutoMQ's avg deviation, 0.1). */
   deviation: number;
-  /** Coefficient of variation under which the cluster also counts as balanced. */
-  balancedCv: number;
+  /** Whether the balancer is on (undefined: the lab cannot tell), for the verdict's reason. */
+  balancerOn?: boolean;
   /** Longest wait, milliseconds. */
   timeoutMs: number;
   /** Time between polls, milliseconds (default 2000). */
@@ -66,13 +75,18 @@ export interface WatchOptions {
 
 /** What the watch found. */
 export interface WatchResult {
-  /** Whether balance was reached. */
+  /**
+   * How it ended: balanced, as balanced as the loads allow, or not (with the reason);
+   * undefined when the balancer's history was read without watching.
+   */
+  outcome?: WatchOutcome;
+  /** Whether every broker ended inside the band. */
   balanced: boolean;
-  /** When. */
+  /** When the outcome was reached, if it was balanced or the best possible. */
   balancedAt?: Date;
   /** The first detection after `since` that planned moves. */
   firstActingDetection?: Date;
-  /** Seconds from that detection to balance. */
+  /** Seconds from that detection to the outcome (balanced or the best possible). */
   timeToBalanceSeconds?: number;
   /** Everything seen, in time order. */
   events: TimelineEvent[];
@@ -82,14 +96,6 @@ export interface WatchResult {
   lastSnapshot?: ClusterSnapshot;
   /** The balancer log's events since `since`. */
   balancerEvents: BalancerEvent[];
-}
-
-/** Whether every broker's value lies within ±deviation of the mean. */
-export function insideBand(values: number[], deviation: number): boolean {
-  if (values.length === 0) return false;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (mean <= 0) return false;
-  return values.every((v) => Math.abs(v - mean) <= deviation * mean);
 }
 
 /** Turns balancer-log events into timeline events (detections and move starts). */
@@ -142,6 +148,9 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   let balancerEvents: BalancerEvent[] = [];
   let lastSnapshot: ClusterSnapshot | undefined;
   let balancedAt: Date | undefined;
+  let state: WatchState | undefined;
+  let outcome: WatchOutcome | undefined;
+  const watchStarted = Date.now();
   try {
     while (Date.now() < deadline && !options.signal?.aborted) {
       // 1. The balancer's log: new detections and moves.
@@ -177,7 +186,6 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
       });
       const values = lastSnapshot.brokers.map((b) => b.bytesInPerSec);
       const cv = values.some((v) => v > 0) ? spreadOf(values).cv : NaN;
-      const inside = insideBand(values, options.deviation);
       emit({
         kind: "rates",
         time: lastSnapshot.takenAt,
@@ -186,13 +194,20 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
           value: b.bytesInPerSec,
         })),
         cv,
-        insideBand: inside,
+        insideBand: insideBand(values, options.deviation),
       });
       const moving = (await admin.listPartitionReassignments({})).topics
         .reduce((n, t) => n + t.partitions.length, 0);
-      if ((inside || cv < options.balancedCv) && moving === 0) {
+      state = watchState(lastSnapshot, moving, balancerEvents, leaders, options, windowSeconds);
+      const settled = settledOutcome(state);
+      if (settled) {
+        outcome = settled;
         balancedAt = lastSnapshot.takenAt;
-        emit({ kind: "balanced", time: balancedAt });
+        emit(
+          settled.kind === "balanced"
+            ? { kind: "balanced", time: balancedAt }
+            : { kind: "best-possible", time: balancedAt, sentence: settled.sentence },
+        );
         break;
       }
       await delay(Math.min(pollMs, Math.max(0, deadline - Date.now())));
@@ -200,6 +215,10 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   } finally {
     await admin.disconnect().catch(() => {});
   }
+  outcome ??= timeoutOutcome(
+    state ?? emptyState(options, windowSeconds),
+    (Date.now() - watchStarted) / 1000,
+  );
   const firstActing = events.find((e): e is TimelineEvent & { kind: "detect" } =>
     e.kind === "detect" && (e.actions ?? 0) > 0
   );
@@ -208,7 +227,8 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     return { time: m.time, topic: m.topic, partition: m.partition, from: m.from, to: m.to };
   });
   return {
-    balanced: balancedAt !== undefined,
+    outcome,
+    balanced: outcome.kind === "balanced",
     balancedAt,
     firstActingDetection: firstActing?.time,
     timeToBalanceSeconds: balancedAt && firstActing
@@ -218,5 +238,52 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     moves,
     lastSnapshot,
     balancerEvents,
+  };
+}
+
+/** What the outcome is judged from, at one poll. */
+function watchState(
+  snapshot: ClusterSnapshot,
+  moving: number,
+  balancerEvents: BalancerEvent[],
+  leaders: Map<number, number>,
+  options: WatchOptions,
+  windowSeconds: number,
+): WatchState {
+  const detections = detectionsFrom(balancerEvents);
+  const failedMoves = moving > 0
+    ? []
+    : detections.flatMap((d) => d.moves).filter((m) =>
+      m.topic === options.topic && leaders.get(m.partition) !== m.to &&
+      // A later move of the same partition supersedes this one.
+      !detections.some((d) =>
+        d.moves.some((n) => n.partition === m.partition && n.topic === m.topic && n.time > m.time)
+      )
+    ).map((m) => `${m.topic}-${m.partition} (to broker ${m.to})`);
+  const partitions = snapshot.partitions.filter((p) => p.topic === options.topic);
+  return {
+    brokerRates: snapshot.brokers.map((b) => ({ broker: b.broker, value: b.bytesInPerSec })),
+    partitionRates: partitions.map((p) => p.bytesInPerSec),
+    partitionLabels: partitions.map((p) => `${p.topic}-${p.partition}`),
+    partitionBrokers: partitions.map((p) => p.broker),
+    windowSeconds,
+    deviation: options.deviation,
+    moving,
+    detections,
+    failedMoves,
+    balancerOn: options.balancerOn,
+  };
+}
+
+function emptyState(options: WatchOptions, windowSeconds: number): WatchState {
+  return {
+    brokerRates: [],
+    partitionRates: [],
+    windowSeconds,
+    deviation: options.deviation,
+    moving: 0,
+    detections: [],
+    failedMoves: [],
+    balancerOn: options.balancerOn,
   };
 }

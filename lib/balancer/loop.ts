@@ -50,6 +50,8 @@ export interface BalancerLoopOptions {
   scrapeIntervalSeconds: number;
   /** The controller node id written in log prefixes (default 0). */
   nodeId?: number;
+  /** Start paused: no detection runs until {@linkcode BalancerLoop.setEnabled} turns it on. */
+  paused?: boolean;
 }
 
 /**
@@ -84,6 +86,13 @@ export interface BalancerLoop {
   runOnce(): Promise<CycleResult>;
   /** Stops after the current cycle. */
   stop(): Promise<void>;
+  /**
+   * Pauses or resumes detections (AutoMQ's `autobalancer.controller.enable`). Resuming
+   * runs the next detection one detect interval later, as a fresh controller would.
+   */
+  setEnabled(enabled: boolean): void;
+  /** Whether detections run. */
+  readonly enabled: boolean;
 }
 
 /** Builds the planner's partition list: loads from Prometheus, brokers from Kafka's metadata. */
@@ -158,6 +167,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
   const logOptions = { nodeId: options.nodeId ?? 0 };
   let connected = false;
   let stopped = false;
+  let enabled = !options.paused;
   let running: Promise<CycleResult> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -262,8 +272,10 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
   };
 
   const schedule = () => {
-    if (stopped) return;
+    if (stopped || !enabled) return;
     timer = setTimeout(async () => {
+      timer = undefined;
+      if (!enabled) return;
       await runOnce();
       schedule();
     }, options.settings.detectIntervalMs);
@@ -272,6 +284,16 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
 
   return {
     runOnce,
+    get enabled() {
+      return enabled;
+    },
+    setEnabled(on: boolean) {
+      if (on === enabled) return;
+      enabled = on;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (on) schedule();
+    },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -52,7 +52,11 @@ Deno.test({
       logFile,
     });
     const loadStarted = Date.now();
+    let firstAck: number | undefined;
     const load = runLoad({
+      onProgress: (p) => {
+        if (p.acked > 0) firstAck ??= Date.now();
+      },
       bootstrapServers: cluster.bootstrapServers,
       topic,
       recordBytes: 10240,
@@ -71,15 +75,33 @@ Deno.test({
       );
       assert.deepEqual(early.executed, []);
 
-      await new Promise((r) => setTimeout(r, Math.max(0, loadStarted + 16_000 - Date.now())));
+      // A full window: the 10 s window plus three 1 s scrapes, counted from the first ack
+      // (the load may take a while to connect on a busy machine).
+      const ackBy = Date.now() + 30_000;
+      while (firstAck === undefined && Date.now() < ackBy) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(firstAck !== undefined, "the load acked records");
+      await new Promise((r) => setTimeout(r, Math.max(0, firstAck! + 15_000 - Date.now())));
       const cycle = await loop.runOnce();
       assert.equal(cycle.skipped, undefined);
       assert.equal(cycle.executed.length, 2, JSON.stringify(cycle.plan?.notes));
       assert.ok(cycle.executed.every((a) => a.topic === topic && a.from === 0));
-      const leaders = (await withAdmin(cluster.bootstrapServers, (a) =>
-        describePlacement(a, topic)))
-        .map((p) => p.leader);
-      assert.deepEqual([0, 1, 2].map((b) => leaders.filter((l) => l === b).length), [2, 2, 2]);
+      // The controller has finished the moves; every broker's metadata catches up a
+      // moment later (the broker asked may still answer with the old leaders).
+      const counts = async () => {
+        const leaders = (await withAdmin(cluster.bootstrapServers, (a) =>
+          describePlacement(a, topic)))
+          .map((p) => p.leader);
+        return [0, 1, 2].map((b) => leaders.filter((l) => l === b).length);
+      };
+      const settleBy = Date.now() + 30_000;
+      let seen = await counts();
+      while (seen.join("-") !== "2-2-2" && Date.now() < settleBy) {
+        await new Promise((r) => setTimeout(r, 250));
+        seen = await counts();
+      }
+      assert.deepEqual(seen, [2, 2, 2]);
 
       // The verify task, unchanged, through the bring-your-own-cluster path.
       const lab = await Lab.open({

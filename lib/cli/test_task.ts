@@ -50,17 +50,19 @@ export async function runTestTask(args: string[]): Promise<number> {
   const cleanups: Array<() => Promise<void>> = [];
   let summary = "0 passed, 0 failed";
   let code = 1;
-  const onSignal = () => {
-    console.error("\nInterrupted: stopping what the tests started...");
-  };
+  let interruptedBy: string | undefined;
   const interrupted = new Promise<void>((resolve) => {
-    const handler = () => {
-      onSignal();
+    const handler = (name: Deno.Signal) => () => {
+      if (interruptedBy) return;
+      interruptedBy = name;
+      console.error(`\nInterrupted (${name}): stopping the tests and everything they started...`);
       resolve();
     };
-    Deno.addSignalListener("SIGINT", handler);
-    Deno.addSignalListener("SIGTERM", handler);
+    for (const name of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(name, handler(name));
   });
+  const stopIfInterrupted = () => {
+    if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
+  };
   try {
     await ensurePrerequisites(TEST_PREREQUISITES, {
       autoInstall: loadConfig().autoInstall,
@@ -79,6 +81,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     console.log(
       `Shared test cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     );
+    stopIfInterrupted();
     env.LAB_TEST_BOOTSTRAP = cluster.bootstrapServers().join(",");
     env.LAB_TEST_PROMETHEUS_URL = cluster.prometheusUrl();
     env.LAB_TEST_STATE_DIR = config.local.stateDir;
@@ -96,6 +99,7 @@ export async function runTestTask(args: string[]): Promise<number> {
       console.log("dockerd is not installed: the real-engine tests will say so and fail.");
     }
 
+    stopIfInterrupted();
     const child = new Deno.Command(Deno.execPath(), {
       args: ["test", "-A", "--no-check=remote", ...args],
       cwd: projectRoot,
@@ -106,15 +110,26 @@ export async function runTestTask(args: string[]): Promise<number> {
     }).spawn();
     const decoder = new TextDecoder();
     let tail = "";
-    for await (const chunk of child.stdout) {
-      const text = decoder.decode(chunk, { stream: true });
-      await Deno.stdout.write(chunk);
-      tail = (tail + text).slice(-4000);
-    }
+    const pump = (async () => {
+      for await (const chunk of child.stdout) {
+        const text = decoder.decode(chunk, { stream: true });
+        await Deno.stdout.write(chunk);
+        tail = (tail + text).slice(-4000);
+      }
+    })();
     const status = await Promise.race([
-      child.status,
-      interrupted.then(() => {
+      child.status.then(async (s) => {
+        await pump;
+        return s;
+      }),
+      interrupted.then(async () => {
         child.kill("SIGTERM");
+        const ended = await Promise.race([
+          child.status.then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
+        ]);
+        if (!ended) child.kill("SIGKILL");
+        await child.status;
         return { code: 130 } as Deno.CommandStatus;
       }),
     ]);
@@ -124,7 +139,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     else if (code !== 0) summary = "0 passed, 1 failed";
   } catch (error) {
     console.error(`The test task could not run the tests: ${(error as Error).message}`);
-    code = 1;
+    code = interruptedBy ? 130 : 1;
   } finally {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((e) => console.error(`cleanup: ${(e as Error).message}`));
@@ -132,6 +147,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     const leftovers = await stopEverythingUnder(root);
     if (leftovers > 0) console.log(`Stopped ${leftovers} process(es) tests had left running.`);
     await Deno.remove(root, { recursive: true }).catch(() => {});
+    if (interruptedBy) console.error("Stopped everything the tests had started.");
   }
   console.log(summary);
   return code;

@@ -54,6 +54,20 @@ export async function runAgent(config: LabConfig): Promise<void> {
   const sampler = setInterval(() => sample().catch(() => {}), 500);
   const leaderRefresher = setInterval(() => refreshLeaders(), 2000);
 
+  // The balancer starts paused: the lab turns it on when the reader says go.
+  const balancer = config.balancer.enabled
+    ? startBalancerLoop({
+      paused: true,
+      bootstrapServers: brokers,
+      prometheusUrl: `http://127.0.0.1:${config.local.prometheusPort}`,
+      brokerIds: [...LOCAL_BROKERS],
+      settings: config.balancer,
+      windowSeconds: config.rateWindowSeconds,
+      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+      logFile: `${stateDir}/agent/auto-balancer.log`,
+    })
+    : undefined;
+
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: config.local.agentPort, onListen: () => {} },
     (request) => {
@@ -64,21 +78,26 @@ export async function runAgent(config: LabConfig): Promise<void> {
         });
       }
       if (path === "/healthz") return new Response("ok\n");
+      if (path === "/balancer") return balancerSwitch(request);
       return new Response("not found\n", { status: 404 });
     },
   );
 
-  const balancer = config.balancer.enabled
-    ? startBalancerLoop({
-      bootstrapServers: brokers,
-      prometheusUrl: `http://127.0.0.1:${config.local.prometheusPort}`,
-      brokerIds: [...LOCAL_BROKERS],
-      settings: config.balancer,
-      windowSeconds: config.rateWindowSeconds,
-      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
-      logFile: `${stateDir}/agent/auto-balancer.log`,
-    })
-    : undefined;
+  /** `GET /balancer` says `on`, `paused` or `off`; `POST /balancer?enabled=true|false` switches. */
+  async function balancerSwitch(request: Request): Promise<Response> {
+    if (request.method === "POST") {
+      const wanted = new URL(request.url).searchParams.get("enabled");
+      if (wanted !== "true" && wanted !== "false") {
+        return new Response("enabled must be true or false\n", { status: 400 });
+      }
+      if (!balancer) {
+        return new Response("the balancer is off (LAB_BALANCER=off)\n", { status: 409 });
+      }
+      balancer.setEnabled(wanted === "true");
+      await request.body?.cancel();
+    }
+    return new Response(`${!balancer ? "off" : balancer.enabled ? "on" : "paused"}\n`);
+  }
 
   const stop = async () => {
     if (stopping) return;

@@ -122,6 +122,20 @@ export class ExternalEnvironment implements LabEnvironment {
     }
   }
 
+  /** The lab does not switch the balancer of a cluster it does not run. */
+  setBalancerEnabled(enabled: boolean): Promise<string> {
+    return Promise.resolve(
+      `A cluster you bring keeps its own balancer setting: the lab did not switch it ${
+        enabled ? "on" : "off"
+      } (on AutoMQ, set autobalancer.controller.enable yourself).`,
+    );
+  }
+
+  /** Unknown for a cluster the lab does not run. */
+  balancerEnabled(): Promise<boolean | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   /** The lab has no access to a brought cluster's process logs. */
   logs(part: string): Promise<string> {
     return Promise.reject(

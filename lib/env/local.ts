@@ -257,7 +257,7 @@ export class LocalEnvironment implements LabEnvironment {
       "auto.create.topics.enable=false",
       // The lab's balancer is the only thing that moves partitions.
       "auto.leader.rebalance.enable=false",
-      "log.retention.check.interval.ms=30000",
+      "log.retention.check.interval.ms=5000",
       "log.segment.bytes=67108864",
       "",
     ].join("\n");
@@ -439,7 +439,10 @@ export class LocalEnvironment implements LabEnvironment {
       } else if (alive && part === "prometheus") {
         detail += `, ${this.prometheusUrl()}, ${targets.ok ? "all targets up" : targets.problem}`;
       } else if (alive && part === "agent") {
-        detail += `, ${this.agentUrl()}, balancer ${this.#config.balancer.enabled ? "on" : "off"}`;
+        const on = await this.balancerEnabled();
+        detail += `, ${this.agentUrl()}, balancer ${
+          !this.#config.balancer.enabled ? "off" : on ? "on" : "paused"
+        }`;
       }
       parts.push({ name: part, healthy: alive, detail });
     }
@@ -452,6 +455,41 @@ export class LocalEnvironment implements LabEnvironment {
       return await Deno.readTextFile(this.paths().balancerLog);
     } catch {
       return "";
+    }
+  }
+
+  /** {@inheritDoc LabEnvironment.setBalancerEnabled} */
+  async setBalancerEnabled(enabled: boolean): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.agentUrl()}/balancer?enabled=${enabled}`, {
+        method: "POST",
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new Error(
+        `The lab agent (${this.agentUrl()}) did not answer: ${(error as Error).message}. ` +
+          "Is the local environment up (deno task setup)?",
+      );
+    }
+    const text = (await response.text()).trim();
+    if (!response.ok) throw new Error(`The local balancer could not be switched: ${text}.`);
+    return enabled
+      ? `The local balancer is on: its first detection runs within ${
+        this.#config.balancer.detectIntervalMs / 1000
+      } s (LAB_DETECT_INTERVAL_S).`
+      : "The local balancer is paused: no detection runs until it is switched on.";
+  }
+
+  /** {@inheritDoc LabEnvironment.balancerEnabled} */
+  async balancerEnabled(): Promise<boolean | undefined> {
+    try {
+      const response = await fetch(`${this.agentUrl()}/balancer`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      return (await response.text()).trim() === "on";
+    } catch {
+      return undefined;
     }
   }
 

@@ -62,4 +62,12 @@ export interface LabEnvironment {
   balancerLog(): Promise<string>;
   /** Recent log text of one part (a broker, prometheus, ...). */
   logs(part: string): Promise<string>;
+  /**
+   * Switches the auto-balancer on or off at run time (AutoMQ's
+   * `autobalancer.controller.enable`); returns one line saying what was done. Set-up
+   * leaves it paused so that the reader measures a clean imbalance first.
+   */
+  setBalancerEnabled(enabled: boolean): Promise<string>;
+  /** Whether the auto-balancer is on now; undefined when the lab cannot tell. */
+  balancerEnabled(): Promise<boolean | undefined>;
 }

@@ -1,0 +1,118 @@
+/**
+ * How many bytes a run will write, and whether the disk holding the cluster's data
+ * can keep them all. The lab's topic keeps every record (no retention limit), so
+ * the zero-loss check can read a whole run back; the bytes a run writes are bounded
+ * instead, before it starts, by this check.
+ *
+ * @module
+ */
+
+/** A rate assumed for unthrottled loads when planning disk use, MB/s (above any measured here). */
+export const UNTHROTTLED_PLANNING_MBPS = 200;
+
+/** Free space the check leaves untouched: 1 GiB plus 10% of what is free. */
+export function diskReserve(freeBytes: number): number {
+  return 2 ** 30 + 0.1 * Math.max(0, freeBytes);
+}
+
+/** What a run is planned to send. */
+export interface RunPlan {
+  /** Target rate, MB/s (undefined: unthrottled). */
+  rateMBps?: number;
+  /** Seconds of load (undefined: `records` records). */
+  durationSeconds?: number;
+  /** Records, when no duration is set. */
+  records: number;
+  /** Bytes per record. */
+  recordBytes: number;
+}
+
+/** The bytes a run plans to write, and how that was worked out. */
+export interface PlannedBytes {
+  /** Record bytes the run will write at most. */
+  bytes: number;
+  /** One line: the figures multiplied. */
+  basis: string;
+}
+
+/**
+ * The record bytes a run writes at most: rate × duration, or records × record size.
+ *
+ * @example
+ * ```ts
+ * import { plannedBytes } from "./run_budget.ts";
+ * console.log(plannedBytes({ rateMBps: 20, durationSeconds: 60, records: 0, recordBytes: 10240 }));
+ * // { bytes: 1200000000, basis: "20 MB/s × 60 s" }
+ * ```
+ */
+export function plannedBytes(plan: RunPlan): PlannedBytes {
+  if (plan.durationSeconds !== undefined) {
+    const rate = plan.rateMBps ?? UNTHROTTLED_PLANNING_MBPS;
+    const unthrottled = plan.rateMBps === undefined ? " (unthrottled, planned at most)" : "";
+    return {
+      bytes: rate * 1e6 * plan.durationSeconds,
+      basis: `${rate} MB/s${unthrottled} × ${plan.durationSeconds} s`,
+    };
+  }
+  return {
+    bytes: plan.records * plan.recordBytes,
+    basis: `${plan.records} records × ${plan.recordBytes} B`,
+  };
+}
+
+/** Free bytes on the file system holding `path` (its nearest existing parent). */
+export async function freeDiskBytes(path: string): Promise<number> {
+  let dir = path;
+  while (dir !== "/" && !(await exists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
+  const out = await new Deno.Command("df", {
+    args: ["-P", "-B1", dir],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const fields = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)?.split(/\s+/);
+  const available = Number(fields?.[3]);
+  if (!out.success || !Number.isFinite(available)) {
+    throw new Error(`Could not read the free disk space of ${dir} with df.`);
+  }
+  return available;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws a clear error when a run's planned bytes do not fit on the disk (leaving
+ * {@linkcode diskReserve} free), naming the figures and what to change.
+ *
+ * @example
+ * ```ts
+ * import { checkRunFits } from "./run_budget.ts";
+ * checkRunFits({ bytes: 1e9, basis: "1000 MB" }, 50e9, "/data"); // fits: no error
+ * ```
+ */
+export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: string): void {
+  const usable = freeBytes - diskReserve(freeBytes);
+  if (planned.bytes <= usable) return;
+  const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+  throw new Error(
+    `This run would write ${gb(planned.bytes)} (${planned.basis}), but ${where} has ` +
+      `${gb(freeBytes)} free and the lab keeps ${gb(diskReserve(freeBytes))} of it in reserve. ` +
+      "The topic keeps every record until the read-back, so lower LAB_RATE_MBPS, " +
+      "LAB_DURATION_S or LAB_RECORDS, or free some disk space.",
+  );
+}
+
+/**
+ * The longest an open-ended load can run at `rateMBps` before its bytes would no
+ * longer fit (see {@linkcode checkRunFits}), seconds.
+ */
+export function secondsThatFit(rateMBps: number | undefined, freeBytes: number): number {
+  const usable = Math.max(0, freeBytes - diskReserve(freeBytes));
+  return Math.floor(usable / ((rateMBps ?? UNTHROTTLED_PLANNING_MBPS) * 1e6));
+}
