@@ -514,9 +514,24 @@ export class Lab {
     return path;
   }
 
-  /** Tears the environment down (the seed's cleanup: data removed too). */
-  async cleanup(options: { keepData?: boolean } = {}): Promise<void> {
+  /**
+   * Tears the environment down (the seed's cleanup: data removed too), after stopping
+   * the background load if one runs. Returns one line per thing stopped.
+   */
+  async cleanup(options: { keepData?: boolean } = {}): Promise<string[]> {
+    const done: string[] = [];
+    const pid = await this.backgroundLoadPid();
+    if (pid !== undefined) {
+      await stopPidFile(this.#loadPidFile, 60_000);
+      done.push(`Stopped the background load (PID ${pid}).`);
+    }
     await this.environment.down({ removeData: !options.keepData });
+    done.push(
+      `Stopped the ${this.environment.kind} environment${
+        options.keepData ? "" : " and removed its data"
+      }.`,
+    );
+    return done;
   }
 
   async #saveState(name: string, value: unknown): Promise<void> {

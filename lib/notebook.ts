@@ -69,10 +69,7 @@ function chartRank(file: string): number {
   return at === -1 ? CHART_ORDER.length : at;
 }
 
-/**
- * The measurement an earlier notebook saved; throws naming the notebook to run when there
- * is none.
- */
+/** The saved measurement of a step, or a clear error naming the notebook to run first. */
 export async function requireMeasurement(
   lab: Lab,
   phase: "before" | "after",

@@ -79,7 +79,7 @@ Deno.test({
       await ensureTopic(admin, {
         topic,
         partitions: 3,
-        retentionBytesPerPartition: 300_000,
+        retentionBytesPerPartition: 1_000_000,
       });
       await admin.alterConfigs({
         validateOnly: false,
@@ -87,9 +87,10 @@ Deno.test({
           type: 2,
           name: topic,
           configEntries: [
-            { name: "retention.bytes", value: "300000" },
+            // Small segments (each still above the producer's 512 KiB batches), 1 MB kept.
+            { name: "retention.bytes", value: "1000000" },
             { name: "retention.ms", value: "-1" },
-            { name: "segment.bytes", value: "100000" },
+            { name: "segment.bytes", value: "1048576" },
           ],
         }],
       });
@@ -102,11 +103,11 @@ Deno.test({
       bootstrapServers: cluster.bootstrapServers,
       topic,
       recordBytes: 10240,
-      records: 600,
+      records: 1500,
       skew: { kind: "uniform" },
       brokers: [...new Set(placement.map((p) => p.leader))],
     });
-    assert.equal(stats.failed, 0);
+    assert.equal(stats.failed, 0, stats.errors.join("; "));
     // Kafka deletes old segments on its retention check (every 5 s on the lab's brokers).
     const deadline = Date.now() + 60_000;
     let offsets: Array<{ partition: number; low: string; high: string }> = [];

@@ -609,7 +609,7 @@ export function watchSummary(result: WatchResult, timeoutSeconds?: number): View
   } else {
     lines.push(
       outcome
-        ? `**Not balanced.** ${outcome.sentence.replace(/^Not balanced /, "Watched ")}${
+        ? `${outcome.sentence.replace(/^Not balanced/, "**Not balanced**")}${
           timeoutSeconds ? ` (limit ${timeoutSeconds} s, LAB_VERIFY_TIMEOUT_S)` : ""
         }`
         : "**Not watched**: the balancer's history was read from its log only.",

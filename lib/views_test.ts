@@ -246,6 +246,13 @@ Deno.test("watchEventsTable keeps the story and thins the rate samples", () => {
 function watchResult(balanced: boolean): WatchResult {
   const list = events();
   return {
+    outcome: balanced
+      ? { kind: "balanced", sentence: "Balanced: every broker's bytes in is within ±10%." }
+      : {
+        kind: "not-balanced",
+        reason: "more-moves",
+        sentence: "Not balanced after 300 s of watching: the balancer still had moves to make.",
+      },
     balanced,
     balancedAt: balanced ? at(76) : undefined,
     firstActingDetection: at(60),
@@ -263,12 +270,16 @@ Deno.test("watchSummary says whether, when and how fast", () => {
   const yes = text(watchSummary(watchResult(true)));
   assert.match(yes, /\*\*Balanced\*\* at 10:01:16 UTC, \*\*16\.0 s\*\* after the first detection/);
   assert.match(yes, /Detections seen: 2, of which 1 planned moves/);
+  assert.match(yes, /Balanced: every broker's bytes in is within ±10%\./);
   assert.match(yes, /Moves issued by the balancer: 2 \(p0 0→1, p1 0→2\)/);
   const no = text(watchSummary(watchResult(false), 300));
   assert.match(
     no,
-    /\*\*Not balanced\*\* within the watch's time limit \(300 s, LAB_VERIFY_TIMEOUT_S\)/,
+    /\*\*Not balanced\*\* after 300 s of watching: the balancer still had moves/,
   );
+  assert.match(no, /limit 300 s, LAB_VERIFY_TIMEOUT_S/);
+  const history = text(watchSummary({ ...watchResult(false), outcome: undefined }));
+  assert.match(history, /\*\*Not watched\*\*/);
 });
 
 Deno.test("compareMoves and predictedVsActual line the model up with the balancer", () => {
@@ -311,15 +322,33 @@ Deno.test("zeroLossView: the verdict and the counts", () => {
     unacknowledgedButStored: 0,
     foreign: 0,
     endOffsetSum: 1000,
+    logStartOffsetSum: 0,
+    logStartOffsets: [{ partition: 0, offset: 0 }],
+    expired: 0,
+    expiredByPartition: [],
     lostExamples: [],
     seconds: 2.5,
   };
-  assert.match(text(zeroLossView(ok)), /^\*\*Zero loss:\*\* all 1000 acknowledged records/);
-  assert.match(text(zeroLossView(ok)), /\| lost \| 0 \|/);
+  assert.match(
+    text(zeroLossView(ok)),
+    /^\*\*Zero loss:\*\* 1000 of 1000 acknowledged records read back intact, once each/,
+  );
+  assert.match(text(zeroLossView(ok)), /\| lost \(above the log start, missing\) \| 0 \|/);
+  const expired = {
+    ...ok,
+    found: 990,
+    expired: 10,
+    expiredByPartition: [{ partition: 0, records: 10 }],
+  };
+  assert.match(text(zeroLossView(expired)), /10 expired by retention .*not lost; lost 0/);
+  assert.match(
+    text(zeroLossView(expired)),
+    /\| expired by retention \(below the log start\) \| 10 \|/,
+  );
   const bad = { ...ok, found: 997, lost: 3, lostExamples: [5, 6, 7] };
   assert.match(
     text(zeroLossView(bad)),
-    /\*\*Loss or damage found:\*\* 3 lost, 0 duplicated, 0 corrupt of 1000 .*e\.g\. 5, 6, 7/,
+    /\*\*Loss or damage found:\*\* 997 of 1000 .*lost 3, duplicated 0, corrupt 0 .*e\.g\. 5, 6, 7/,
   );
 });
 

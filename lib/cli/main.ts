@@ -330,8 +330,7 @@ export async function main(args: string[]): Promise<number> {
       case "verify":
         return await withInterrupt("the watch", (i) => verify(lab, i.signal));
       case "cleanup":
-        await lab.cleanup();
-        say(`Stopped the ${lab.environment.kind} environment and removed its data.`);
+        for (const line of await lab.cleanup()) say(line);
         return 0;
       case "status":
         await status(lab);

@@ -271,6 +271,28 @@ if (import.meta.main) {
     console.log(USAGE);
     Deno.exit(0);
   }
+  let interrupted = false;
+  const note = () => interrupted = true;
+  Deno.addSignalListener("SIGINT", note);
+  Deno.addSignalListener("SIGTERM", note);
   const result = await runNotebooks(parsed);
+  if (interrupted) {
+    // The kernels are shut down; what the notebooks started outlives them.
+    console.error(
+      "Interrupted: stopping the background load and the cluster the notebooks started...",
+    );
+    const { Lab } = await import("../lab.ts");
+    const lab = await Lab.open();
+    if (lab.config.keepCluster) {
+      if (await lab.backgroundLoadPid() !== undefined) {
+        await lab.stopBackgroundLoad().catch(() => {});
+      }
+      console.error(
+        "LAB_KEEP_CLUSTER is on: the cluster keeps running (deno task cleanup stops it).",
+      );
+    } else {
+      for (const line of await lab.cleanup()) console.error(line);
+    }
+  }
   Deno.exit(result.code);
 }
