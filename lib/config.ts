@@ -8,6 +8,8 @@
  * @module
  */
 
+import { type Scenario, scenarioNamed } from "./scenarios.ts";
+
 /** A setting that cannot be used, with the variable that holds it and what to do. */
 export class LabConfigError extends Error {
   /** The environment variable (or parameter) that was wrong. */
@@ -84,7 +86,12 @@ export interface LocalSettings {
   javaBin: string;
   /** Heap per broker, e.g. `512m`. */
   brokerHeap: string;
+  /** Brokers the local cluster starts with (`LAB_BROKERS`, 1 to {@linkcode MAX_LOCAL_BROKERS}). */
+  brokers: number;
 }
+
+/** The most brokers the local environment runs (a 2-core, 8 GB machine's worth). */
+export const MAX_LOCAL_BROKERS = 6;
 
 /** The whole configuration of one lab run. */
 export interface LabConfig {
@@ -96,6 +103,8 @@ export interface LabConfig {
   prometheusUrl?: string;
   /** `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log`, if readable. */
   balancerLogFile?: string;
+  /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */
+  scenario: Scenario;
   /** The topic the scenario loads. */
   topic: string;
   /** Its partition count. */
@@ -188,12 +197,17 @@ function listSetting(env: Env, name: string): string[] {
 }
 
 /** Parses `LAB_PLACEMENT`: `none`, `even`, or broker counts like `4-1-1`. */
-export function parsePlacement(raw: string, partitions: number, name = "LAB_PLACEMENT"): Placement {
+export function parsePlacement(
+  raw: string,
+  partitions: number,
+  name = "LAB_PLACEMENT",
+  brokers = 3,
+): Placement {
   const value = raw.trim().toLowerCase();
   if (value === "none") return { kind: "none" };
   if (value === "even") {
-    const counts = [0, 0, 0];
-    for (let p = 0; p < partitions; p++) counts[p % 3]++;
+    const counts = Array(brokers).fill(0);
+    for (let p = 0; p < partitions; p++) counts[p % brokers]++;
     return { kind: "counts", counts };
   }
   const counts = value.split("-").map((part) => Number(part));
@@ -331,7 +345,15 @@ export function balancerSettingsFrom(env: Env): BalancerSettings {
  * Reads the whole configuration from an environment (by default the process's).
  * Throws {@linkcode LabConfigError} naming the first bad variable.
  */
-export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
+export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
+  let scenario: Scenario;
+  try {
+    scenario = scenarioNamed(text(given, "LAB_SCENARIO") ?? "placement");
+  } catch (error) {
+    throw new LabConfigError("LAB_SCENARIO", (error as Error).message);
+  }
+  // The scenario's defaults, under whatever the variables say.
+  const env: Env = { ...scenario.defaults, ...given };
   const environment = (text(env, "LAB_ENV") ?? "auto").toLowerCase();
   if (!["auto", "local", "automq", "external"].includes(environment)) {
     throw new LabConfigError(
@@ -351,6 +373,11 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
     throw new LabConfigError("LAB_PROMETHEUS_URL", `"${prometheusUrl}" is not an http(s) URL.`);
   }
   const partitions = numberSetting(env, "LAB_PARTITIONS", 6, { min: 1, max: 10000, integer: true });
+  const brokers = numberSetting(env, "LAB_BROKERS", 3, {
+    min: 1,
+    max: MAX_LOCAL_BROKERS,
+    integer: true,
+  });
   const rateRaw = text(env, "LAB_RATE_MBPS");
   const rateMBps = rateRaw === "unthrottled"
     ? undefined
@@ -371,7 +398,13 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
     balancerLogFile: text(env, "LAB_BALANCER_LOG"),
     topic: text(env, "LAB_TOPIC") ?? "traffic-test",
     partitions,
-    placement: parsePlacement(text(env, "LAB_PLACEMENT") ?? "4-1-1", partitions),
+    scenario,
+    placement: parsePlacement(
+      text(env, "LAB_PLACEMENT") ?? "4-1-1",
+      partitions,
+      undefined,
+      brokers,
+    ),
     recordBytes: numberSetting(env, "LAB_RECORD_BYTES", 10240, {
       min: 0,
       exclusiveMin: true,
@@ -405,6 +438,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): LabConfig {
       javaBin: text(env, "JAVA_BIN") ??
         (text(env, "JAVA_HOME") ? `${env.JAVA_HOME}/bin/java` : "java"),
       brokerHeap: text(env, "LAB_BROKER_HEAP") ?? "768m",
+      brokers,
     },
   };
 }

@@ -75,3 +75,29 @@ Deno.test("a bring-your-own cluster makes the environment external", () => {
   assert.deepEqual(config.bootstrapServers, ["a:1", "b:2"]);
   assert.equal(config.prometheusUrl, "http://p:9090");
 });
+
+Deno.test("scenarios set defaults the variables still override; a bad name lists the valid ones", () => {
+  const out = loadConfig({ HOME: "/h", LAB_SCENARIO: "scale-out" });
+  assert.equal(out.scenario.name, "scale-out");
+  assert.equal(out.partitions, 12);
+  assert.deepEqual(out.placement, { kind: "counts", counts: [4, 4, 4] });
+  const skewed = loadConfig({ HOME: "/h", LAB_SCENARIO: "traffic-skew", LAB_RATE_MBPS: "10" });
+  assert.equal(skewed.rateMBps, 10);
+  assert.deepEqual(skewed.placement, { kind: "counts", counts: [2, 2, 2] });
+  const scaleIn = loadConfig({ HOME: "/h", LAB_SCENARIO: "scale-in" });
+  assert.equal(scaleIn.local.brokers, 4);
+  assert.deepEqual(scaleIn.placement, { kind: "counts", counts: [3, 3, 3, 3] });
+  assert.equal(
+    loadConfig({ HOME: "/h", LAB_SCENARIO: "scale-in", LAB_PLACEMENT: "6-2-2-2" }).placement.kind,
+    "counts",
+  );
+  assert.throws(
+    () => loadConfig({ LAB_SCENARIO: "scale-up" }),
+    /LAB_SCENARIO: "scale-up" is not a scenario; use one of placement, traffic-skew, hot-partitions, scale-out, scale-in\./,
+  );
+  assert.throws(
+    () => loadConfig({ LAB_BROKERS: "7" }),
+    /LAB_BROKERS: 7 is out of range; .*at most 6/,
+  );
+  assert.throws(() => loadConfig({ LAB_BROKERS: "0" }), /LAB_BROKERS: 0 is out of range/);
+});

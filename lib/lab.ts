@@ -30,6 +30,13 @@ import {
 } from "./report.ts";
 import { parseBalancerLog } from "./balancer/log.ts";
 import { type TimelineEvent, timelineFromLog, watchBalance, type WatchResult } from "./watch.ts";
+import {
+  measureMoveCosts,
+  type MoveCost,
+  moveCostMarkdown,
+  type TimedMove,
+  timedMoves,
+} from "./move_cost.ts";
 import { checkRunFits, freeDiskBytes, plannedBytes, secondsThatFit } from "./run_budget.ts";
 import {
   applyRetention,
@@ -152,6 +159,58 @@ export class Lab {
   /** Pauses the auto-balancer (set-up does this); returns one line saying what was done. */
   async pauseBalancer(): Promise<string> {
     return await this.environment.setBalancerEnabled(false);
+  }
+
+  /**
+   * Changes the cluster as the scenario says (`LAB_SCENARIO`): a broker joins, or the
+   * highest-numbered broker leaves (its partitions moved off first). Returns what was
+   * done, in words, and the moves the lab itself made.
+   */
+  async scenarioEvent(
+    onProgress: (line: string) => void = () => {},
+  ): Promise<{ lines: string[]; moves: TimedMove[] }> {
+    const event = this.config.scenario.event;
+    if (event === "add-broker") {
+      const id = await this.environment.addBroker(onProgress);
+      return {
+        lines: [
+          `Broker ${id} joined, empty: the cluster has brokers ${this.brokers().join(", ")}.`,
+        ],
+        moves: [],
+      };
+    }
+    if (event === "remove-broker") {
+      const id = Math.max(...this.brokers());
+      const before = await this.placement();
+      const startedAt = new Date();
+      const lines = await this.environment.removeBroker(id, onProgress);
+      const endedAt = new Date();
+      const after = new Map((await this.placement()).map((p) => [p.partition, p.leader]));
+      const moves = before.filter((p) => p.leader === id).map((p): TimedMove => ({
+        topic: this.config.topic,
+        partition: p.partition,
+        from: id,
+        to: after.get(p.partition) ?? -1,
+        startedAt,
+        endedAt,
+        by: "drain",
+      }));
+      return { lines, moves };
+    }
+    return { lines: [], moves: [] };
+  }
+
+  /** What each move cost: bytes Kafka copied and seconds taken, beside AutoMQ's figures. */
+  async moveCosts(watch?: WatchResult, drained: TimedMove[] = []): Promise<MoveCost[]> {
+    const landed = (watch?.events ?? []).flatMap((e) =>
+      e.kind === "move-end"
+        ? [{ time: e.time, topic: e.topic, partition: e.partition, to: e.to }]
+        : []
+    );
+    return await measureMoveCosts(this.prom, [
+      ...drained,
+      ...timedMoves(watch?.moves ?? [], landed),
+    ]);
   }
 
   /** Where the topic's partitions are now. */
@@ -489,7 +548,12 @@ export class Lab {
   async writeAfterReport(
     before: Measurement,
     after: Measurement,
-    options: { watch?: WatchResult; readback?: ReadbackResult } = {},
+    options: {
+      watch?: WatchResult;
+      readback?: ReadbackResult;
+      moveCosts?: MoveCost[];
+      membership?: string[];
+    } = {},
   ): Promise<string> {
     const dir = this.config.resultsDir;
     const figures = await this.figures(before, after, options.watch?.moves);
@@ -499,6 +563,8 @@ export class Lab {
       moves: options.watch?.moves ?? [],
       timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
       verdict: options.watch?.outcome?.sentence,
+      membership: options.membership,
+      moveCosts: options.moveCosts ? moveCostMarkdown(options.moveCosts) : undefined,
       firstDetection: options.watch?.firstActingDetection,
       optimal: {
         maxOverMean: optimal.maxOverMean,

@@ -51,6 +51,10 @@ export interface AfterDetails {
   timeToBalanceSeconds?: number;
   /** The watch's verdict sentence (balanced, as balanced as the loads allow, or why not). */
   verdict?: string;
+  /** Brokers that joined or left between the two measurements, in words. */
+  membership?: string[];
+  /** The cost of each move, as Markdown (`move_cost.ts`). */
+  moveCosts?: string;
   /** When the first acting detection happened. */
   firstDetection?: Date;
   /** Lines on the best possible spread. */
@@ -95,6 +99,7 @@ export function describeSkew(skew: Skew): string {
 /** The scenario's parameters as report rows. */
 export function scenarioSummary(config: LabConfig): Record<string, string> {
   return {
+    "Scenario": `${config.scenario.name}: ${config.scenario.title}`,
     "Topic": `${config.topic} (${config.partitions} partitions, replication factor 1)`,
     "Initial placement": describePlacementSetting(config.placement),
     "Record size": `${config.recordBytes} bytes`,
@@ -232,6 +237,11 @@ export function afterReport(
       [
         ...b.map(([name, value], i) => [name, value, a[i][1]]),
         [
+          "Brokers",
+          before.snapshot.brokers.map((x) => x.broker).join(", "),
+          after.snapshot.brokers.map((x) => x.broker).join(", "),
+        ],
+        [
           "Partitions led per broker",
           countsOf(before.placement, before.snapshot.brokers.map((x) => x.broker)),
           countsOf(after.placement, after.snapshot.brokers.map((x) => x.broker)),
@@ -260,6 +270,10 @@ export function afterReport(
       "",
     );
   }
+  if (details.membership?.length) {
+    lines.push("## Brokers joining or leaving", "", ...details.membership.map((l) => `- ${l}`), "");
+  }
+  if (details.moveCosts) lines.push("## The cost of the moves", "", details.moveCosts, "");
   lines.push("## Verdict and time to balance", "");
   if (details.verdict) lines.push(`**${details.verdict}**`, "");
   if (details.timeToBalanceSeconds !== undefined) {

@@ -38,8 +38,8 @@ export interface BalancerLoopOptions {
   bootstrapServers: string[];
   /** Prometheus base URL. */
   prometheusUrl: string;
-  /** The cluster's broker ids. */
-  brokerIds: number[];
+  /** The cluster's broker ids (default: the brokers alive in Kafka's metadata at each detection). */
+  brokerIds?: number[];
   /** The balancer's settings. */
   settings: BalancerSettings;
   /** The `rate()` window of the loads it plans from, seconds. */
@@ -224,12 +224,14 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
       ]);
       return await finish({ startedAt, executed: [], skipped: "metrics window not full" });
     }
+    const brokers = options.brokerIds ??
+      (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b);
     const [snapshot, leaders] = await Promise.all([
-      takeSnapshot(prom, { windowSeconds: options.windowSeconds, brokers: options.brokerIds }),
+      takeSnapshot(prom, { windowSeconds: options.windowSeconds, brokers }),
       currentLeaders(admin),
     ]);
     const plan = planBalance({
-      brokers: options.brokerIds,
+      brokers,
       partitions: partitionsWithPlacement(snapshot.partitions, leaders),
       settings: options.settings,
     });

@@ -26,6 +26,7 @@ import type { TimelineEvent, WatchResult } from "../watch.ts";
 import { benchLoad } from "./bench_load.ts";
 import { explainPlan } from "../balancer/plan.ts";
 import { type Interrupt, InterruptedError, onInterrupt } from "../interrupt.ts";
+import { AUTOMQ_MOVE_SECONDS, type TimedMove } from "../move_cost.ts";
 
 const USAGE =
   `usage: deno task <setup | load | collect before|after | verify | cleanup | status | demo | bench:load>
@@ -207,6 +208,8 @@ export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
   const check = () => interrupt?.check();
   const signal = interrupt?.signal;
   try {
+    const scenario = lab.config.scenario;
+    say(`Scenario ${scenario.name}: ${scenario.title}`);
     say(`1/7 Setting up the ${lab.environment.kind} environment (balancer paused)`);
     await setup(lab);
     check();
@@ -225,6 +228,14 @@ export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
       say(`3/7 Waiting ${window} s for Prometheus's rate window to fill`);
       await lab.waitForFullWindow(running.startedAt, signal);
       check();
+      const membership: string[] = [];
+      let drained: TimedMove[] = [];
+      if (scenario.event === "add-broker") {
+        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
+        membership.push(...event.lines);
+        for (const line of event.lines) say(`    ${line}`);
+        check();
+      }
       const before = await lab.measure("before");
       say(`    Wrote ${await lab.writeBeforeReport(before)}`);
       say(
@@ -234,6 +245,14 @@ export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
         }; cv ${before.spreadIn.cv.toFixed(3)}`,
       );
       for (const line of explainPlan(lab.planFor(before))) say(`    model: ${line}`);
+      if (scenario.event === "remove-broker") {
+        say("    A broker leaves: its partitions move off first, as AutoMQ's controller does");
+        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
+        membership.push(...event.lines);
+        drained = event.moves;
+        for (const line of event.lines) say(`    ${line}`);
+        check();
+      }
       say("4/7 Starting the balancer and watching it");
       say(`    ${await lab.startBalancer()}`);
       const watch = await lab.watch({
@@ -253,7 +272,18 @@ export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
       say("6/7 Reading every acknowledged record back");
       const readback = await lab.checkZeroLoss(stats, signal);
       say(`    ${readbackSentence(readback)}`);
-      const path = await lab.writeAfterReport(before, after, { watch, readback });
+      const moveCosts = await lab.moveCosts(watch, drained);
+      const copied = moveCosts.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
+      say(
+        `    Moves: ${moveCosts.length}; Kafka copied ${(copied / 1e6).toFixed(1)} MB for them ` +
+          `(on AutoMQ: nothing, about ${AUTOMQ_MOVE_SECONDS} s a move)`,
+      );
+      const path = await lab.writeAfterReport(before, after, {
+        watch,
+        readback,
+        moveCosts,
+        membership,
+      });
       say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
       say(
         `    After: ${

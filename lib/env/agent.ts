@@ -12,13 +12,15 @@
 import type { LabConfig } from "../config.ts";
 import { createKafka } from "../kafka.ts";
 import { PartitionBytesCounter, readPartitionLogs } from "./partition_bytes.ts";
-import { LOCAL_BROKERS } from "./local.ts";
+import { initialMembership, readMembership } from "./local.ts";
 import { startBalancerLoop } from "../balancer/loop.ts";
 
 /** Runs the agent until SIGTERM or SIGINT. */
 export async function runAgent(config: LabConfig): Promise<void> {
   const stateDir = config.local.stateDir;
-  const brokers = LOCAL_BROKERS.map((id) => `127.0.0.1:${config.local.kafkaPort + id}`);
+  // The brokers now: a scenario may add or remove some while the agent runs.
+  const members = () => readMembership(stateDir) ?? initialMembership(config.local.brokers);
+  const brokers = members().brokers.map((id) => `127.0.0.1:${config.local.kafkaPort + id}`);
   const counter = new PartitionBytesCounter();
   const leaders = new Map<string, number>();
   const admin = createKafka(brokers, { clientId: "lab-agent" }).admin();
@@ -44,7 +46,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
 
   const sample = async () => {
     const logs = (await Promise.all(
-      LOCAL_BROKERS.map((id) => readPartitionLogs(id, `${stateDir}/kafka-${id}/data`)),
+      members().brokers.map((id) => readPartitionLogs(id, `${stateDir}/kafka-${id}/data`)),
     )).flat();
     counter.observe(logs, (topic, partition) => leaders.get(`${topic}/${partition}`));
   };
@@ -60,7 +62,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
       paused: true,
       bootstrapServers: brokers,
       prometheusUrl: `http://127.0.0.1:${config.local.prometheusPort}`,
-      brokerIds: [...LOCAL_BROKERS],
+      // Unset: each detection takes the brokers alive in Kafka's metadata.
       settings: config.balancer,
       windowSeconds: config.rateWindowSeconds,
       scrapeIntervalSeconds: config.scrapeIntervalSeconds,

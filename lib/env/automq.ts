@@ -275,6 +275,16 @@ export class AutomqEnvironment implements LabEnvironment {
     return Promise.reject(new Error("Switching AutoMQ's balancer is not wired yet."));
   }
 
+  // Replaced by the compose profile's fourth node at merge.
+  addBroker(): Promise<number> {
+    return Promise.reject(new Error("Adding an AutoMQ node is not wired yet."));
+  }
+
+  // Replaced by stopping a node at merge.
+  removeBroker(_id: number): Promise<string[]> {
+    return Promise.reject(new Error("Removing an AutoMQ node is not wired yet."));
+  }
+
   /** Unknown until the AutoMQ switch is wired. */
   balancerEnabled(): Promise<boolean | undefined> {
     return Promise.resolve(undefined);

@@ -136,6 +136,26 @@ export class ExternalEnvironment implements LabEnvironment {
     return Promise.resolve(undefined);
   }
 
+  /** The lab does not start brokers for a cluster it does not run. */
+  addBroker(): Promise<number> {
+    return Promise.reject(
+      new Error(
+        "The lab cannot add a broker to a cluster you bring: start one yourself, then run the " +
+          "watch (deno task verify) to see the balancer fill it.",
+      ),
+    );
+  }
+
+  /** The lab does not stop brokers of a cluster it does not run. */
+  removeBroker(id: number): Promise<string[]> {
+    return Promise.reject(
+      new Error(
+        `The lab cannot remove broker ${id} from a cluster you bring: move its partitions off ` +
+          "and stop it yourself (on AutoMQ, stopping the node is enough).",
+      ),
+    );
+  }
+
   /** The lab has no access to a brought cluster's process logs. */
   logs(part: string): Promise<string> {
     return Promise.reject(

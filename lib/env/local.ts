@@ -9,7 +9,7 @@
  */
 
 import { fileURLToPath as fromFileUrl } from "node:url";
-import type { LabConfig } from "../config.ts";
+import { type LabConfig, MAX_LOCAL_BROKERS } from "../config.ts";
 import { withAdmin } from "../kafka.ts";
 import { PromClient } from "../prom.ts";
 import { ensureKafkaDistribution, LOCAL_FILES_DIR } from "./kafka_dist.ts";
@@ -32,8 +32,28 @@ import type {
   UpOptions,
 } from "./types.ts";
 
-/** The broker ids of the local cluster. */
-export const LOCAL_BROKERS = [0, 1, 2] as const;
+/** Which nodes the local cluster has: brokers now, and the KRaft controllers (fixed at start). */
+export interface LocalMembership {
+  /** Broker ids, in order. */
+  brokers: number[];
+  /** The nodes that are also KRaft controllers (the first three at start). */
+  controllers: number[];
+}
+
+/** The membership a cluster of `count` brokers starts with. */
+export function initialMembership(count: number): LocalMembership {
+  const brokers = Array.from({ length: count }, (_, i) => i);
+  return { brokers, controllers: brokers.slice(0, Math.min(3, count)) };
+}
+
+/** Reads the membership file of a running cluster (`brokers.json` in its state directory). */
+export function readMembership(stateDir: string): LocalMembership | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(`${stateDir}/brokers.json`)) as LocalMembership;
+  } catch {
+    return undefined;
+  }
+}
 
 const AGENT_SCRIPT = fromFileUrl(new URL("./agent.ts", import.meta.url));
 
@@ -51,10 +71,16 @@ export class LocalEnvironment implements LabEnvironment {
   /** Always "local". */
   readonly kind = "local" as const;
   readonly #config: LabConfig;
+  #members: LocalMembership;
 
-  /** Uses the ports, directories and binaries of `config.local`. */
+  /**
+   * Uses the ports, directories and binaries of `config.local`; a running cluster's
+   * membership (brokers added or removed) is read from its state directory.
+   */
   constructor(config: LabConfig) {
     this.#config = config;
+    this.#members = readMembership(config.local.stateDir) ??
+      initialMembership(config.local.brokers);
   }
 
   get #local() {
@@ -83,7 +109,7 @@ export class LocalEnvironment implements LabEnvironment {
 
   /** {@inheritDoc LabEnvironment.bootstrapServers} */
   bootstrapServers(): string[] {
-    return LOCAL_BROKERS.map((id) => `127.0.0.1:${this.#local.kafkaPort + id}`);
+    return this.#members.brokers.map((id) => `127.0.0.1:${this.#local.kafkaPort + id}`);
   }
 
   /** {@inheritDoc LabEnvironment.prometheusUrl} */
@@ -98,29 +124,38 @@ export class LocalEnvironment implements LabEnvironment {
 
   /** {@inheritDoc LabEnvironment.brokerIds} */
   brokerIds(): number[] {
-    return [...LOCAL_BROKERS];
+    return [...this.#members.brokers];
   }
 
-  #wantedPorts(): WantedPort[] {
+  /** The nodes that are also KRaft controllers. */
+  controllerIds(): number[] {
+    return [...this.#members.controllers];
+  }
+
+  #wantedPorts(ids = this.#members.brokers, shared = true): WantedPort[] {
     const l = this.#local;
     return [
-      ...LOCAL_BROKERS.map((id) => ({
+      ...ids.map((id) => ({
         port: l.kafkaPort + id,
         purpose: `Kafka broker ${id}`,
         setting: "LAB_KAFKA_PORT",
       })),
-      ...LOCAL_BROKERS.map((id) => ({
+      ...ids.filter((id) => this.#members.controllers.includes(id)).map((id) => ({
         port: l.controllerPort + id,
         purpose: `KRaft controller ${id}`,
         setting: "LAB_CONTROLLER_PORT",
       })),
-      ...LOCAL_BROKERS.map((id) => ({
+      ...ids.map((id) => ({
         port: l.exporterPort + id,
         purpose: `JMX exporter of broker ${id}`,
         setting: "LAB_EXPORTER_PORT",
       })),
-      { port: l.prometheusPort, purpose: "Prometheus", setting: "LAB_PROMETHEUS_PORT" },
-      { port: l.agentPort, purpose: "the lab agent", setting: "LAB_AGENT_PORT" },
+      ...(shared
+        ? [
+          { port: l.prometheusPort, purpose: "Prometheus", setting: "LAB_PROMETHEUS_PORT" },
+          { port: l.agentPort, purpose: "the lab agent", setting: "LAB_AGENT_PORT" },
+        ]
+        : []),
     ];
   }
 
@@ -133,7 +168,7 @@ export class LocalEnvironment implements LabEnvironment {
         pidFile: `${p.pids}/prometheus.pid`,
         logFile: `${p.prometheus}/prometheus.log`,
       },
-      ...LOCAL_BROKERS.map((id) => ({
+      ...this.#members.brokers.map((id) => ({
         part: `kafka-${id}`,
         pidFile: `${p.pids}/kafka-${id}.pid`,
         logFile: `${p.node(id).logs}/server.log`,
@@ -175,23 +210,18 @@ export class LocalEnvironment implements LabEnvironment {
           "Run `deno task cleanup` first.",
       );
     }
+    this.#members = initialMembership(this.#local.brokers);
     await this.preflight();
     const dist = await ensureKafkaDistribution(this.#local, progress);
     const p = this.paths();
     await Deno.mkdir(p.pids, { recursive: true });
+    await this.#saveMembership();
     await Deno.mkdir(p.prometheus, { recursive: true });
     await Deno.mkdir(p.agent, { recursive: true });
     try {
       const clusterId = await this.#clusterId();
-      for (const id of LOCAL_BROKERS) {
-        const node = p.node(id);
-        await Deno.mkdir(node.logs, { recursive: true });
-        await Deno.writeTextFile(node.properties, this.serverProperties(id));
-        if (!(await pathExists(`${node.data}/meta.properties`))) {
-          await this.#format(dist.libsDir, node.properties, clusterId);
-        }
-      }
-      for (const id of LOCAL_BROKERS) {
+      for (const id of this.#members.brokers) await this.#prepareNode(id, dist.libsDir, clusterId);
+      for (const id of this.#members.brokers) {
         progress(`Starting Kafka broker ${id} on 127.0.0.1:${this.#local.kafkaPort + id}`);
         await this.#startBroker(id, dist.libsDir, dist.jmxAgentJar);
       }
@@ -231,15 +261,19 @@ export class LocalEnvironment implements LabEnvironment {
   /** The `server.properties` of node `id`. */
   serverProperties(id: number): string {
     const l = this.#local;
-    const voters = LOCAL_BROKERS.map((n) => `${n}@127.0.0.1:${l.controllerPort + n}`).join(",");
+    const controllers = this.#members.controllers;
+    const voters = controllers.map((n) => `${n}@127.0.0.1:${l.controllerPort + n}`).join(",");
+    const isController = controllers.includes(id);
     return [
       "# Generated by the auto-balancing lab (lib/env/local.ts).",
-      "process.roles=broker,controller",
+      `process.roles=${isController ? "broker,controller" : "broker"}`,
       `node.id=${id}`,
       `controller.quorum.voters=${voters}`,
-      `listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id},CONTROLLER://127.0.0.1:${
-        l.controllerPort + id
-      }`,
+      isController
+        ? `listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id},CONTROLLER://127.0.0.1:${
+          l.controllerPort + id
+        }`
+        : `listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id}`,
       `advertised.listeners=PLAINTEXT://127.0.0.1:${l.kafkaPort + id}`,
       "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
       "controller.listener.names=CONTROLLER",
@@ -267,7 +301,7 @@ export class LocalEnvironment implements LabEnvironment {
   prometheusConfig(): string {
     const l = this.#local;
     const interval = `${this.#config.scrapeIntervalSeconds}s`;
-    const targets = LOCAL_BROKERS.map((id) =>
+    const targets = this.#members.brokers.map((id) =>
       [
         `      - targets: ["127.0.0.1:${l.exporterPort + id}"]`,
         `        labels:`,
@@ -328,6 +362,20 @@ export class LocalEnvironment implements LabEnvironment {
         new TextDecoder().decode(output.stderr);
       throw new LocalEnvironmentError(`Formatting Kafka storage failed:\n${text.slice(-1500)}`);
     }
+  }
+
+  async #prepareNode(id: number, libsDir: string, clusterId: string): Promise<void> {
+    const node = this.paths().node(id);
+    await Deno.mkdir(node.logs, { recursive: true });
+    await Deno.writeTextFile(node.properties, this.serverProperties(id));
+    if (!(await pathExists(`${node.data}/meta.properties`))) {
+      await this.#format(libsDir, node.properties, clusterId);
+    }
+  }
+
+  async #saveMembership(): Promise<void> {
+    await Deno.mkdir(this.paths().root, { recursive: true });
+    await Deno.writeTextFile(`${this.paths().root}/brokers.json`, JSON.stringify(this.#members));
   }
 
   async #startBroker(id: number, libsDir: string, jmxAgentJar: string): Promise<void> {
@@ -392,9 +440,10 @@ export class LocalEnvironment implements LabEnvironment {
             async (admin) => (await admin.describeCluster()).brokers.length,
             { retries: 0, connectionTimeoutMs: 1000 },
           );
-          brokersOk = count === LOCAL_BROKERS.length;
-          lastProblem = `${count} of ${LOCAL_BROKERS.length} brokers registered`;
-          if (brokersOk) progress("All 3 brokers are registered.");
+          const wanted = this.#members.brokers.length;
+          brokersOk = count === wanted;
+          lastProblem = `${count} of ${wanted} brokers registered`;
+          if (brokersOk) progress(`All ${wanted} brokers are registered.`);
         } catch (error) {
           lastProblem = (error as Error).message;
         }
@@ -417,8 +466,12 @@ export class LocalEnvironment implements LabEnvironment {
 
   /** {@inheritDoc LabEnvironment.down} */
   async down(options: DownOptions = {}): Promise<void> {
-    // The agent first (it talks to the brokers), Prometheus, then the brokers.
+    // The agent first (it talks to the brokers), Prometheus, then the brokers (and any
+    // node a scenario added that the membership file no longer names).
     for (const { pidFile } of this.#pidFiles()) await stopPidFile(pidFile, 20_000);
+    for (let id = 0; id < MAX_LOCAL_BROKERS; id++) {
+      await stopPidFile(`${this.paths().pids}/kafka-${id}.pid`, 20_000);
+    }
     if (options.removeData) {
       await Deno.remove(this.paths().root, { recursive: true }).catch(() => {});
     }
@@ -455,6 +508,111 @@ export class LocalEnvironment implements LabEnvironment {
       return await Deno.readTextFile(this.paths().balancerLog);
     } catch {
       return "";
+    }
+  }
+
+  /**
+   * {@inheritDoc LabEnvironment.addBroker}
+   *
+   * A broker-only KRaft node joins the running cluster with the next free id: formatted
+   * with the cluster's id, started with its JMX exporter, registered with the
+   * controllers; Prometheus then scrapes it with its `broker` label, and the agent
+   * counts its partitions. It starts empty, as a node joining AutoMQ does.
+   */
+  async addBroker(onProgress: (line: string) => void = () => {}): Promise<number> {
+    await this.#assertRunning();
+    const used = this.#members.brokers;
+    if (used.length >= MAX_LOCAL_BROKERS) {
+      throw new LocalEnvironmentError(
+        `The local cluster already has ${used.length} brokers, the most it runs ` +
+          `(${MAX_LOCAL_BROKERS}); remove one first.`,
+      );
+    }
+    const id = Array.from({ length: MAX_LOCAL_BROKERS }, (_, i) => i).find((i) =>
+      !used.includes(i)
+    )!;
+    assertPortsFree(this.#wantedPorts([id], false));
+    const dist = await ensureKafkaDistribution(this.#local, onProgress);
+    await this.#prepareNode(id, dist.libsDir, await this.#clusterId());
+    onProgress(`Starting Kafka broker ${id} on 127.0.0.1:${this.#local.kafkaPort + id}`);
+    await this.#startBroker(id, dist.libsDir, dist.jmxAgentJar);
+    this.#members = { ...this.#members, brokers: [...used, id] };
+    await this.#saveMembership();
+    await this.#reloadPrometheus();
+    await this.#waitReady(Date.now() + 120_000, onProgress);
+    return id;
+  }
+
+  /**
+   * {@inheritDoc LabEnvironment.removeBroker}
+   *
+   * As AutoMQ's controller does when a node goes away, the broker's partitions are
+   * first reassigned to the other brokers (each to the broker with the fewest of that
+   * topic's partitions), and only then is the node stopped: in Apache Kafka a
+   * replication-factor-1 partition on a stopped broker would go offline. Refuses,
+   * leaving the cluster as it was, to remove a broker that is not there, the last
+   * broker, or a controller whose loss would break the KRaft quorum.
+   */
+  async removeBroker(id: number, onProgress: (line: string) => void = () => {}): Promise<string[]> {
+    const brokers = this.#members.brokers;
+    if (!brokers.includes(id)) {
+      throw new LocalEnvironmentError(
+        `There is no broker ${id} in the local cluster; its brokers are ${brokers.join(", ")}.`,
+      );
+    }
+    if (brokers.length === 1) {
+      throw new LocalEnvironmentError(
+        `Broker ${id} is the cluster's last broker; the lab will not remove it (deno task cleanup stops the cluster).`,
+      );
+    }
+    const controllers = this.#members.controllers;
+    if (controllers.includes(id)) {
+      const left = controllers.filter((c) => c !== id && brokers.includes(c)).length;
+      if (left <= controllers.length / 2) {
+        throw new LocalEnvironmentError(
+          `Broker ${id} is also one of the ${controllers.length} KRaft controllers; without it ` +
+            `${left} would be left, below the quorum. Remove a broker-only node (${
+              brokers.filter((b) => !controllers.includes(b)).join(", ") || "none yet: add one"
+            }) instead.`,
+        );
+      }
+    }
+    await this.#assertRunning();
+    const rest = brokers.filter((b) => b !== id);
+    const lines = await withAdmin(
+      this.bootstrapServers(),
+      (admin) => drainBroker(admin, id, rest, onProgress),
+    );
+    onProgress(`Stopping Kafka broker ${id}`);
+    await stopPidFile(`${this.paths().pids}/kafka-${id}.pid`, 60_000);
+    this.#members = { ...this.#members, brokers: rest };
+    await this.#saveMembership();
+    await this.#reloadPrometheus();
+    lines.push(`Stopped broker ${id}; the cluster has brokers ${rest.join(", ")}.`);
+    return lines;
+  }
+
+  async #assertRunning(): Promise<void> {
+    const running = await this.#runningParts();
+    if (running.length !== this.#pidFiles().length) {
+      throw new LocalEnvironmentError(
+        "The local environment is not running (deno task setup starts it); " +
+          `running now: ${running.join(", ") || "nothing"}.`,
+      );
+    }
+  }
+
+  async #reloadPrometheus(): Promise<void> {
+    await Deno.writeTextFile(`${this.paths().prometheus}/prometheus.yml`, this.prometheusConfig());
+    const response = await fetch(`${this.prometheusUrl()}/-/reload`, {
+      method: "POST",
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.body?.cancel();
+    if (!response.ok) {
+      throw new LocalEnvironmentError(
+        `Prometheus did not reload its targets (${response.status}).`,
+      );
     }
   }
 
@@ -550,4 +708,76 @@ async function prometheusTargets(url: string): Promise<TargetsHealth> {
       health: new Map(),
     };
   }
+}
+
+/**
+ * Reassigns every partition with a replica on `id` to the remaining brokers (each to the
+ * one with the fewest partitions of its topic), waits until Kafka has finished, and
+ * returns one line per topic moved.
+ */
+async function drainBroker(
+  admin: import("kafkajs").Admin,
+  id: number,
+  rest: number[],
+  onProgress: (line: string) => void,
+): Promise<string[]> {
+  const topics = (await admin.listTopics()).filter((t) => t !== "__cluster_metadata");
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  const lines: string[] = [];
+  const moves: Array<
+    { topic: string; partitionAssignment: Array<{ partition: number; replicas: number[] }> }
+  > = [];
+  for (const t of metadata.topics) {
+    const count = new Map(rest.map((b) => [b, 0]));
+    for (const p of t.partitions) {
+      for (const r of p.replicas) if (count.has(r)) count.set(r, count.get(r)! + 1);
+    }
+    const assignment: Array<{ partition: number; replicas: number[] }> = [];
+    for (const p of t.partitions) {
+      if (!p.replicas.includes(id)) continue;
+      const target = [...count].filter(([b]) => !p.replicas.includes(b))
+        .sort(([a, x], [b, y]) => x - y || a - b)[0]?.[0];
+      if (target === undefined) {
+        throw new LocalEnvironmentError(
+          `Partition ${t.name}-${p.partitionId} has replicas on every other broker; cannot move it off ${id}.`,
+        );
+      }
+      count.set(target, count.get(target)! + 1);
+      assignment.push({
+        partition: p.partitionId,
+        replicas: p.replicas.map((r) => r === id ? target : r),
+      });
+    }
+    if (assignment.length > 0) {
+      moves.push({ topic: t.name, partitionAssignment: assignment });
+      lines.push(
+        `Moved ${t.name} ${
+          assignment.map((a) => `${a.partition}→${a.replicas.join(",")}`).join(", ")
+        } off broker ${id}.`,
+      );
+    }
+  }
+  if (moves.length === 0) return [`Broker ${id} held no partitions.`];
+  onProgress(
+    `Moving ${
+      moves.reduce((n, m) => n + m.partitionAssignment.length, 0)
+    } partition(s) off broker ${id}`,
+  );
+  await admin.alterPartitionReassignments({ topics: moves });
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const pending = (await admin.listPartitionReassignments({})).topics
+      .reduce((n, t) => n + t.partitions.length, 0);
+    if (pending === 0) {
+      const now = await admin.fetchTopicMetadata({ topics: moves.map((m) => m.topic) });
+      const stillThere = now.topics.some((t) =>
+        t.partitions.some((p) => p.replicas.includes(id) || p.leader === id)
+      );
+      if (!stillThere) return lines;
+    }
+    await delay(250);
+  }
+  throw new LocalEnvironmentError(
+    `Moving the partitions off broker ${id} did not finish within 300 s; the broker keeps running.`,
+  );
 }

@@ -133,3 +133,60 @@ Deno.test({
     await assert.rejects(env.logs("kafka-9"), /No part "kafka-9".*kafka-0/);
   },
 });
+
+Deno.test("more brokers: nodes past the third are broker-only, Prometheus scrapes each", async () => {
+  const { env, stateDir } = await scratchEnvironment({ LAB_BROKERS: "5" });
+  try {
+    assert.deepEqual(env.brokerIds(), [0, 1, 2, 3, 4]);
+    assert.deepEqual(env.controllerIds(), [0, 1, 2]);
+    const props = env.serverProperties(4);
+    assert.match(props, /^process\.roles=broker$/m);
+    assert.match(props, /^listeners=PLAINTEXT:\/\/127\.0\.0\.1:27096$/m);
+    assert.match(
+      props,
+      /^controller\.quorum\.voters=0@127\.0\.0\.1:27192,1@.*,2@127\.0\.0\.1:27194$/m,
+    );
+    assert.match(env.prometheusConfig(), /broker: "4"/);
+    assert.equal(env.bootstrapServers().length, 5);
+  } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("removing a broker that is not there, the last one, or the quorum: a clear error, nothing changed", async () => {
+  const { env, stateDir } = await scratchEnvironment();
+  try {
+    await assert.rejects(env.removeBroker(7), /There is no broker 7 .*brokers are 0, 1, 2/);
+    await Deno.writeTextFile(
+      `${stateDir}/brokers.json`,
+      JSON.stringify({ brokers: [2], controllers: [0, 1, 2] }),
+    );
+    const one = new LocalEnvironment(loadConfig({
+      ...Deno.env.toObject(),
+      LAB_KAFKA_PORT: "27092",
+      LAB_PROMETHEUS_PORT: "27090",
+      LAB_STATE_DIR: stateDir,
+    }));
+    await assert.rejects(one.removeBroker(2), /Broker 2 is the cluster's last broker/);
+    await Deno.writeTextFile(
+      `${stateDir}/brokers.json`,
+      JSON.stringify({ brokers: [0, 1, 3], controllers: [0, 1, 2] }),
+    );
+    const two = new LocalEnvironment(loadConfig({
+      ...Deno.env.toObject(),
+      LAB_KAFKA_PORT: "27092",
+      LAB_PROMETHEUS_PORT: "27090",
+      LAB_STATE_DIR: stateDir,
+    }));
+    await assert.rejects(
+      two.removeBroker(1),
+      /KRaft controllers; without it 1 would be left.*\(3\)/,
+    );
+    assert.deepEqual(two.brokerIds(), [0, 1, 3], "the membership is unchanged");
+    // Adding or removing on a cluster that is not running says how to start it.
+    await assert.rejects(two.removeBroker(3), /not running \(deno task setup starts it\)/);
+    await assert.rejects(env.addBroker(), /not running \(deno task setup starts it\)/);
+  } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});

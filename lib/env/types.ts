@@ -70,4 +70,11 @@ export interface LabEnvironment {
   setBalancerEnabled(enabled: boolean): Promise<string>;
   /** Whether the auto-balancer is on now; undefined when the lab cannot tell. */
   balancerEnabled(): Promise<boolean | undefined>;
+  /** A broker joins the running cluster, empty; resolves with its id once it is scraped. */
+  addBroker(onProgress?: (line: string) => void): Promise<number>;
+  /**
+   * A broker leaves: its partitions are moved to the others first, then it stops; resolves
+   * with one line per step. Refuses (the cluster as it was) an unknown or the last broker.
+   */
+  removeBroker(id: number, onProgress?: (line: string) => void): Promise<string[]>;
 }
