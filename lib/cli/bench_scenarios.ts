@@ -1,0 +1,104 @@
+/**
+ * `deno task bench:scenarios`: runs every scenario headless on the local environment,
+ * one after the other, and prints one table (also written to `results/scenarios.md`):
+ * brokers before and after, the time from load start to the first detection with a full
+ * window, the time to balance, the moves, the bytes Kafka copied for them, the final
+ * max/mean against the best achievable, lost and duplicated records, and the verdict.
+ * Targets (figures, not tests): every scenario balanced or at the best achievable spread,
+ * 0 lost, 0 duplicated, balanced within 30 s of its first full-window detection.
+ *
+ * @module
+ */
+
+import { detectionsFrom } from "../balancer/detections.ts";
+import type { Interrupt } from "../interrupt.ts";
+import { Lab } from "../lab.ts";
+import { SCENARIOS } from "../scenarios.ts";
+import { runStory, type StoryResult } from "./demo.ts";
+import { say } from "./print.ts";
+
+/** One row of the table. */
+export interface ScenarioRow {
+  /** Scenario name. */
+  scenario: string;
+  /** The run's result. */
+  result: StoryResult;
+}
+
+/** Seconds from the load's start to the first detection that planned from a full window. */
+export function firstFullWindowSeconds(result: StoryResult): number | undefined {
+  const first = detectionsFrom(result.watch?.balancerEvents ?? []).find((d) => d.planned);
+  return first && result.loadStartedAt
+    ? (first.start.getTime() - result.loadStartedAt.getTime()) / 1000
+    : undefined;
+}
+
+/**
+ * The table as Markdown.
+ *
+ * @example
+ * ```ts
+ * import { scenariosTable } from "./bench_scenarios.ts";
+ * console.log(scenariosTable([{ scenario: "placement", result: { code: 0, seconds: 150 } }]));
+ * ```
+ */
+export function scenariosTable(rows: readonly ScenarioRow[]): string {
+  const f = (v: number | undefined, digits = 1) => v === undefined ? "—" : v.toFixed(digits);
+  const lines = [
+    "| scenario | brokers | first full-window detection (s after load start) | time to balance (s) | moves | Kafka copied (MB) | max/mean after | best achievable | lost | duplicated | verdict |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const { scenario, result: r } of rows) {
+    const outcome = r.watch?.outcome;
+    const best = outcome?.kind === "best-possible" ? f(outcome.bestMaxOverMean, 2) : "1.00 (even)";
+    const copied = r.moveCosts?.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
+    lines.push(
+      `| ${scenario} | ${r.brokersBefore?.join(",") ?? "?"} → ${
+        r.brokersAfter?.join(",") ?? "?"
+      } | ${f(firstFullWindowSeconds(r))} | ${f(r.watch?.timeToBalanceSeconds)} | ${
+        r.moveCosts?.length ?? "—"
+      } | ${copied === undefined ? "—" : (copied / 1e6).toFixed(1)} | ${
+        f(r.maxOverMeanAfter, 2)
+      } | ${best} | ${r.readback?.lost ?? "—"} | ${r.readback?.duplicated ?? "—"} | ${
+        r.code === 0
+          ? (outcome?.kind === "best-possible" ? "as balanced as the loads allow" : "balanced")
+          : `FAILED (${outcome?.kind === "not-balanced" ? outcome.reason : `exit ${r.code}`})`
+      } |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Runs every scenario in turn; returns the exit code (0 when all ended well). */
+export async function benchScenarios(interrupt?: Interrupt): Promise<number> {
+  const started = performance.now();
+  const rows: ScenarioRow[] = [];
+  for (const scenario of SCENARIOS) {
+    if (interrupt?.signal.aborted) break;
+    say(`==== ${scenario.name}`);
+    const lab = await Lab.open({
+      LAB_ENV: "local",
+      LAB_SCENARIO: scenario.name,
+      LAB_RESULTS_DIR: `results/scenarios/${scenario.name}`,
+      LAB_KEEP_CLUSTER: "off",
+    });
+    rows.push({ scenario: scenario.name, result: await runStory(lab, interrupt) });
+  }
+  const total = (performance.now() - started) / 1000;
+  const table = scenariosTable(rows);
+  const text = [
+    "# Scenarios, run one after the other on the local environment",
+    "",
+    "Made by `deno task bench:scenarios`. Targets: balanced or at the best achievable spread, " +
+    "0 lost, 0 duplicated, balanced within 30 s of the first full-window detection.",
+    "",
+    table,
+    "",
+    `Total wall time: ${total.toFixed(0)} s.`,
+    "",
+  ].join("\n");
+  await Deno.mkdir("results", { recursive: true });
+  await Deno.writeTextFile("results/scenarios.md", text);
+  console.log(`\n${table}\n\nTotal wall time: ${total.toFixed(0)} s. Wrote results/scenarios.md`);
+  return rows.every((r) => r.result.code === 0) && rows.length === SCENARIOS.length ? 0 : 1;
+}

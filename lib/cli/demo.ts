@@ -1,0 +1,197 @@
+/**
+ * `deno task demo`: the whole story of a scenario, headless, told with the same steps
+ * as the notebooks (set up with the balancer paused, load, measure before, the
+ * scenario's broker joining or leaving, start the balancer and watch, measure after,
+ * read every record back, report, clean up).
+ *
+ * @module
+ */
+
+import { explainPlan } from "../balancer/plan.ts";
+import { type Interrupt, InterruptedError } from "../interrupt.ts";
+import type { Lab } from "../lab.ts";
+import type { LoadStats } from "../load.ts";
+import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../move_cost.ts";
+import { type ReadbackResult, readbackSentence, zeroLoss } from "../readback.ts";
+import { mbps } from "../report.ts";
+import type { WatchResult } from "../watch.ts";
+import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
+
+/** Sets the environment up (balancer paused) and says where it is. */
+export async function setup(lab: Lab): Promise<void> {
+  await lab.setup(say);
+  say(
+    `Ready. Bootstrap ${
+      lab.environment.bootstrapServers().join(",")
+    }, Prometheus ${lab.environment.prometheusUrl()}`,
+  );
+}
+
+/** What one run of the story found (for `bench:scenarios`). */
+export interface StoryResult {
+  /** The exit code: 0 when balanced (or as balanced as the loads allow) with zero loss. */
+  code: number;
+  /** Seconds the whole run took. */
+  seconds: number;
+  /** When the load started. */
+  loadStartedAt?: Date;
+  /** Brokers before and after. */
+  brokersBefore?: number[];
+  /** Brokers after. */
+  brokersAfter?: number[];
+  /** The watch. */
+  watch?: WatchResult;
+  /** The read-back. */
+  readback?: ReadbackResult;
+  /** Each move's cost. */
+  moveCosts?: MoveCost[];
+  /** Busiest broker over the mean after (bytes in). */
+  maxOverMeanAfter?: number;
+}
+
+/**
+ * The whole story, headless: returns the exit code (0 when balanced, or as balanced as
+ * the loads allow, with zero loss; 130 when interrupted). The balancer stays paused
+ * until the before-measurement is taken, as in the notebooks.
+ */
+export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
+  return (await runStory(lab, interrupt)).code;
+}
+
+/** The story of `demo`, with what it found. */
+export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryResult> {
+  const started = performance.now();
+  const result: StoryResult = { code: 1, seconds: 0 };
+  const keep = lab.config.keepCluster;
+  const check = () => interrupt?.check();
+  const signal = interrupt?.signal;
+  try {
+    const scenario = lab.config.scenario;
+    say(`Scenario ${scenario.name}: ${scenario.title}`);
+    say(`1/7 Setting up the ${lab.environment.kind} environment (balancer paused)`);
+    await setup(lab);
+    check();
+    const window = lab.config.rateWindowSeconds;
+    const { maxSeconds } = await lab.checkDisk(
+      2 * window + lab.config.verifyTimeoutSeconds + 120,
+    );
+    say(
+      `2/7 Sustained load: ${
+        lab.config.rateMBps ?? "unthrottled"
+      } MB/s of ${lab.config.recordBytes}-byte records`,
+    );
+    const running = lab.startLoad({ untilStopped: true, maxSeconds });
+    result.loadStartedAt = running.startedAt;
+    let stats: LoadStats;
+    try {
+      say(`3/7 Waiting ${window} s for Prometheus's rate window to fill`);
+      await lab.waitForFullWindow(running.startedAt, signal);
+      check();
+      const membership: string[] = [];
+      let drained: TimedMove[] = [];
+      if (scenario.event === "add-broker") {
+        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
+        membership.push(...event.lines);
+        for (const line of event.lines) say(`    ${line}`);
+        check();
+      }
+      const before = await lab.measure("before");
+      result.brokersBefore = before.snapshot.brokers.map((b) => b.broker);
+      say(`    Wrote ${await lab.writeBeforeReport(before)}`);
+      say(
+        `    Before: ${
+          before.snapshot.brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`)
+            .join(", ")
+        }; cv ${before.spreadIn.cv.toFixed(3)}`,
+      );
+      for (const line of explainPlan(lab.planFor(before))) say(`    model: ${line}`);
+      if (scenario.event === "remove-broker") {
+        say("    A broker leaves: its partitions move off first, as AutoMQ's controller does");
+        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
+        membership.push(...event.lines);
+        drained = event.moves;
+        for (const line of event.lines) say(`    ${line}`);
+        check();
+      }
+      say("4/7 Starting the balancer and watching it");
+      say(`    ${await lab.startBalancer()}`);
+      const watch = await lab.watch({
+        onEvent: eventPrinter(),
+        since: before.snapshot.takenAt,
+        signal,
+      });
+      check();
+      result.watch = watch;
+      say(`    ${verdictLine(watch)}`);
+      say(`5/7 Waiting ${window} s for a full window after the moves`);
+      await lab.waitForFullWindow(watch.balancedAt ?? new Date(), signal);
+      check();
+      const after = await lab.measure("after");
+      result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
+      const rates = after.snapshot.brokers.map((b) => b.bytesInPerSec);
+      const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
+      result.maxOverMeanAfter = mean > 0 ? Math.max(...rates) / mean : undefined;
+      running.stop();
+      stats = await running.done;
+      say(`    Load: ${loadSummary(stats)}`);
+      say("6/7 Reading every acknowledged record back");
+      const readback = await lab.checkZeroLoss(stats, signal);
+      result.readback = readback;
+      say(`    ${readbackSentence(readback)}`);
+      const moveCosts = await lab.moveCosts(watch, drained);
+      result.moveCosts = moveCosts;
+      const copied = moveCosts.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
+      say(
+        `    Moves: ${moveCosts.length}; Kafka copied ${(copied / 1e6).toFixed(1)} MB for them ` +
+          `(on AutoMQ: nothing, about ${AUTOMQ_MOVE_SECONDS} s a move)`,
+      );
+      const path = await lab.writeAfterReport(before, after, {
+        watch,
+        readback,
+        moveCosts,
+        membership,
+      });
+      say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
+      say(
+        `    After: ${
+          after.snapshot.brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`)
+            .join(", ")
+        }; cv ${after.spreadIn.cv.toFixed(3)}`,
+      );
+      const settled = watch.outcome?.kind === "balanced" ? "balanced" : watch.outcome?.kind ===
+          "best-possible"
+        ? "as balanced as these loads allow"
+        : undefined;
+      const ok = settled !== undefined && zeroLoss(readback);
+      say(
+        `Done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${
+          ok
+            ? `${settled}, nothing lost`
+            : `FAILED (${settled ?? "not balanced"}; ${
+              zeroLoss(readback) ? "nothing lost" : "loss or damage found"
+            })`
+        }`,
+      );
+      result.code = ok ? 0 : 1;
+      return result;
+    } finally {
+      running.stop();
+      await running.done.catch(() => {});
+    }
+  } catch (error) {
+    if (error instanceof InterruptedError || signal?.aborted) {
+      say("Interrupted: the load is stopped.");
+      result.code = 130;
+      return result;
+    }
+    throw error;
+  } finally {
+    result.seconds = (performance.now() - started) / 1000;
+    if (keep) say("7/7 Keeping the cluster (LAB_KEEP_CLUSTER=on); `deno task cleanup` stops it");
+    else {
+      say("7/7 Cleaning up");
+      await lab.cleanup();
+      if (signal?.aborted) say("Stopped the cluster the demo started.");
+    }
+  }
+}
