@@ -18,7 +18,7 @@
 
 import { cellSource, readNotebook } from "../notebooks/ipynb.ts";
 import { checkNotebooks } from "../notebooks/extract.ts";
-import { checkWalkthrough } from "../notebooks/walkthrough.ts";
+import { checkWalkthrough, NOTEBOOK_SETS } from "../notebooks/walkthrough.ts";
 
 /** The project's root. */
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
@@ -142,7 +142,10 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
     steps.push(done);
     options.onStep?.(done);
   };
-  const notebooks = await listNotebooks(`${root}/notebooks`);
+  const notebooks = [
+    ...await listNotebooks(`${root}/notebooks`),
+    ...await listNotebooks(`${root}/notebooks/scenarios`),
+  ];
 
   await step("deno fmt --check lib/ notebooks/", async () => {
     const denoDir = await Deno.makeTempDir({ prefix: "lab-check-fmt-" });
@@ -182,8 +185,13 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
         : `${problems.join("\n")}\nClear the outputs (or run \`deno task notebooks:build\`).`,
     };
   });
-  await step("walkthrough notebooks match lib/notebooks/walkthrough/*.md", async () => {
-    const r = await checkWalkthrough({ outDir: `${root}/notebooks` });
+  await step("notebooks match lib/notebooks/{walkthrough,scenarios}/*.md", async () => {
+    const checks = await Promise.all(NOTEBOOK_SETS.map((set) => checkWalkthrough(set)));
+    const r = {
+      ok: checks.every((c) => c.ok),
+      stale: checks.flatMap((c) => c.stale),
+      missing: checks.flatMap((c) => c.missing),
+    };
     return {
       ok: r.ok,
       output: r.ok

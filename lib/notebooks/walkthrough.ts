@@ -28,6 +28,15 @@ export const NOTEBOOKS_DIR: string = decodeURIComponent(
   new URL("../../notebooks/", import.meta.url).pathname,
 ).replace(/\/$/, "");
 
+/** The other notebook sets built the same way: the scenario notebook, in `notebooks/scenarios/`. */
+export const NOTEBOOK_SETS: ReadonlyArray<{ sourcesDir: string; outDir: string }> = [
+  { sourcesDir: SOURCES_DIR, outDir: NOTEBOOKS_DIR },
+  {
+    sourcesDir: decodeURIComponent(new URL("./scenarios", import.meta.url).pathname),
+    outDir: `${NOTEBOOKS_DIR}/scenarios`,
+  },
+];
+
 const CODE_FENCE = /^```(ts|typescript)\s*$/;
 const ANY_FENCE = /^(```+|~~~+)/;
 
@@ -187,15 +196,21 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   if (check) {
-    const result = await checkWalkthrough();
-    for (const name of result.stale) console.error(`stale: notebooks/${name}`);
-    for (const name of result.missing) console.error(`missing: notebooks/${name}`);
+    let ok = true;
+    for (const set of NOTEBOOK_SETS) {
+      const result = await checkWalkthrough(set);
+      for (const name of result.stale) console.error(`stale: ${set.outDir}/${name}`);
+      for (const name of result.missing) console.error(`missing: ${set.outDir}/${name}`);
+      ok &&= result.ok;
+    }
     console.error(
-      result.ok
-        ? "notebooks:build --check: every walkthrough notebook matches its source"
+      ok
+        ? "notebooks:build --check: every notebook matches its source"
         : "notebooks:build --check: run `deno task notebooks:build` to rebuild them",
     );
-    Deno.exit(result.ok ? 0 : 1);
+    Deno.exit(ok ? 0 : 1);
   }
-  for (const path of await buildWalkthrough()) console.log(`wrote ${path}`);
+  for (const set of NOTEBOOK_SETS) {
+    for (const path of await buildWalkthrough(set)) console.log(`wrote ${path}`);
+  }
 }
