@@ -225,6 +225,12 @@ export class AutomqEnvironment implements LabEnvironment {
         }],
       };
     }
+    // An on-demand node running (started by another handle, or by hand) counts as added.
+    for (const b of this.#brokers.filter((b) => b.profile)) {
+      const state = states.find((s) => s.service === b.service);
+      if (state?.status === "running") this.#added.add(b.id);
+      else this.#added.delete(b.id);
+    }
     const parts = states.map((s) => {
       const broker = this.#brokers.find((b) => b.service === s.service);
       return {
@@ -259,7 +265,9 @@ export class AutomqEnvironment implements LabEnvironment {
     return AUTOMQ_GRAFANA_URL;
   }
 
-  /** Node ids 0, 1, 2 (and 3 once `addBroker` started it). */
+  /**
+   * Node ids 0, 1, 2, and 3 once `addBroker` started it (or `status()` saw it running).
+   */
   brokerIds(): number[] {
     return this.#active().map((b) => b.id);
   }
