@@ -4,7 +4,8 @@
  *
  * AutoMQ's Prometheus exporter does not see a partition's metrics the moment the
  * partition opens on a broker: it looks for new per-partition JMX beans 1 s and
- * 31 s after the node starts, then every 60 s. A partition moved onto a broker can
+ * 31 s after that, then every 60 s (the second wait is the 1 s start plus
+ * `s3.telemetry.exporter.report.interval.ms`, 30 s; the cap is 60 s). A partition moved onto a broker can
  * therefore have no series there for up to about a minute (plus a scrape), while
  * its old broker's series is already gone. Summed per broker, that reads as lost
  * traffic. An after-measurement should start only once every moved partition's
@@ -22,8 +23,8 @@ import { type InstantSample, promDuration, promString } from "../prom.ts";
 /** The text to show people wherever per-partition numbers dip after a move. */
 export const SERIES_LAG_NOTE =
   "After a move, a partition's per-partition series can take up to a minute to appear on " +
-  "its new broker: AutoMQ's exporter looks for new per-partition metrics 1 s and 31 s after " +
-  "a node starts and then every 60 s. Until then that partition's traffic is missing from " +
+  "its new broker: AutoMQ's exporter looks for new per-partition metrics 1 s after a node " +
+  "starts, 31 s after that, then every 60 s. Until then that partition's traffic is missing from " +
   "per-partition sums; it is not lost (the broker totals still count it).";
 
 /** The PromQL metric the check reads: bytes in per partition. */
