@@ -467,7 +467,8 @@ Deno.test("memory: the pre-check needs what the compose file reserves, and the R
     `${withFourth / GIB} GiB with the fourth node`,
   );
   const figure = `${(sum / GIB).toFixed(1)} GiB`;
-  for (const file of [new URL("README-section.md", DIR), new URL("README.md", ROOT)]) {
+  const overview = new URL("lib/notebooks/walkthrough/00-overview.md", ROOT);
+  for (const file of [new URL("README-section.md", DIR), new URL("README.md", ROOT), overview]) {
     assert.ok(
       (await Deno.readTextFile(file)).includes(figure),
       `${file.pathname} must say ${figure}`,
