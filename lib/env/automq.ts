@@ -5,7 +5,11 @@
  *
  * Before anything starts, `up` checks, each within seconds: that the engine
  * answers, that every image is on it or pullable by it, that the host ports are
- * free, and that the engine has the memory the cluster needs.
+ * free, and that the engine has the memory the cluster needs (added up from the
+ * compose file: see `compose_memory.ts`).
+ *
+ * The balancer starts paused (`autobalancer.controller.enable=false` in the compose
+ * file); {@linkcode AutomqEnvironment.setBalancerEnabled} turns it on at run time.
  *
  * @module
  */
@@ -13,6 +17,9 @@
 import type { LabConfig } from "../config.ts";
 import type { EnvironmentStatus, LabEnvironment, UpOptions } from "./types.ts";
 import { ComposeProject, type ServiceState } from "./compose_project.ts";
+import { describeBudget, memoryBudget } from "./compose_memory.ts";
+import { setAutomqBalancer } from "./automq_balancer.ts";
+import { withAdmin } from "../kafka.ts";
 import { checkEngine, resolveDockerHost, socketPathOf } from "./docker.ts";
 import { mergeLogs } from "./log_merge.ts";
 import {
@@ -29,15 +36,23 @@ export interface BrokerSpec {
   id: number;
   /** The Compose service running it. */
   service: string;
-  /** Host port of its host-facing listener (advertised as `localhost:<port>`). */
+  /** Host port of its host-facing listener (advertised as `127.0.0.1:<port>`). */
   hostPort: number;
+  /** Whether the node is also a controller (a quorum voter); default true. */
+  controller?: boolean;
+  /** The Compose profile it is under, for a node started only on demand. */
+  profile?: string;
 }
 
-/** The three nodes of the compose file. */
+/**
+ * The nodes of the compose file: three combined broker+controller nodes, and a
+ * fourth, broker only, under the `scale` profile (see `addBroker`).
+ */
 export const AUTOMQ_BROKERS: readonly BrokerSpec[] = [
-  { id: 0, service: "server1", hostPort: 9092 },
-  { id: 1, service: "server2", hostPort: 9093 },
-  { id: 2, service: "server3", hostPort: 9094 },
+  { id: 0, service: "server1", hostPort: 9092, controller: true },
+  { id: 1, service: "server2", hostPort: 9093, controller: true },
+  { id: 2, service: "server3", hostPort: 9094, controller: true },
+  { id: 3, service: "server4", hostPort: 9095, controller: false, profile: "scale" },
 ];
 
 /** The Compose project name the lab uses. */
@@ -48,14 +63,6 @@ export const AUTOMQ_PROMETHEUS_URL = "http://127.0.0.1:9090";
 export const AUTOMQ_GRAFANA_URL = "http://127.0.0.1:3000";
 /** Where the `kafka.autobalancer` logger writes inside a node's container. */
 export const BALANCER_LOG_PATH = "/opt/automq/kafka/logs/auto-balancer.log";
-
-const GIB = 1024 ** 3;
-/**
- * Memory the engine needs: three nodes starting with a 1 GiB heap (growing to
- * 2 GiB) and 1 GiB of direct memory each, plus about 1.5 GiB for MinIO, Prometheus,
- * Grafana and the renderer; 6 GiB leaves the nodes room without swapping.
- */
-export const AUTOMQ_MIN_MEMORY_BYTES = 6 * GIB;
 
 /** Where the compose file is: `compose/automq/` under the project root. */
 export function defaultComposeFile(): string {
@@ -78,7 +85,7 @@ export interface AutomqOptions {
   brokers?: readonly BrokerSpec[];
   /** Path of the balancer log inside a node; default {@linkcode BALANCER_LOG_PATH}. */
   balancerLogPath?: string;
-  /** Least engine memory, bytes; default {@linkcode AUTOMQ_MIN_MEMORY_BYTES}. */
+  /** Least engine memory, bytes; default: what the compose file reserves. */
   minMemoryBytes?: number;
   /** Longest wait for the registry's answer per image, ms; default 10000. */
   registryTimeoutMs?: number;
@@ -101,6 +108,7 @@ export class AutomqEnvironment implements LabEnvironment {
   /** The Compose project. */
   readonly project: ComposeProject;
   readonly #brokers: readonly BrokerSpec[];
+  readonly #added = new Set<number>();
   readonly #options: AutomqOptions;
   readonly #host: string;
 
@@ -127,6 +135,16 @@ export class AutomqEnvironment implements LabEnvironment {
   }
 
   /**
+   * Bytes of memory the project reserves, added up from the compose file (nodes'
+   * -Xmx and direct memory, other services' mem_limit), and the parts as one line.
+   * `profiles` adds the services under those profiles (`scale`: the fourth node).
+   */
+  async requiredMemory(profiles: string[] = []): Promise<{ bytes: number; detail: string }> {
+    const budget = memoryBudget(await this.project.model(), profiles);
+    return { bytes: budget.totalBytes, detail: describeBudget(budget) };
+  }
+
+  /**
    * Checks engine, images, ports and memory; throws {@linkcode PreflightError}
    * listing every problem (or the engine's error when it does not answer).
    */
@@ -146,12 +164,18 @@ export class AutomqEnvironment implements LabEnvironment {
         if (c.State !== "running") continue;
         for (const p of c.Ports) if (p.PublicPort) own.add(p.PublicPort);
       }
-      problems.push(...portProblems(model.services.flatMap((s) => s.ports), own));
+      // Services under a profile start on demand (addBroker); their ports are not needed yet.
+      const started = model.services.filter((s) => s.profiles.length === 0);
+      problems.push(...portProblems(started.flatMap((s) => s.ports), own));
     }
+    const need = this.#options.minMemoryBytes !== undefined
+      ? { bytes: this.#options.minMemoryBytes, detail: "the minimum the options set" }
+      : await this.requiredMemory();
     const memory = memoryProblem(
       engine.memTotal,
-      this.#options.minMemoryBytes ?? AUTOMQ_MIN_MEMORY_BYTES,
-      "Or lower AUTOMQ_HEAP_OPTS in compose/automq/.env (each of the three nodes uses it).",
+      need.bytes,
+      `The compose file reserves ${need.detail}. Or lower AUTOMQ_HEAP_OPTS in ` +
+        "compose/automq/.env (each node uses it) or the services' mem_limit.",
     );
     if (memory) problems.push(memory);
     if (problems.length > 0) throw new PreflightError("the AutoMQ environment", problems);
@@ -201,6 +225,12 @@ export class AutomqEnvironment implements LabEnvironment {
         }],
       };
     }
+    // An on-demand node running (started by another handle, or by hand) counts as added.
+    for (const b of this.#brokers.filter((b) => b.profile)) {
+      const state = states.find((s) => s.service === b.service);
+      if (state?.status === "running") this.#added.add(b.id);
+      else this.#added.delete(b.id);
+    }
     const parts = states.map((s) => {
       const broker = this.#brokers.find((b) => b.service === s.service);
       return {
@@ -212,9 +242,17 @@ export class AutomqEnvironment implements LabEnvironment {
     return { kind: this.kind, healthy: parts.every((p) => p.healthy), parts };
   }
 
-  /** `localhost:9092`, `localhost:9093`, `localhost:9094`: the host-facing listeners. */
+  /** The running nodes: those not under a profile, and those `addBroker` started. */
+  #active(): BrokerSpec[] {
+    return this.#brokers.filter((b) => !b.profile || this.#added.has(b.id));
+  }
+
+  /**
+   * `127.0.0.1:9092`, `127.0.0.1:9093`, `127.0.0.1:9094`: the host-facing listeners
+   * (127.0.0.1, where the ports are published; `localhost` may resolve to ::1).
+   */
   bootstrapServers(): string[] {
-    return this.#brokers.map((b) => `localhost:${b.hostPort}`);
+    return this.#active().map((b) => `127.0.0.1:${b.hostPort}`);
   }
 
   /** Prometheus on the host. */
@@ -227,9 +265,11 @@ export class AutomqEnvironment implements LabEnvironment {
     return AUTOMQ_GRAFANA_URL;
   }
 
-  /** Node ids 0, 1, 2. */
+  /**
+   * Node ids 0, 1, 2, and 3 once `addBroker` started it (or `status()` saw it running).
+   */
   brokerIds(): number[] {
-    return this.#brokers.map((b) => b.id);
+    return this.#active().map((b) => b.id);
   }
 
   /** The Compose service of a part name: a service, `broker-N`, `kafka-N` or `N`. */
@@ -258,12 +298,13 @@ export class AutomqEnvironment implements LabEnvironment {
    */
   async balancerLogs(): Promise<Map<number, string>> {
     const path = this.#options.balancerLogPath ?? BALANCER_LOG_PATH;
-    const texts = await Promise.all(this.#brokers.map(async (b) => {
+    const brokers = this.#active();
+    const texts = await Promise.all(brokers.map(async (b) => {
       const id = await this.project.containerOf(b.service);
       if (!id) return "";
       return await this.project.readFile(b.service, path) ?? "";
     }));
-    return new Map(this.#brokers.map((b, i) => [b.id, texts[i]]));
+    return new Map(brokers.map((b, i) => [b.id, texts[i]]));
   }
 
   /**
@@ -303,6 +344,68 @@ export class AutomqEnvironment implements LabEnvironment {
   async startBroker(id: number, timeoutMs = 180000): Promise<void> {
     await this.project.startService(this.serviceOf(String(id)), timeoutMs);
   }
+
+  /**
+   * Runs or pauses AutoMQ's balancer: sets `autobalancer.controller.enable` on every
+   * controller node through the Kafka admin API (see `automq_balancer.ts` for how
+   * AutoMQ takes it). Returns one line saying what it altered.
+   */
+  async setBalancerEnabled(enabled: boolean): Promise<string> {
+    const controllers = this.#brokers.filter((b) => b.controller !== false).map((b) => b.id);
+    return await withAdmin(
+      this.bootstrapServers(),
+      (admin) => setAutomqBalancer(admin, enabled, controllers),
+    );
+  }
+
+  /**
+   * Starts the next node under a Compose profile (the fourth, broker only) and waits
+   * until it is healthy; returns its id. Checks first that the engine has the memory
+   * the project then reserves.
+   */
+  async addBroker(timeoutMs = 180000): Promise<number> {
+    const spec = this.#brokers.find((b) => b.profile && !this.#added.has(b.id));
+    if (!spec) throw new Error("every node of the compose file is already running.");
+    const engine = await checkEngine(this.#host, 3000);
+    const need = this.#options.minMemoryBytes !== undefined
+      ? { bytes: this.#options.minMemoryBytes, detail: "the minimum the options set" }
+      : await this.requiredMemory([spec.profile!]);
+    const memory = memoryProblem(
+      engine.memTotal,
+      need.bytes,
+      `With ${spec.service}: ${need.detail}.`,
+    );
+    if (memory) throw new PreflightError(`node ${spec.id} (${spec.service})`, [memory]);
+    await this.project.compose(
+      ["--profile", spec.profile!, "up", "-d", "--no-deps", spec.service],
+      {
+        timeoutMs,
+      },
+    );
+    await this.project.startService(spec.service, timeoutMs);
+    this.#added.add(spec.id);
+    return spec.id;
+  }
+
+  /**
+   * Stops and removes a node `addBroker` started (not one of the controllers).
+   * Move its partitions off first; AutoMQ keeps the data in S3, not in the node.
+   */
+  async removeBroker(id: number, graceSeconds = 60): Promise<void> {
+    const spec = this.#brokers.find((b) => b.id === id);
+    if (!spec || !spec.profile) {
+      throw new Error(
+        `node ${id} is not an on-demand node; only ${
+          this.#brokers.filter((b) => b.profile).map((b) => b.id).join(", ")
+        } can be removed (stopBroker stops any node).`,
+      );
+    }
+    await this.project.stopService(spec.service, graceSeconds);
+    await this.project.compose(["--profile", spec.profile, "rm", "-f", spec.service], {
+      timeoutMs: 60000,
+    });
+    this.#added.delete(id);
+  }
 }
 
 function automqOptionsOf(options: AutomqOptions | LabConfig): AutomqOptions {
@@ -336,7 +439,7 @@ export async function probeAutomq(
     const problems = imageProblems(images);
     const memory = memoryProblem(
       engine.memTotal,
-      options.minMemoryBytes ?? AUTOMQ_MIN_MEMORY_BYTES,
+      options.minMemoryBytes ?? (await env.requiredMemory()).bytes,
       "",
     );
     if (memory) problems.push(memory.trim());

@@ -27,6 +27,7 @@ Deno.test("AutomqEnvironment drives a compose project on a real engine", async (
       brokers: [
         { id: 0, service: "server1", hostPort: 29092 },
         { id: 1, service: "server2", hostPort: 29093 },
+        { id: 2, service: "server3", hostPort: 29094, controller: false, profile: "scale" },
       ],
       minMemoryBytes: 64 * 1024 * 1024,
       registryTimeoutMs: 3000,
@@ -84,6 +85,24 @@ Deno.test("AutomqEnvironment drives a compose project on a real engine", async (
     const restarted = (await env.balancerLogs()).get(0)!;
     assert.equal(restarted.match(/start of node 0/g)?.length, 2, restarted);
     assert.match(await env.logs("broker-0"), /node 0 stopping/);
+
+    // The on-demand node: left out until added, then a healthy part and broker id 2.
+    assert.deepEqual(env.brokerIds(), [0, 1]);
+    assert.equal(await env.project.containerOf("server3"), undefined);
+    assert.equal(await env.addBroker(30000), 2);
+    assert.deepEqual(env.brokerIds(), [0, 1, 2]);
+    const scaled = await env.status();
+    assert.equal(scaled.healthy, true, JSON.stringify(scaled.parts));
+    assert.deepEqual(scaled.parts.map((p) => p.name), ["mc", "server1", "server2", "server3"]);
+    assert.match((await env.balancerLogs()).get(2)!, /start of node 2/);
+    await assert.rejects(
+      () => env!.addBroker(),
+      /every node of the compose file is already running/,
+    );
+    await env.removeBroker(2, 5);
+    assert.equal(await env.project.containerOf("server3"), undefined);
+    assert.deepEqual(env.brokerIds(), [0, 1]);
+    assert.deepEqual((await env.status()).parts.map((p) => p.name), ["mc", "server1", "server2"]);
 
     // Full cleanup: containers, network and volumes gone.
     await env.down({ removeData: true });

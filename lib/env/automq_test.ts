@@ -11,7 +11,8 @@ const NOWHERE = "unix:///nonexistent/lab/docker.sock";
 Deno.test("addresses are the compose file's host-facing ones", () => {
   const env = new AutomqEnvironment({ dockerHost: NOWHERE });
   assert.equal(env.kind, "automq");
-  assert.deepEqual(env.bootstrapServers(), ["localhost:9092", "localhost:9093", "localhost:9094"]);
+  assert.deepEqual(env.bootstrapServers(), ["127.0.0.1:9092", "127.0.0.1:9093", "127.0.0.1:9094"]);
+  for (const address of env.bootstrapServers()) assert.doesNotMatch(address, /localhost/);
   assert.deepEqual(env.brokerIds(), [0, 1, 2]);
   assert.equal(env.prometheusUrl(), "http://127.0.0.1:9090");
   assert.equal(env.grafanaUrl(), "http://127.0.0.1:3000");
@@ -24,6 +25,7 @@ Deno.test("part names map to services", () => {
   assert.equal(env.serviceOf("broker-0"), "server1");
   assert.equal(env.serviceOf("kafka-1"), "server2");
   assert.equal(env.serviceOf("2"), "server3");
+  assert.equal(env.serviceOf("3"), "server4"); // the on-demand fourth node
   assert.equal(env.serviceOf("prometheus"), "prometheus");
   assert.throws(() => env.serviceOf("broker-7"), /no broker 7; brokers are 0, 1, 2/);
 });
@@ -42,6 +44,8 @@ Deno.test("without an engine: up, down and probe say so at once", async () => {
     return true;
   });
   await assert.rejects(() => env.down({ removeData: true }), DockerUnavailableError);
+  await assert.rejects(() => env.addBroker(), DockerUnavailableError);
+  await assert.rejects(() => env.removeBroker(0), /node 0 is not an on-demand node; only 3 can be/);
   const status = await env.status();
   assert.equal(status.healthy, false);
   assert.deepEqual(status.parts.map((p) => [p.name, p.healthy]), [["docker", false]]);

@@ -149,6 +149,12 @@ export interface ComposeService {
   environment: Record<string, string>;
   /** Command list after substitution. */
   command: string[];
+  /** Compose profiles the service belongs to; empty: it always starts. */
+  profiles: string[];
+  /** `mem_limit` (or `deploy.resources.limits.memory`) in bytes, if set. */
+  memLimitBytes?: number;
+  /** Mounts as `source:target[:mode]` (long-form entries are written this way too). */
+  volumes: string[];
 }
 
 /** A Compose project as `config` resolves it. */
@@ -209,6 +215,45 @@ function stringMap(raw: unknown): Record<string, string> {
   return {};
 }
 
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+};
+
+/**
+ * A Compose byte value (`512m`, `1g`, `1.5GB`, `536870912`) in bytes; throws on
+ * anything else.
+ */
+export function parseByteValue(raw: string | number): number {
+  if (typeof raw === "number" && Number.isFinite(raw) && raw >= 0) return raw;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(String(raw).trim());
+  const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new Error(`"${raw}" is not a byte size; write it like 512m or 1g.`);
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+function memLimitOf(raw: Record<string, unknown>): number | undefined {
+  const deploy = raw.deploy as
+    | { resources?: { limits?: { memory?: string | number } } }
+    | undefined;
+  const value = raw.mem_limit ?? deploy?.resources?.limits?.memory;
+  return value === undefined || value === null ? undefined : parseByteValue(value as string);
+}
+
+function volumeOf(raw: unknown): string {
+  if (typeof raw === "string") return raw;
+  const v = raw as { source?: string; target?: string; read_only?: boolean };
+  return `${v.source ?? ""}:${v.target ?? ""}${v.read_only ? ":ro" : ""}`;
+}
+
 /**
  * Reads the output of `compose config` (YAML from v1, YAML or JSON from v2) into a
  * {@linkcode ComposeModel}.
@@ -240,6 +285,9 @@ export function parseComposeConfig(text: string): ComposeModel {
           : typeof command === "string"
           ? [command]
           : [],
+        profiles: ((raw.profiles as unknown[] | undefined) ?? []).map(String),
+        memLimitBytes: memLimitOf(raw),
+        volumes: ((raw.volumes as unknown[] | undefined) ?? []).map(volumeOf),
       };
     },
   );

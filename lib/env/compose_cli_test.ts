@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findComposeCli, parseComposeConfig, runProgram } from "./compose_cli.ts";
+import { findComposeCli, parseByteValue, parseComposeConfig, runProgram } from "./compose_cli.ts";
 import { ComposeProject, judgeService } from "./compose_project.ts";
 import type { ContainerDetails } from "./docker.ts";
 
@@ -81,7 +81,14 @@ Deno.test("the Compose CLI resolves the test project without an engine", async (
     cli,
   });
   const model = await project.model();
-  assert.deepEqual(model.services.map((s) => s.name).toSorted(), ["mc", "server1", "server2"]);
+  // Every service, the one under a profile too (Compose v2 needs the profile named).
+  assert.deepEqual(model.services.map((s) => s.name).toSorted(), [
+    "mc",
+    "server1",
+    "server2",
+    "server3",
+  ]);
+  assert.deepEqual(model.services.find((s) => s.name === "server3")!.profiles, ["scale"]);
   const server1 = model.services.find((s) => s.name === "server1")!;
   assert.equal(server1.image, "lab-test/busybox:1");
   assert.equal(server1.networkMode, "host");
@@ -105,7 +112,7 @@ function details(state: Partial<ContainerDetails["State"]>): ContainerDetails {
 }
 
 Deno.test("judgeService: jobs, healthchecks and plain services", () => {
-  const base = { image: "x", ports: [], environment: {}, command: [] };
+  const base = { image: "x", ports: [], environment: {}, command: [], profiles: [], volumes: [] };
   const job = { ...base, name: "mc", healthcheck: false, labels: { "lab.oneshot": "true" } };
   const checked = { ...base, name: "s", healthcheck: true, labels: {} };
   const plain = { ...base, name: "p", healthcheck: false, labels: {} };
@@ -124,4 +131,52 @@ Deno.test("judgeService: jobs, healthchecks and plain services", () => {
   assert.equal(judgeService(plain, details({})).ready, true);
   assert.equal(judgeService(plain, details({ Status: "exited", ExitCode: 0 })).failed, true);
   assert.equal(judgeService(plain, details({ Status: "created" })).ready, false);
+});
+
+Deno.test("parseComposeConfig reads profiles, memory limits (v1 and v2 forms) and mounts", () => {
+  const model = parseComposeConfig(`
+services:
+  a:
+    image: x
+    profiles: [scale]
+    mem_limit: 384m
+    volumes:
+      - data:/data:rw
+      - /abs/log4j.properties:/etc/log4j.properties:ro
+  b:
+    image: y
+    mem_limit: "536870912"
+    volumes:
+      - type: bind
+        source: /abs/file
+        target: /in/file
+        read_only: true
+  c:
+    image: z
+    deploy:
+      resources:
+        limits:
+          memory: 1g
+  d:
+    image: w
+`);
+  const [a, b, c, d] = model.services;
+  assert.deepEqual(a.profiles, ["scale"]);
+  assert.equal(a.memLimitBytes, 384 * 1024 ** 2);
+  assert.deepEqual(a.volumes, ["data:/data:rw", "/abs/log4j.properties:/etc/log4j.properties:ro"]);
+  assert.equal(b.memLimitBytes, 512 * 1024 ** 2);
+  assert.deepEqual(b.volumes, ["/abs/file:/in/file:ro"]);
+  assert.deepEqual(b.profiles, []);
+  assert.equal(c.memLimitBytes, 1024 ** 3);
+  assert.equal(d.memLimitBytes, undefined);
+});
+
+Deno.test("parseByteValue: Compose and JVM sizes, and a clear error otherwise", () => {
+  assert.equal(parseByteValue("512m"), 512 * 1024 ** 2);
+  assert.equal(parseByteValue("1G"), 1024 ** 3);
+  assert.equal(parseByteValue("1.5gb"), 1.5 * 1024 ** 3);
+  assert.equal(parseByteValue("524288k"), 512 * 1024 ** 2);
+  assert.equal(parseByteValue(4096), 4096);
+  assert.throws(() => parseByteValue("lots"), /"lots" is not a byte size/);
+  assert.throws(() => parseByteValue("5x"), /not a byte size/);
 });

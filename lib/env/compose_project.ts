@@ -10,6 +10,7 @@
  * @module
  */
 
+import { parse as parseYaml } from "yaml";
 import {
   type ComposeCli,
   type ComposeModel,
@@ -171,10 +172,31 @@ export class ComposeProject {
     return result.stdout;
   }
 
-  /** The resolved project (`compose config`), read once. */
+  /**
+   * The resolved project (`compose config`), read once, with every service, also
+   * those under a profile: Compose v2 leaves out services whose profile is not
+   * active, so the profiles named in the file are passed when any is missing.
+   */
   async model(): Promise<ComposeModel> {
-    this.#model ??= parseComposeConfig(await this.compose(["config"], { timeoutMs: 30000 }));
-    return this.#model;
+    if (this.#model) return this.#model;
+    let model = parseComposeConfig(await this.compose(["config"], { timeoutMs: 30000 }));
+    const profiles = await this.#fileProfiles();
+    const names = new Set(model.services.flatMap((s) => s.profiles));
+    if (profiles.some((p) => !names.has(p))) {
+      const args = profiles.flatMap((p) => ["--profile", p]);
+      model = parseComposeConfig(await this.compose([...args, "config"], { timeoutMs: 30000 }));
+    }
+    this.#model = model;
+    return model;
+  }
+
+  /** The profile names the Compose file's services list. */
+  async #fileProfiles(): Promise<string[]> {
+    const doc = parseYaml(await Deno.readTextFile(this.options.composeFile), { merge: true }) as {
+      services?: Record<string, { profiles?: unknown[] } | null>;
+    } | null;
+    const all = Object.values(doc?.services ?? {}).flatMap((s) => s?.profiles ?? []);
+    return [...new Set(all.map(String))];
   }
 
   /** The service of that name, or an error listing the services there are. */
@@ -210,11 +232,16 @@ export class ComposeProject {
     return list.find((c) => c.Labels[SERVICE_LABEL] === service)?.Id;
   }
 
-  /** Every service's state, in file order. */
+  /**
+   * Every service's state, in file order. A service under a Compose profile (started
+   * only on demand) is left out while it has no container.
+   */
   async states(): Promise<ServiceState[]> {
     const model = await this.model();
     const list = await this.containers();
-    return await Promise.all(model.services.map(async (service) => {
+    const has = (name: string) => list.some((c) => c.Labels[SERVICE_LABEL] === name);
+    const services = model.services.filter((s) => s.profiles.length === 0 || has(s.name));
+    return await Promise.all(services.map(async (service) => {
       const summary = list.find((c) => c.Labels[SERVICE_LABEL] === service.name);
       if (!summary) return judgeService(service);
       try {

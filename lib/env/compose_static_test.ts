@@ -10,8 +10,12 @@ import {
   AUTOMQ_BROKERS,
   AUTOMQ_GRAFANA_URL,
   AUTOMQ_PROMETHEUS_URL,
+  AutomqEnvironment,
+  BALANCER_LOG_PATH,
   defaultComposeFile,
 } from "./automq.ts";
+import { memoryBudget } from "./compose_memory.ts";
+import { loadConfig } from "../config.ts";
 import type { ComposeModel, ComposeService } from "./compose_cli.ts";
 import { ComposeProject } from "./compose_project.ts";
 
@@ -97,7 +101,12 @@ Deno.test("the Compose CLI resolves compose/automq/docker-compose.yml", async ()
     "server1",
     "server2",
     "server3",
+    "server4",
   ]);
+  assert.deepEqual(m.services.find((s) => s.name === "server4")!.profiles, ["scale"]);
+  for (const s of m.services.filter((s) => s.name !== "server4")) {
+    assert.deepEqual(s.profiles, [], `${s.name} should start with the project`);
+  }
   assert.equal(m.services.find((s) => s.name === "mc")!.labels["lab.oneshot"], "true");
   for (const s of m.services.filter((s) => s.name !== "mc" && s.name !== "renderer")) {
     assert.ok(s.healthcheck, `${s.name} should have a healthcheck`);
@@ -150,7 +159,7 @@ Deno.test("every published port is bound to 127.0.0.1", async () => {
     assert.equal(p.hostIp, "127.0.0.1", `${p.service} publishes ${p.published} on ${p.hostIp}`);
   }
   const published = ports.map((p) => p.published).toSorted();
-  assert.deepEqual(published, [3000, 9001, 9090, 9092, 9093, 9094]);
+  assert.deepEqual(published, [3000, 9001, 9090, 9092, 9093, 9094, 9095]);
   assert.equal(AUTOMQ_PROMETHEUS_URL, "http://127.0.0.1:9090");
   assert.equal(AUTOMQ_GRAFANA_URL, "http://127.0.0.1:3000");
 });
@@ -163,7 +172,11 @@ Deno.test("balancer settings are --override arguments, identical on every node",
     }
   }
   const expected: Record<string, string> = {
-    "autobalancer.controller.enable": "true",
+    // Paused at set-up; the walkthrough turns it on at run time (notebook 04).
+    "autobalancer.controller.enable": "false",
+    // The balancer's own client uses the internal listener (LoadRetriever would
+    // otherwise take any non-controller endpoint, possibly the host-only one).
+    "autobalancer.client.listener.name": "PLAINTEXT",
     "autobalancer.controller.goals": "kafka.autobalancer.goals.NetworkInUsageDistributionGoal," +
       "kafka.autobalancer.goals.NetworkOutUsageDistributionGoal",
     "autobalancer.controller.anomaly.detect.interval.ms": "30000",
@@ -207,27 +220,49 @@ Deno.test("nodes: ids, quorum, listeners and host ports agree", async () => {
     const broker = AUTOMQ_BROKERS[i];
     assert.equal(o.get("node.id"), String(broker.id));
     assert.equal(n.labels["lab.broker.id"], String(broker.id));
-    assert.equal(o.get("process.roles"), "broker,controller");
+    assert.equal(
+      o.get("process.roles"),
+      broker.controller === false ? "broker" : "broker,controller",
+      n.name,
+    );
+    assert.deepEqual(n.profiles, broker.profile ? [broker.profile] : [], n.name);
     assert.match(o.get("cluster.id")!, /^[A-Za-z0-9_-]{22}$/);
     assert.equal(o.get("controller.quorum.voters"), "0@server1:9093,1@server2:9093,2@server3:9093");
     assert.equal(
       o.get("controller.quorum.bootstrap.servers"),
       "server1:9093,server2:9093,server3:9093",
     );
-    const listeners = Object.fromEntries(
-      o.get("listeners")!.split(",").map((l) => /^(\w+):\/\/:(\d+)$/.exec(l)!.slice(1)),
+    const listenerList = o.get("listeners")!.split(",").map((l) =>
+      /^(\w+):\/\/:(\d+)$/.exec(l)!.slice(1)
+    );
+    const listeners = Object.fromEntries(listenerList);
+    assert.deepEqual(
+      listenerList.map(([name]) => name),
+      broker.controller === false
+        ? ["PLAINTEXT", "EXTERNAL"]
+        : ["PLAINTEXT", "CONTROLLER", "EXTERNAL"],
+      `${n.name}: PLAINTEXT must come first (the metrics reporter takes the first ` +
+        "non-controller listener)",
     );
     const advertised = Object.fromEntries(
       o.get("advertised.listeners")!.split(",").map((l) => /^(\w+):\/\/(.+)$/.exec(l)!.slice(1)),
     );
     assert.equal(advertised.PLAINTEXT, `${broker.service}:${listeners.PLAINTEXT}`);
-    assert.equal(advertised.EXTERNAL, `localhost:${broker.hostPort}`);
+    assert.equal(advertised.EXTERNAL, `127.0.0.1:${broker.hostPort}`);
+    for (const address of Object.values(advertised) as string[]) {
+      assert.doesNotMatch(address, /localhost|::1/, `${n.name} advertises ${address}`);
+    }
     assert.deepEqual(n.ports, [{
       hostIp: "127.0.0.1",
       published: broker.hostPort,
       target: Number(listeners.EXTERNAL),
       protocol: "tcp",
     }]);
+    assert.equal(o.get("autobalancer.client.listener.name"), "PLAINTEXT", n.name);
+    assert.ok(
+      listeners[o.get("autobalancer.client.listener.name")!],
+      `${n.name}: the balancer's client listener must be one of its listeners`,
+    );
     assert.match(o.get("listener.security.protocol.map")!, /EXTERNAL:PLAINTEXT/);
     assert.equal(o.get("inter.broker.listener.name"), "PLAINTEXT");
     assert.equal(o.get("controller.listener.names"), "CONTROLLER");
@@ -238,8 +273,14 @@ Deno.test("nodes: ids, quorum, listeners and host ports agree", async () => {
       );
     }
     assert.ok(n.environment.KAFKA_S3_ACCESS_KEY && n.environment.KAFKA_S3_SECRET_KEY);
-    assert.match(n.environment.KAFKA_HEAP_OPTS, /-Xmx\d+g/);
+    assert.match(n.environment.KAFKA_HEAP_OPTS, /-Xmx\d+[mg]/);
   }
+  // The environment bootstraps through the same addresses the nodes advertise.
+  const env = new AutomqEnvironment({ dockerHost: NOWHERE });
+  assert.deepEqual(
+    env.bootstrapServers(),
+    AUTOMQ_BROKERS.filter((b) => !b.profile).map((b) => `127.0.0.1:${b.hostPort}`),
+  );
 });
 
 Deno.test("Prometheus scrapes every node's exporter with a broker label", async () => {
@@ -353,5 +394,128 @@ Deno.test("dashboard panels cover the lab's views with valid PromQL on exported 
     assert.match(out, new RegExp(`SUCCESS: ${exprs.length} rules found`));
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// The queries about partitions: per-partition series must select the lab topic; the
+// per-broker counts that have no topic label are kept only as labelled "all topics".
+const PER_PARTITION =
+  /\bkafka_(log_size|log_end_offset|network_io_bytes_total|message_count_total)\b/;
+const PER_BROKER_PARTITIONS = /\bkafka_(partition_count|reassign_partition_count)\b/;
+
+Deno.test("dashboard: every query on partitions selects the lab topic", async () => {
+  const dash = await dashboard() as Awaited<ReturnType<typeof dashboard>> & {
+    templating: { list: Array<{ name: string; current: { value: string }; regex?: string }> };
+  };
+  const topicVar = dash.templating.list.find((v) => v.name === "topic");
+  assert.ok(topicVar, "the dashboard needs a `topic` variable");
+  assert.equal(topicVar.current.value, loadConfig({}).topic, "default topic = the lab's default");
+  const exprs = dash.panels.flatMap((p) =>
+    p.targets.map((t) => ({ panel: p.title, ...t } as typeof t & { legendFormat?: string }))
+  );
+  const partitionPanels = dash.panels.filter((p) => /partition/i.test(p.title));
+  assert.ok(partitionPanels.length >= 2);
+  for (const t of exprs) {
+    if (PER_PARTITION.test(t.expr)) {
+      assert.match(t.expr, /topic="\$topic"/, `query ${t.expr} must select topic="$topic"`);
+    }
+    if (PER_BROKER_PARTITIONS.test(t.expr)) {
+      assert.match(
+        t.legendFormat ?? "",
+        /\(all topics\)/,
+        `${t.expr} counts every topic; its legend must say "(all topics)"`,
+      );
+    }
+  }
+  const perBroker = dash.panels.find((p) => /^Partitions per broker/.test(p.title));
+  assert.ok(perBroker, "a partitions-per-broker panel");
+  assert.equal(
+    perBroker.targets[0].expr,
+    'count by (broker) (kafka_log_size{topic="$topic"})',
+    "its first series counts the lab topic's partitions per broker",
+  );
+});
+
+Deno.test("memory: the pre-check needs what the compose file reserves, and the README says it", async () => {
+  const m = await model();
+  const unit = (v: string) => {
+    const x = /^(\d+)([kmg])$/i.exec(v)!;
+    return Number(x[1]) *
+      1024 ** ({ k: 1, m: 2, g: 3 } as Record<string, number>)[x[2].toLowerCase()];
+  };
+  let sum = 0;
+  for (const s of m.services.filter((s) => s.profiles.length === 0)) {
+    const opts = s.environment.KAFKA_HEAP_OPTS;
+    if (opts) {
+      sum += unit(/-Xmx(\S+)/.exec(opts)![1]) +
+        unit(/-XX:MaxDirectMemorySize=(\S+)/.exec(opts)![1]);
+    } else {
+      assert.ok(s.memLimitBytes, `${s.name} has no mem_limit: its memory would not be counted`);
+      sum += s.memLimitBytes;
+    }
+  }
+  const budget = memoryBudget(m);
+  assert.equal(budget.totalBytes, sum);
+  assert.equal(budget.parts.length, m.services.filter((s) => s.profiles.length === 0).length);
+  const env = new AutomqEnvironment({ dockerHost: NOWHERE });
+  assert.equal((await env.requiredMemory()).bytes, sum, "the pre-check's figure");
+  const GIB = 1024 ** 3;
+  assert.ok(sum <= 6 * GIB, `${sum / GIB} GiB: too much for a laptop with 8 GB`);
+  const withFourth = memoryBudget(m, ["scale"]).totalBytes;
+  assert.ok(
+    withFourth > sum && withFourth < 8 * GIB,
+    `${withFourth / GIB} GiB with the fourth node`,
+  );
+  const figure = `${(sum / GIB).toFixed(1)} GiB`;
+  const overview = new URL("lib/notebooks/walkthrough/00-overview.md", ROOT);
+  for (const file of [new URL("README-section.md", DIR), new URL("README.md", ROOT), overview]) {
+    assert.ok(
+      (await Deno.readTextFile(file)).includes(figure),
+      `${file.pathname} must say ${figure}`,
+    );
+  }
+});
+
+Deno.test("logging: kafka.autobalancer at DEBUG into auto-balancer.log, through KAFKA_LOG4J_OPTS", async () => {
+  const props = new Map(
+    (await Deno.readTextFile(new URL("log4j.properties", DIR))).split("\n")
+      .map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  const [level, appender] = props.get("log4j.logger.kafka.autobalancer")!.split(/\s*,\s*/);
+  assert.equal(level, "DEBUG", "the per-partition `Replica status` lines are DEBUG");
+  assert.equal(props.get("log4j.additivity.kafka.autobalancer"), "false");
+  assert.equal(props.get(`log4j.appender.${appender}.File`), "${kafka.logs.dir}/auto-balancer.log");
+  assert.equal(
+    props.get(`log4j.appender.${appender}.layout.ConversionPattern`),
+    "[%d] %p %m (%c)%n",
+    "the layout the lab's parser reads",
+  );
+  assert.match(BALANCER_LOG_PATH, /^\/opt\/automq\/kafka\/logs\/auto-balancer\.log$/);
+  const m = await model();
+  for (const n of nodes(m)) {
+    const opts = /^-Dlog4j\.configuration=file:(\S+)$/.exec(n.environment.KAFKA_LOG4J_OPTS ?? "");
+    assert.ok(opts, `${n.name} must point KAFKA_LOG4J_OPTS at the lab's log4j file`);
+    const mount = n.volumes.find((v) => v.split(":")[1] === opts[1]);
+    assert.ok(mount, `${n.name} must mount ${opts[1]}`);
+    assert.match(mount, /\/compose\/automq\/log4j\.properties:[^:]+:ro$/);
+  }
+});
+
+Deno.test("the balancer starts paused on every controller node", async () => {
+  const m = await model();
+  for (const [i, n] of nodes(m).entries()) {
+    if (AUTOMQ_BROKERS[i].controller === false) continue;
+    assert.equal(overrides(n).get("autobalancer.controller.enable"), "false", n.name);
+  }
+});
+
+Deno.test("MinIO: `mc ready` healthcheck, and no text says the image lacks curl", async () => {
+  const raw = await Deno.readTextFile(new URL("docker-compose.yml", DIR));
+  const doc = parseYaml(raw) as { services: Record<string, { healthcheck?: { test: string[] } }> };
+  assert.deepEqual(doc.services.minio.healthcheck?.test, ["CMD", "mc", "ready", "local"]);
+  for (const file of [new URL("README-section.md", DIR), new URL("docker-compose.yml", DIR)]) {
+    const text = await Deno.readTextFile(file);
+    assert.doesNotMatch(text, /(has|ships|with)\s+no\s+curl|no\s+curl\s+in/i, file.pathname);
   }
 });
