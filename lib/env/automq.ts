@@ -19,7 +19,9 @@ import type { EnvironmentStatus, LabEnvironment, UpOptions } from "./types.ts";
 import { ComposeProject, type ServiceState } from "./compose_project.ts";
 import { describeBudget, memoryBudget } from "./compose_memory.ts";
 import { setAutomqBalancer } from "./automq_balancer.ts";
+import { ConfigResourceTypes } from "kafkajs";
 import { withAdmin } from "../kafka.ts";
+import { drainBroker } from "./drain.ts";
 import { checkEngine, resolveDockerHost, socketPathOf } from "./docker.ts";
 import { mergeLogs } from "./log_merge.ts";
 import {
@@ -311,24 +313,24 @@ export class AutomqEnvironment implements LabEnvironment {
    * Every node's balancer log merged by time: only the active controller writes
    * detect cycles, and the active controller can change.
    */
-  // Replaced by the AutoMQ switch (alterConfigs on autobalancer.controller.enable) at merge.
-  setBalancerEnabled(_enabled: boolean): Promise<string> {
-    return Promise.reject(new Error("Switching AutoMQ's balancer is not wired yet."));
-  }
-
-  // Replaced by the compose profile's fourth node at merge.
-  addBroker(): Promise<number> {
-    return Promise.reject(new Error("Adding an AutoMQ node is not wired yet."));
-  }
-
-  // Replaced by stopping a node at merge.
-  removeBroker(_id: number): Promise<string[]> {
-    return Promise.reject(new Error("Removing an AutoMQ node is not wired yet."));
-  }
-
-  /** Unknown until the AutoMQ switch is wired. */
-  balancerEnabled(): Promise<boolean | undefined> {
-    return Promise.resolve(undefined);
+  /** Whether `autobalancer.controller.enable` is true on node 0 (undefined when unreadable). */
+  async balancerEnabled(): Promise<boolean | undefined> {
+    try {
+      return await withAdmin(this.bootstrapServers(), async (admin) => {
+        const r = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{
+            type: ConfigResourceTypes.BROKER,
+            name: String(this.#brokers[0].id),
+            configNames: ["autobalancer.controller.enable"],
+          }],
+        });
+        const value = r.resources[0]?.configEntries[0]?.configValue;
+        return value === undefined ? undefined : value === "true";
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   async balancerLog(): Promise<string> {
@@ -363,7 +365,10 @@ export class AutomqEnvironment implements LabEnvironment {
    * until it is healthy; returns its id. Checks first that the engine has the memory
    * the project then reserves.
    */
-  async addBroker(timeoutMs = 180000): Promise<number> {
+  async addBroker(
+    onProgress: (line: string) => void = () => {},
+    timeoutMs = 180000,
+  ): Promise<number> {
     const spec = this.#brokers.find((b) => b.profile && !this.#added.has(b.id));
     if (!spec) throw new Error("every node of the compose file is already running.");
     const engine = await checkEngine(this.#host, 3000);
@@ -376,6 +381,7 @@ export class AutomqEnvironment implements LabEnvironment {
       `With ${spec.service}: ${need.detail}.`,
     );
     if (memory) throw new PreflightError(`node ${spec.id} (${spec.service})`, [memory]);
+    onProgress(`Starting AutoMQ node ${spec.id} (${spec.service}, profile ${spec.profile})`);
     await this.project.compose(
       ["--profile", spec.profile!, "up", "-d", "--no-deps", spec.service],
       {
@@ -388,10 +394,15 @@ export class AutomqEnvironment implements LabEnvironment {
   }
 
   /**
-   * Stops and removes a node `addBroker` started (not one of the controllers).
-   * Move its partitions off first; AutoMQ keeps the data in S3, not in the node.
+   * Removes a node `addBroker` started (not one of the controllers): its partitions are
+   * reassigned to the other nodes first (on AutoMQ a metadata change: the data stays in
+   * S3), then the node is stopped and its container removed.
    */
-  async removeBroker(id: number, graceSeconds = 60): Promise<void> {
+  async removeBroker(
+    id: number,
+    onProgress: (line: string) => void = () => {},
+    graceSeconds = 60,
+  ): Promise<string[]> {
     const spec = this.#brokers.find((b) => b.id === id);
     if (!spec || !spec.profile) {
       throw new Error(
@@ -400,8 +411,22 @@ export class AutomqEnvironment implements LabEnvironment {
         } can be removed (stopBroker stops any node).`,
       );
     }
+    const rest = this.brokerIds().filter((b) => b !== id);
+    const lines = await withAdmin(
+      this.bootstrapServers(),
+      (admin) => drainBroker(admin, id, rest, onProgress),
+    );
+    await this.stopAddedNode(id, graceSeconds);
+    lines.push(`Stopped node ${id} (${spec.service}); the cluster has nodes ${rest.join(", ")}.`);
+    return lines;
+  }
+
+  /** Stops an on-demand node and removes its container (no partition moves: see `removeBroker`). */
+  async stopAddedNode(id: number, graceSeconds = 60): Promise<void> {
+    const spec = this.#brokers.find((b) => b.id === id && b.profile);
+    if (!spec) throw new Error(`node ${id} is not an on-demand node.`);
     await this.project.stopService(spec.service, graceSeconds);
-    await this.project.compose(["--profile", spec.profile, "rm", "-f", spec.service], {
+    await this.project.compose(["--profile", spec.profile!, "rm", "-f", spec.service], {
       timeoutMs: 60000,
     });
     this.#added.delete(id);

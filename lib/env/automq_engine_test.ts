@@ -89,7 +89,7 @@ Deno.test("AutomqEnvironment drives a compose project on a real engine", async (
     // The on-demand node: left out until added, then a healthy part and broker id 2.
     assert.deepEqual(env.brokerIds(), [0, 1]);
     assert.equal(await env.project.containerOf("server3"), undefined);
-    assert.equal(await env.addBroker(30000), 2);
+    assert.equal(await env.addBroker(() => {}, 30000), 2);
     assert.deepEqual(env.brokerIds(), [0, 1, 2]);
     const scaled = await env.status();
     assert.equal(scaled.healthy, true, JSON.stringify(scaled.parts));
@@ -99,7 +99,9 @@ Deno.test("AutomqEnvironment drives a compose project on a real engine", async (
       () => env!.addBroker(),
       /every node of the compose file is already running/,
     );
-    await env.removeBroker(2, 5);
+    // A controller node cannot be removed; the error says which can, nothing is touched.
+    await assert.rejects(() => env!.removeBroker(0), /node 0 is not an on-demand node; only 2/);
+    await env.stopAddedNode(2, 5);
     assert.equal(await env.project.containerOf("server3"), undefined);
     assert.deepEqual(env.brokerIds(), [0, 1]);
     assert.deepEqual((await env.status()).parts.map((p) => p.name), ["mc", "server1", "server2"]);
