@@ -7,6 +7,7 @@
  * @module
  */
 
+import { balancerReplays, decisionLines } from "./replay_view.ts";
 import { type LabConfig, loadConfig } from "./config.ts";
 import { chooseEnvironment } from "./env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "./env/prereqs.ts";
@@ -432,6 +433,7 @@ export class Lab {
         explanation: optimal.explanation,
       },
       planExplanation: explainPlan(this.planFor(before)),
+      decisions: decisionLines(await balancerReplays(this, before.snapshot.takenAt)),
       charts,
       readback: options.readback,
     });

@@ -230,6 +230,8 @@ export interface PredictionComparison {
   effect: { broker: number; predicted: BrokerEffect; actual: BrokerEffect }[];
   /** Partitions both moved to the same broker. */
   sameName: string[];
+  /** Partitions both moved, to different brokers. */
+  otherDestination: string[];
   /** Partitions only the prediction moved. */
   onlyPredicted: string[];
   /** Partitions only the balancer moved. */
@@ -293,6 +295,9 @@ export function compareWithPrediction(
       actual: a.get(b) ?? none(b),
     })),
     sameName: [...predictedTo].filter(([n, to]) => actualTo.get(n) === to).map(([n]) => n),
+    otherDestination: [...predictedTo]
+      .filter(([n, to]) => actualTo.has(n) && actualTo.get(n) !== to)
+      .map(([n]) => n),
     onlyPredicted: [...predictedTo.keys()].filter((n) => !actualTo.has(n)),
     onlyActual: [...actualTo.keys()].filter((n) => !predictedTo.has(n)),
   };
