@@ -62,7 +62,7 @@ export function describeReplay(r: Replay): string[] {
     `  It saw: ${
       d.brokers.map((b) =>
         `broker ${b.broker} in ${mbps(b.loads.in ?? 0)}, out ${mbps(b.loads.out ?? 0)} ` +
-        `(${counts.get(b.broker) ?? 0} partitions${b.slow ? ", slow" : ""}${
+        `(${counts.get(b.broker) ?? 0} partition(s)${b.slow ? ", slow" : ""}${
           b.outOfDate ? ", out of date" : ""
         })`
       ).join("; ")
@@ -77,13 +77,16 @@ export function describeReplay(r: Replay): string[] {
   const plan = r.plan;
   if (plan !== undefined) {
     for (const g of plan.goals) {
-      const violators = g.violations.length === 0
-        ? (g.averageBelowThreshold
-          ? `no violator (average under the detect threshold ${mbps(g.detectThreshold)})`
-          : "no violator")
-        : `violators ${
-          g.violations.map((v) => `broker ${v.broker} ${v.side} by ${mbps(v.by)}`).join(", ")
-        }`;
+      const list = (vs: typeof g.violations) =>
+        vs.map((v) => `broker ${v.broker} ${v.side} by ${mbps(v.by)}`).join(", ");
+      const violators = g.violations.length > 0
+        ? `violators ${list(g.violations)}`
+        : g.violationsAtStart.length > 0
+        ? `violators at the start ${list(g.violationsAtStart)}, all inside after the earlier ` +
+          "goal's moves"
+        : g.averageBelowThreshold
+        ? `no violator (average under the detect threshold ${mbps(g.detectThreshold)})`
+        : "no violator";
       lines.push(
         `  Bytes ${g.resource}: band ${mbps(g.lower)} to ${mbps(g.upper)} (average ${
           mbps(g.average)

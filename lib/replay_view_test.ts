@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { planDetection } from "./balancer/loop.ts";
 import { planBalance } from "./balancer/plan.ts";
 import { replayLog } from "./balancer/replay.ts";
 import { balancerSettingsFrom } from "./config.ts";
@@ -20,7 +21,7 @@ Deno.test("the decision lines say what the detection saw, the band, the moves an
   const lines = decisionLines(replays);
   const text = lines.join("\n");
   assert.match(lines[0], /^Detection at 18:52:31 UTC: replay agrees: yes \(2 of 2 moves\)\.$/);
-  assert.match(text, /It saw: broker 0 in 6\.67 MB\/s, out 2\.6 kB\/s \(5 partitions\)/);
+  assert.match(text, /It saw: broker 0 in 6\.67 MB\/s, out 2\.6 kB\/s \(5 partition\(s\)\)/);
   assert.match(text, /traffic-test-3 on 0: 1\.67 MB\/s in/);
   assert.match(text, /Bytes in: band 3\.00 MB\/s to 3\.67 MB\/s .*violators broker 0 above by/);
   assert.match(text, /Bytes out: .*no violator \(average under the detect threshold/);
@@ -61,4 +62,25 @@ Deno.test("the prediction is labelled as from another window and compared by eff
   const lines = predictionLines(prediction, replays);
   assert.match(lines[0], /^Before-window prediction from another window/);
   assert.match(lines[1], /broker 0: off predicted 3\.\d\d MB\/s, actual 3\.33 MB\/s/);
+});
+
+Deno.test("a goal whose violators the earlier goal fixed says so", () => {
+  const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
+    topic: "traffic-test",
+    partition: p,
+    broker: p < 4 ? 0 : p - 3,
+    bytesInPerSec: 2e6,
+    bytesOutPerSec: 2e6,
+  }));
+  const at = new Date(Date.UTC(2026, 10, 24, 12, 30, 5));
+  const { lines } = planDetection([0, 1, 2], partitions, settings, at);
+  const [r] = replayLog(lines.join("\n"), settings);
+  const text = describeReplay(r).join("\n");
+  assert.match(text, /Bytes in: .*violators broker 0 above by 3\.6\d MB\/s/);
+  assert.match(
+    text,
+    /Bytes out: .*violators at the start broker 0 above by 3\.6\d MB\/s, .*inside after the earlier goal's moves/,
+  );
+  // Nothing executed in these lines (no Executing: lines), so the replay cannot agree.
+  assert.match(r.verdict, /replay agrees: no \(0 of 2 moves\)/);
 });
