@@ -7,7 +7,7 @@
  * @module
  */
 
-import { balancerReplays, decisionLines } from "./replay_view.ts";
+import { decisionLinesOf } from "./replay_view.ts";
 import { type LabConfig, loadConfig } from "./config.ts";
 import { chooseEnvironment } from "./env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "./env/prereqs.ts";
@@ -433,7 +433,7 @@ export class Lab {
         explanation: optimal.explanation,
       },
       planExplanation: explainPlan(this.planFor(before)),
-      decisions: decisionLines(await balancerReplays(this, before.snapshot.takenAt)),
+      decisions: await decisionLinesOf(this, before.snapshot.takenAt),
       charts,
       readback: options.readback,
     });

@@ -52,6 +52,18 @@ export async function balancerReplays(lab: Lab, since?: Date): Promise<Replay[]>
   return since === undefined ? all : all.filter((r) => r.detection.startedAt >= since);
 }
 
+/**
+ * {@linkcode decisionLines} of the balancer's log since `since`, for the terminal and the
+ * after-report; a log that cannot be read gives one line saying why instead of an error.
+ */
+export async function decisionLinesOf(lab: Lab, since?: Date): Promise<string[]> {
+  try {
+    return decisionLines(await balancerReplays(lab, since));
+  } catch (error) {
+    return [`The balancer's decisions cannot be shown: ${(error as Error).message}`];
+  }
+}
+
 /** One detection in a few plain lines: inputs, band, violators, moves with scores, verdict. */
 export function describeReplay(r: Replay): string[] {
   const d = r.detection;

@@ -3,9 +3,11 @@ import { planDetection } from "./balancer/loop.ts";
 import { planBalance } from "./balancer/plan.ts";
 import { replayLog } from "./balancer/replay.ts";
 import { balancerSettingsFrom } from "./config.ts";
+import type { Lab } from "./lab.ts";
 import {
   actingReplays,
   decisionLines,
+  decisionLinesOf,
   decisionsView,
   describeReplay,
   predictionLines,
@@ -83,4 +85,24 @@ Deno.test("a goal whose violators the earlier goal fixed says so", () => {
   );
   // Nothing executed in these lines (no Executing: lines), so the replay cannot agree.
   assert.match(r.verdict, /replay agrees: no \(0 of 2 moves\)/);
+});
+
+Deno.test("decisionLinesOf says why when the log cannot be read", async () => {
+  const failing = {
+    config: { balancer: settings },
+    environment: { balancerLog: () => Promise.reject(new Error("no such container")) },
+  } as unknown as Lab;
+  assert.deepEqual(await decisionLinesOf(failing), [
+    "The balancer's decisions cannot be shown: no such container",
+  ]);
+  const reading = {
+    config: { balancer: settings },
+    environment: { balancerLog: () => Deno.readTextFile(SAMPLE) },
+  } as unknown as Lab;
+  // Only detections since the time given count.
+  const since = new Date(Date.UTC(2026, 10, 23, 18, 52, 0));
+  assert.equal(
+    (await decisionLinesOf(reading, since)).at(-1),
+    "1 detection(s); 1 acted; replayed 1, agreeing 1 of 1.",
+  );
 });

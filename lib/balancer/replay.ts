@@ -166,13 +166,19 @@ export function replayDetection(detection: Detection, settings: BalancerSettings
     const note = "no Replica status lines (the kafka.autobalancer logger was not at DEBUG)";
     return { detection, note, matched: 0, agrees: false, verdict: `no replay: ${note}` };
   }
-  const plan = planBalance({
-    brokers: detection.brokers.map((b) => b.broker),
-    partitions: detection.partitions,
-    // The log holds only the brokers and topics the detection kept.
-    settings: { ...settings, excludeBrokers: [], excludeTopics: [] },
-    slowBrokers: detection.brokers.filter((b) => b.slow).map((b) => b.broker),
-  });
+  let plan: BalancePlan;
+  try {
+    plan = planBalance({
+      brokers: detection.brokers.map((b) => b.broker),
+      partitions: detection.partitions,
+      // The log holds only the brokers and topics the detection kept.
+      settings: { ...settings, excludeBrokers: [], excludeTopics: [] },
+      slowBrokers: detection.brokers.filter((b) => b.slow).map((b) => b.broker),
+    });
+  } catch (error) {
+    const note = `its logged inputs cannot be planned (${(error as Error).message})`;
+    return { detection, note, matched: 0, agrees: false, verdict: `no replay: ${note}` };
+  }
   const replayed = plan.batches.flat().map(key);
   const made = detection.executed.map(key);
   const planned = new Set(replayed);

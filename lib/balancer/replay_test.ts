@@ -138,3 +138,33 @@ Deno.test("a prediction from another window compares by effect and by name", () 
     c.effect.reduce((s, e) => s + e[w][k], 0);
   assert.ok(Math.abs(total("on", "actual") - total("off", "actual")) < 1);
 });
+
+Deno.test("logged inputs the planner refuses give a reason, not an error", () => {
+  const at = new Date(0);
+  const status = (b: number) =>
+    formatLogLine(
+      at,
+      `[AnomalyDetector id=0] Broker status: Broker{brokerId=${b}, outOfDate=false, slow=false, ` +
+        "timestamp=1, Loads={NWIn=1MB/s (trusted), NWOut=0Bytes/s (trusted)}}",
+    );
+  const replica = formatLogLine(
+    at,
+    "[AnomalyDetector id=0] Replica status TopicPartitionReplica{tp=t-0, outOfDate=false, " +
+      "timestamp=1, Loads={NWIn=1MB/s (trusted), NWOut=0Bytes/s (trusted)}}",
+    undefined,
+    { level: "DEBUG" },
+  );
+  // The same partition under two brokers (a garbled or merged log).
+  const lines = [
+    formatLogLine(at, "[AnomalyDetector id=0] Start detect"),
+    status(0),
+    replica,
+    status(1),
+    replica,
+    detectFinishedLine(at, 30000),
+  ];
+  const [r] = replayLog(lines.join("\n"), balancerSettingsFrom({}));
+  assert.equal(r.plan, undefined);
+  assert.equal(r.agrees, false);
+  assert.match(r.verdict, /no replay: its logged inputs cannot be planned \(t-0 appears twice/);
+});

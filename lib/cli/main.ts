@@ -16,7 +16,7 @@
  * @module
  */
 
-import { balancerReplays, decisionLines } from "../replay_view.ts";
+import { decisionLinesOf } from "../replay_view.ts";
 import { LabConfigError } from "../config.ts";
 import { progress } from "../display.ts";
 import { Lab } from "../lab.ts";
@@ -153,9 +153,7 @@ async function collect(lab: Lab, phase: string | undefined): Promise<void> {
 async function verify(lab: Lab): Promise<void> {
   const before = await lab.savedMeasurement("before");
   const result = await lab.watch({ onEvent: eventPrinter(), since: before?.snapshot.takenAt });
-  for (const line of decisionLines(await balancerReplays(lab, before?.snapshot.takenAt))) {
-    say(line);
-  }
+  for (const line of await decisionLinesOf(lab, before?.snapshot.takenAt)) say(line);
   if (!result.balanced) {
     throw new Error(
       `Not balanced within ${lab.config.verifyTimeoutSeconds} s (LAB_VERIFY_TIMEOUT_S). ` +
