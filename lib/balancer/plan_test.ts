@@ -137,6 +137,7 @@ Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
   //   score = 0.5 + 0.45·2.664/L ≈ 0.511432; broker 1 would score exactly 0.5.
   // Broker 0 at 6.66 is inside: stop. Shed 6.66 ≥ trivial 0.05·6.66 = 0.333: kept.
   assert.deepEqual(moved(plan), ["traffic-test-3:0->1", "traffic-test-2:0->2"]);
+  assert.deepEqual(referencePlan([0, 1, 2], partitions, settings()).moves, moved(plan));
   const [m1, m2] = plan.moves;
   close(m1.goalScores[0].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 in");
   close(m1.goalScores[1].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 out");
@@ -186,6 +187,9 @@ Deno.test("ties above id 16: the broker map's buckets decide, and a broker below
   // Given in ascending order instead, [2, 17, 33] iterates 17, 33, 2: 17 fills first.
   const other = planBalance({ brokers: [2, 17, 33], partitions, settings: settings() });
   assert.deepEqual(moved(other), ["traffic-test-3:2->17", "traffic-test-2:2->33"]);
+  // The literal reference (bucket-array HashMaps, re-sorting everything) agrees.
+  assert.deepEqual(referencePlan([2, 33, 17], partitions, settings()).moves, moved(plan));
+  assert.deepEqual(referencePlan([2, 17, 33], partitions, settings()).moves, moved(other));
   // The plan's snapshot lists brokers and partitions in the same map order (the order of
   // AutoMQ's Broker status and Replica status lines).
   assert.deepEqual(plan.snapshot.map((b) => b.broker), [33, 17, 2]);
@@ -215,6 +219,7 @@ Deno.test("40 equal partitions, 28-6-6: AutoMQ's map order picks the 14 that mov
   const order = [15, 13, 19, 17, 7, 5, 11, 9, 2, 0, 23, 21, 27, 25];
   const to = [1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2];
   assert.deepEqual(moved(plan), order.map((p, i) => `traffic-test-${p}:0->${to[i]}`));
+  assert.deepEqual(referencePlan([0, 1, 2], partitions, settings()).moves, moved(plan));
   assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [14, 13, 13]);
   assert.equal(plan.batches.length, 1, "14 moves ≤ ceil(40 × 0.5) = 20 per batch");
 });
