@@ -7,6 +7,7 @@
  * @module
  */
 
+import { decisionLinesOf } from "./replay_view.ts";
 import { type LabConfig, loadConfig } from "./config.ts";
 import { chooseEnvironment } from "./env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "./env/prereqs.ts";
@@ -572,6 +573,7 @@ export class Lab {
         explanation: optimal.explanation,
       },
       planExplanation: explainPlan(this.planFor(before)),
+      decisions: await decisionLinesOf(this, before.snapshot.takenAt),
       charts,
       readback: options.readback,
     });

@@ -59,8 +59,10 @@ export interface AfterDetails {
   firstDetection?: Date;
   /** Lines on the best possible spread. */
   optimal?: { maxOverMean: number; stdDevMBps: number; explanation: string[] };
-  /** The balancer's own explanation of its plan, if any. */
+  /** The model's plan from the before-window: a prediction from another window. */
   planExplanation?: string[];
+  /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
+  decisions?: string[];
   /** Chart files, relative to the report. */
   charts?: Array<{ title: string; file: string }>;
   /** The zero-loss check. */
@@ -262,9 +264,20 @@ export function afterReport(
     ));
   }
   lines.push("");
+  if (details.decisions?.length) {
+    lines.push(
+      "Its own decisions, replayed from the inputs each detection logged:",
+      "",
+      "```",
+      ...details.decisions,
+      "```",
+      "",
+    );
+  }
   if (details.planExplanation?.length) {
     lines.push(
-      "Its reasoning, as planned:",
+      "A prediction from another window (the model planned from the before-measurement, " +
+        "not from the balancer's inputs):",
       "",
       ...details.planExplanation.map((l) => `- ${l}`),
       "",

@@ -47,7 +47,7 @@ import type { Lab } from "./lab.ts";
 import type { LoadProgress, LoadStats } from "./load.ts";
 import type { PartitionLoad } from "./metrics_types.ts";
 import { type ReadbackResult, readbackSentence } from "./readback.ts";
-import { describeSkew, type Measurement, type MoveRecord } from "./report.ts";
+import { describeSkew, type Measurement } from "./report.ts";
 import type { PartitionPlacement } from "./topic.ts";
 import type { TimelineEvent, WatchResult } from "./watch.ts";
 
@@ -634,73 +634,6 @@ export function watchSummary(result: WatchResult, timeoutSeconds?: number): View
     );
   }
   return markdown(lines.join("\n"));
-}
-
-/** One partition's move as the model planned it and as the balancer made it. */
-export interface MoveComparison extends Record<string, unknown> {
-  /** `topic-partition`. */
-  partition: string;
-  /** The model's move, `from → to`, or `stays`. */
-  model: string;
-  /** The balancer's move (chained moves joined), or `stays`. */
-  balancer: string;
-  /** `same`, `different destination`, `only the model`, `only the balancer`. */
-  verdict: string;
-}
-
-/**
- * The model's plan next to the moves the balancer made, per partition. A partition the
- * balancer moved twice counts by where it ended.
- */
-export function compareMoves(plan: BalancePlan, moves: readonly MoveRecord[]): MoveComparison[] {
-  const key = (topic: string, partition: number) => `${topic}-${partition}`;
-  const planned = new Map(plan.actions.map((a) => [key(a.topic, a.partition), a]));
-  const made = new Map<string, { from: number; to: number; path: number[] }>();
-  for (const m of rows(moves).sort((a, b) => a.time.getTime() - b.time.getTime())) {
-    const k = key(m.topic, m.partition);
-    const seen = made.get(k);
-    if (seen) {
-      seen.to = m.to;
-      seen.path.push(m.to);
-    } else made.set(k, { from: m.from, to: m.to, path: [m.from, m.to] });
-  }
-  const keys = [...new Set([...planned.keys(), ...made.keys()])].sort((a, b) => {
-    const [pa, pb] = [Number(a.split("-").at(-1)), Number(b.split("-").at(-1))];
-    return a.slice(0, a.lastIndexOf("-")).localeCompare(b.slice(0, b.lastIndexOf("-"))) ||
-      pa - pb;
-  });
-  return keys.map((k) => {
-    const p = planned.get(k);
-    const m = made.get(k);
-    const verdict = p && m
-      ? (p.to === m.to ? "same" : "different destination")
-      : p
-      ? "only the model"
-      : "only the balancer";
-    return {
-      partition: k,
-      model: p ? `${p.from} → ${p.to}` : "stays",
-      balancer: m ? m.path.join(" → ") : "stays",
-      verdict,
-    };
-  });
-}
-
-/** {@linkcode compareMoves} as a table with a one-line verdict above it (Markdown). */
-export function predictedVsActual(plan: BalancePlan, moves: readonly MoveRecord[]): View {
-  const list = compareMoves(plan, moves);
-  const same = list.filter((r) => r.verdict === "same").length;
-  const head = list.length === 0
-    ? "Neither the model nor the balancer moved anything."
-    : same === list.length
-    ? `**The balancer made exactly the moves the model predicted** (${same} of ${list.length}).`
-    : `The balancer and the model agree on ${same} of ${list.length} partition(s); ` +
-      "differences come from loads measured at another moment (the balancer plans from its own " +
-      "detection's window) or from later detections.";
-  return markdown(
-    [head, "", table(list, ["partition", "model", "balancer", "verdict"]).bundle["text/markdown"]]
-      .join("\n"),
-  );
 }
 
 // -------------------------------------------------------------------------------------------

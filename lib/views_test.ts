@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import {
   balancerActivityNote,
   bytesInView,
-  compareMoves,
   describeEvent,
   environmentView,
   figureViews,
@@ -16,7 +15,6 @@ import {
   planLoadsTable,
   planMovesTable,
   planSummary,
-  predictedVsActual,
   resultFilesTable,
   settingsTable,
   sideOfBand,
@@ -280,36 +278,6 @@ Deno.test("watchSummary says whether, when and how fast", () => {
   assert.match(no, /limit 300 s, LAB_VERIFY_TIMEOUT_S/);
   const history = text(watchSummary({ ...watchResult(false), outcome: undefined }));
   assert.match(history, /\*\*Not watched\*\*/);
-});
-
-Deno.test("compareMoves and predictedVsActual line the model up with the balancer", () => {
-  const plan = planBalance({
-    brokers: [0, 1, 2],
-    partitions: BEFORE.snapshot.partitions,
-    settings: balancerSettingsFrom({}),
-  });
-  const planned = plan.actions.map((a) => ({ ...a, time: at(61) }));
-  const same = compareMoves(plan, planned);
-  assert.equal(same.length, 2);
-  assert.ok(same.every((r) => r.verdict === "same"));
-  assert.match(text(predictedVsActual(plan, planned)), /exactly the moves the model predicted/);
-
-  const [a, b] = plan.actions;
-  const other = b.to === 1 ? 2 : 1;
-  const made = [
-    { time: at(61), topic: TOPIC, partition: a.partition, from: a.from, to: a.to },
-    { time: at(61), topic: TOPIC, partition: b.partition, from: 0, to: other },
-    { time: at(95), topic: TOPIC, partition: b.partition, from: other, to: b.to },
-    { time: at(95), topic: TOPIC, partition: 5, from: 2, to: 0 },
-  ];
-  const rows = compareMoves(plan, made);
-  assert.deepEqual(rows.map((r) => r.verdict), ["same", "same", "only the balancer"]);
-  const chained = rows.find((r) => r.partition === `${TOPIC}-${b.partition}`)!;
-  assert.equal(chained.balancer, `0 → ${other} → ${b.to}`);
-  assert.equal(rows.at(-1)!.partition, `${TOPIC}-5`);
-  assert.equal(rows.at(-1)!.model, "stays");
-  assert.match(text(predictedVsActual(plan, made)), /agree on 2 of 3 partition\(s\)/);
-  assert.match(text(predictedVsActual(plan, [])), /agree on 0 of 2/);
 });
 
 Deno.test("zeroLossView: the verdict and the counts", () => {

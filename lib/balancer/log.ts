@@ -6,6 +6,10 @@
  *
  * What AutoMQ's source says about these lines (release 1.6/1.7):
  *
+ * - with the logger at DEBUG, each `Broker status` line is followed by one
+ *   `Replica status TopicPartitionReplica{…}` line per partition of that broker
+ *   (`AnomalyDetectorImpl.detect0`, the replica's `shortString()`), both in the order
+ *   AutoMQ's hash maps iterate;
  * - every auto-balancer logger is created from the name `kafka.autobalancer`, so `%c` is
  *   always `kafka.autobalancer`, not a class name;
  * - the detector's and the executor's messages carry a context prefix,
@@ -64,6 +68,11 @@ export interface LogWriterOptions {
 export interface CycleLogOptions extends LogWriterOptions {
   /** `timestamp=` of the broker status lines, epoch ms (default: `now`). */
   metricsTimestampMs?: number;
+  /**
+   * Write the DEBUG `Replica status` lines, as AutoMQ does with the `kafka.autobalancer`
+   * logger at DEBUG (default true: the lab's balancer always records its inputs).
+   */
+  debug?: boolean;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -177,6 +186,43 @@ export function brokerStatusMessage(status: BrokerStatus): string {
   }, slow=${status.slow ?? false}, timestamp=${Math.trunc(status.timestampMs)}, Loads={${loads}}}`;
 }
 
+/** What a replica status line says (one partition of the snapshot). */
+export interface ReplicaStatus {
+  /** Topic. */
+  topic: string;
+  /** Partition number. */
+  partition: number;
+  /** Its loads, bytes/s. */
+  loads: Loads;
+  /** When its metrics were last updated, epoch ms. */
+  timestampMs: number;
+  /** Metrics out of date. */
+  outOfDate?: boolean;
+}
+
+/**
+ * `Replica status TopicPartitionReplica{tp=t-0, outOfDate=false, timestamp=…, Loads={…}}`:
+ * AutoMQ's detector writes one at DEBUG per partition of each broker, right after that
+ * broker's status line, in the order the broker's partition map iterates (note: no colon
+ * after "status", unlike the broker line).
+ */
+export function replicaStatusMessage(status: ReplicaStatus): string {
+  return `Replica status TopicPartitionReplica{tp=${status.topic}-${status.partition}, ` +
+    `outOfDate=${status.outOfDate ?? false}, timestamp=${Math.trunc(status.timestampMs)}, ` +
+    `Loads={${resourceString("in", status.loads.in)} (trusted), ${
+      resourceString("out", status.loads.out)
+    } (trusted)}}`;
+}
+
+/**
+ * A rate as the log can say it: `formatDataSize` then read back. A balancer that plans from
+ * these values plans from exactly what its `Replica status` lines record, so a replay of its
+ * log reproduces its decision bit for bit.
+ */
+export function asLogged(bytesPerSec: number): number {
+  return parseDataRate(`${formatDataSize(bytesPerSec)}/s`)!;
+}
+
 /** `Broker N violates goal G` (a WARN line without prefix). */
 export function brokerViolatesMessage(broker: number, goal: GoalName): string {
   return `Broker ${broker} violates goal ${goal}`;
@@ -250,9 +296,12 @@ export function detectPlanLines(
   const detector = detectorPrefix(options.nodeId);
   const line = (message: string) => formatLogLine(now, message, AUTO_BALANCER_LOGGER, tz);
   const lines = [line(detector + START_DETECT_MESSAGE)];
-  const brokers = plan.brokers.filter((b) => !b.excluded);
+  const byId = new Map(plan.brokers.map((b) => [b.broker, b]));
+  // Brokers and partitions in the order AutoMQ's maps iterate them (the plan's snapshot).
+  const brokers = plan.snapshot.map((s) => byId.get(s.broker)!);
   const timestampMs = options.metricsTimestampMs ?? now.getTime();
-  for (const b of brokers) {
+  const debug = { timeZone: options.timeZone, level: "DEBUG" as const };
+  for (const [i, b] of brokers.entries()) {
     lines.push(line(
       detector + brokerStatusMessage({
         broker: b.broker,
@@ -261,6 +310,20 @@ export function detectPlanLines(
         slow: b.slow,
       }),
     ));
+    if (options.debug === false) continue;
+    for (const p of plan.snapshot[i].partitions) {
+      lines.push(formatLogLine(
+        now,
+        detector + replicaStatusMessage({
+          topic: p.topic,
+          partition: p.partition,
+          loads: { in: p.in, out: p.out },
+          timestampMs,
+        }),
+        AUTO_BALANCER_LOGGER,
+        debug,
+      ));
+    }
   }
   for (const g of plan.goals) lines.push(line(goalBoundMessage(g.goal, g.lower, g.upper)));
   for (const g of plan.goals) {
@@ -397,6 +460,15 @@ export type BalancerEvent =
     loads: ParsedLoads;
     trusted: boolean;
   }
+  | EventBase & {
+    kind: "replica-status";
+    topic: string;
+    partition: number;
+    outOfDate: boolean;
+    metricsTimestampMs: number;
+    loads: ParsedLoads;
+    trusted: boolean;
+  }
   | EventBase & { kind: "goal-violated"; broker: number; goal: string }
   | EventBase & { kind: "balance-failed"; broker: number; resource: Resource }
   | EventBase & {
@@ -503,6 +575,26 @@ function parseMessage(message: string): Body[] {
       broker: Number(m[1]),
       outOfDate: m[2] === "true",
       slow: m[3] === "true",
+      metricsTimestampMs: Number(m[4]),
+      loads,
+      trusted,
+    }];
+  }
+  m =
+    /^Replica status TopicPartitionReplica\{tp=(.+)-(\d+), outOfDate=(true|false), timestamp=(\d+), Loads=\{(.*)\}\}$/
+      .exec(message);
+  if (m) {
+    const loads: ParsedLoads = {};
+    let trusted = true;
+    for (const e of m[5].matchAll(/(NWIn|NWOut)=(\S+) \((trusted|untrusted)\)/g)) {
+      loads[LABEL_RESOURCE[e[1]]] = parseDataRate(e[2]);
+      if (e[3] === "untrusted") trusted = false;
+    }
+    return [{
+      kind: "replica-status",
+      topic: m[1],
+      partition: Number(m[2]),
+      outOfDate: m[3] === "true",
       metricsTimestampMs: Number(m[4]),
       loads,
       trusted,

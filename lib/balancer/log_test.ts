@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { balancerSettingsFrom } from "../config.ts";
 import type { PartitionLoad } from "../metrics_types.ts";
 import {
+  asLogged,
   type BalancerEvent,
   brokerStatusMessage,
   detectCycleLines,
@@ -14,6 +15,7 @@ import {
   goalBoundMessage,
   parseBalancerLog,
   parseDataRate,
+  replicaStatusMessage,
   skipDetectLines,
 } from "./log.ts";
 import { planBalance } from "./plan.ts";
@@ -58,6 +60,19 @@ Deno.test("sizes are written like AutoMQ's Utils.formatDataSize", () => {
 });
 
 Deno.test("messages match AutoMQ's wording", () => {
+  assert.equal(
+    replicaStatusMessage({
+      topic: "traffic-test",
+      partition: 3,
+      loads: { in: 1_666_667, out: 0 },
+      timestampMs: 1795459949961,
+    }),
+    "Replica status TopicPartitionReplica{tp=traffic-test-3, outOfDate=false, " +
+      "timestamp=1795459949961, Loads={NWIn=1.59MB/s (trusted), NWOut=0Bytes/s (trusted)}}",
+  );
+  // What the log can say, read back: 1,666,667 B/s is logged as 1.59 MiB/s.
+  assert.equal(asLogged(1_666_667), 1.59 * 2 ** 20);
+  assert.equal(asLogged(asLogged(1_666_667)), asLogged(1_666_667));
   assert.equal(
     goalBoundMessage("NetworkInUsageDistributionGoal", 3002246.1, 3669411.9),
     "NetworkInUsageDistributionGoal expected dist bound: NWIn=2.86MB/s-NWIn=3.5MB/s",
@@ -108,9 +123,28 @@ Deno.test("the sample AutoMQ log parses into the expected events", async () => {
   ]);
   const moves = events.filter((e) => e.kind === "move-executing");
   assert.deepEqual(moves.map((e) => [e.topic, e.partition, e.from, e.to, e.node]), [
-    ["traffic-test", 0, 0, 1, 0],
-    ["traffic-test", 1, 0, 2, 0],
+    ["traffic-test", 3, 0, 1, 0],
+    ["traffic-test", 2, 0, 2, 0],
   ]);
+  // The DEBUG lines: one per partition after its broker's status line, in map order.
+  const replicas = events.filter((e) => e.kind === "replica-status");
+  assert.deepEqual(replicas.map((e) => `${e.topic}-${e.partition}`), [
+    "traffic-test-3",
+    "traffic-test-2",
+    "traffic-test-1",
+    "traffic-test-0",
+    "__auto_balancer_metrics-0",
+    "traffic-test-4",
+    "__auto_balancer_metrics-1",
+    "traffic-test-5",
+    "__auto_balancer_metrics-2",
+  ]);
+  assert.ok(replicas[0].kind === "replica-status");
+  assert.deepEqual(
+    [replicas[0].level, replicas[0].loads, replicas[0].trusted, replicas[0].outOfDate],
+    ["DEBUG", { in: 1.59 * 2 ** 20, out: 0 }, true, false],
+  );
+  assert.equal(replicas[0].metricsTimestampMs, 1795459949961);
   assert.equal(moves[0].time.toISOString(), "2026-11-23T18:52:31.469Z");
   const bound = events.find((e) => e.kind === "goal-bound" && e.upper > 2 ** 20);
   assert.ok(bound?.kind === "goal-bound");
@@ -167,7 +201,9 @@ function cycle(events: BalancerEvent[], n: number): unknown[] {
   const to = events.findIndex((e, i) => i > from && e.kind === "detect-finished");
   return events.slice(from, to + 1).map((e) => {
     const { time: _t, line: _l, ...rest } = e;
-    if (rest.kind === "broker-status") return { ...rest, metricsTimestampMs: 0 };
+    if (rest.kind === "broker-status" || rest.kind === "replica-status") {
+      return { ...rest, metricsTimestampMs: 0 };
+    }
     return rest;
   });
 }
@@ -178,7 +214,9 @@ Deno.test("the writer's lines parse into the same events as AutoMQ's", async () 
   const now = new Date(Date.UTC(2026, 10, 23, 18, 52, 31, 461));
   for (const [withLoad, n] of [[false, 0], [true, 2]] as const) {
     const plan = planBalance({ brokers: [0, 1, 2], partitions: sampleCluster(withLoad), settings });
-    const text = detectCycleLines(plan, now, settings.detectIntervalMs).join("\n") + "\n";
+    // The sample's idle cycles were logged at INFO, its loaded one at DEBUG.
+    const text = detectCycleLines(plan, now, settings.detectIntervalMs, { debug: withLoad })
+      .join("\n") + "\n";
     const written = parseBalancerLog(text);
     assert.deepEqual(cycle(written, 0), cycle(sample, n), withLoad ? "4-1-1 cycle" : "idle cycle");
   }

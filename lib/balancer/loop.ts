@@ -4,7 +4,9 @@
  * Prometheus and the placement from Kafka, plans with {@linkcode planBalance},
  * executes the moves in batches with `alterPartitionReassignments`, waits for
  * them with `listPartitionReassignments`, and writes `auto-balancer.log` in
- * AutoMQ's line format so one parser reads both environments' logs.
+ * AutoMQ's line format so one parser reads both environments' logs. Like AutoMQ with its
+ * logger at DEBUG, each detection records its inputs (`Broker status`, `Replica status`),
+ * and it plans from those inputs as logged, so `replay.ts` reproduces every decision.
  *
  * @module
  */
@@ -17,7 +19,9 @@ import { takeSnapshot } from "../metrics.ts";
 import type { PartitionLoad } from "../metrics_types.ts";
 import { PromClient } from "../prom.ts";
 import {
+  asLogged,
   AUTO_BALANCER_LOGGER,
+  type CycleLogOptions,
   detectFinishedLine,
   detectorPrefix,
   detectPlanLines,
@@ -135,6 +139,31 @@ async function reassignmentsInProgress(admin: Admin): Promise<number> {
   return result.topics.reduce((n, t) => n + t.partitions.length, 0);
 }
 
+/**
+ * One detection's decision, pure: the rates rounded to what the log can say (so the log
+ * records exactly what was planned from), the plan, and the lines recording it (the
+ * `Broker status` and DEBUG `Replica status` inputs, bounds, warnings, expected changes,
+ * `Total actions num`). A replay of these lines (`replayLog` in `replay.ts`) plans the same moves.
+ */
+export function planDetection(
+  brokerIds: readonly number[],
+  partitions: readonly PartitionLoad[],
+  settings: BalancerSettings,
+  startedAt: Date,
+  logOptions: CycleLogOptions = {},
+): { plan: BalancePlan; lines: string[] } {
+  const plan = planBalance({
+    brokers: brokerIds,
+    partitions: partitions.map((p) => ({
+      ...p,
+      bytesInPerSec: asLogged(p.bytesInPerSec),
+      bytesOutPerSec: asLogged(p.bytesOutPerSec),
+    })),
+    settings,
+  });
+  return { plan, lines: detectPlanLines(plan, startedAt, { ...logOptions, debug: true }) };
+}
+
 /** Executes one batch and waits (bounded) until Kafka has finished it. */
 export async function executeBatch(
   admin: Admin,
@@ -230,17 +259,14 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
       takeSnapshot(prom, { windowSeconds: options.windowSeconds, brokers }),
       currentLeaders(admin),
     ]);
-    const plan = planBalance({
+    const { plan, lines } = planDetection(
       brokers,
-      partitions: partitionsWithPlacement(snapshot.partitions, leaders),
-      settings: options.settings,
-    });
-    await append(
-      detectPlanLines(plan, startedAt, {
-        ...logOptions,
-        metricsTimestampMs: snapshot.takenAt.getTime(),
-      }),
+      partitionsWithPlacement(snapshot.partitions, leaders),
+      options.settings,
+      startedAt,
+      { ...logOptions, metricsTimestampMs: snapshot.takenAt.getTime() },
     );
+    await append(lines);
     const executed: PlanAction[] = [];
     const deadline = Date.now() + MAX_REASSIGNMENT_EXECUTION_TIME_MS;
     for (const [i, batch] of plan.batches.entries()) {

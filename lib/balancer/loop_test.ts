@@ -8,6 +8,7 @@ import { sharedCluster, testTopic } from "../testing/cluster.ts";
 import { assignmentFromCounts, describePlacement, ensureTopic, placePartitions } from "../topic.ts";
 import { parseBalancerLog } from "./log.ts";
 import { partitionsWithPlacement, startBalancerLoop, warmWindowQuery } from "./loop.ts";
+import { replayLog } from "./replay.ts";
 
 Deno.test("placement comes from Kafka's metadata, loads from Prometheus", () => {
   const loads = [{ topic: "t", partition: 0, broker: 0, bytesInPerSec: 5, bytesOutPerSec: 1 }];
@@ -148,5 +149,12 @@ Deno.test({
       [[topic, 0], [topic, 0]],
     );
     assert.ok(events.some((e) => e.kind === "goal-bound" && e.resource === "in"));
+
+    // Its own inputs, replayed through the planner, give the very moves it executed.
+    const replays = replayLog(await Deno.readTextFile(logFile), settings);
+    const acted = replays.filter((r) => r.detection.executed.length > 0);
+    assert.equal(acted.length, 1);
+    assert.equal(acted[0].verdict, "replay agrees: yes (2 of 2 moves)");
+    assert.ok(acted[0].detection.partitions.some((p) => p.topic === topic));
   },
 });

@@ -16,8 +16,13 @@
  *   is the weighted mean, the best candidate above 0.5 wins;
  * - the trivial-change undo, the merge of chained moves and the batching rules.
  *
- * Where AutoMQ's order depends on Java hash maps (partitions of equal load), this model
- * breaks ties by topic then partition number, so the plan is deterministic.
+ * Where loads tie, the order is AutoMQ's own (see `java_order.ts`): brokers iterate as
+ * a `HashMap<Integer, …>` filled in the order of `input.brokers` holds them, each broker's
+ * partitions as a `HashMap<TopicPartition, …>` filled in the order of `input.partitions`
+ * (moves remove a partition from its source's map and append it to its destination's),
+ * sorts are stable, the first of equal best candidates wins, and averages and group scores
+ * are compensated sums (`DoubleStream.sum`). For six equal partitions placed 4-1-1 the
+ * plan moves `traffic-test` partitions 3 and 2, as AutoMQ does.
  *
  * @example
  * ```ts
@@ -40,6 +45,14 @@
 
 import { type BalancerSettings, LabConfigError } from "../config.ts";
 import type { PartitionLoad } from "../metrics_types.ts";
+import {
+  compensatedSum,
+  hashMapOrder,
+  integerHash,
+  JavaHashMap,
+  javaStringHash,
+  topicPartitionHash,
+} from "./java_order.ts";
 
 /** A goal of the network group, named as AutoMQ names its class. */
 export type GoalName = BalancerSettings["goals"][number];
@@ -235,6 +248,26 @@ export interface EffectiveSettings {
   baselineBandwidthBytes: number;
 }
 
+/** One partition of the snapshot with its loads, bytes/s. */
+export interface SnapshotPartition {
+  /** Topic. */
+  topic: string;
+  /** Partition number. */
+  partition: number;
+  /** Bytes/s in. */
+  in: number;
+  /** Bytes/s out. */
+  out: number;
+}
+
+/** One broker of the snapshot and its movable partitions, in AutoMQ's map order. */
+export interface SnapshotBroker {
+  /** Broker id. */
+  broker: number;
+  /** Its movable partitions in map order. */
+  partitions: SnapshotPartition[];
+}
+
 /** One detect cycle's plan, explaining itself. */
 export interface BalancePlan {
   /** Per goal, in priority order. */
@@ -259,6 +292,12 @@ export interface BalancePlan {
   excludedTopics: string[];
   /** Partitions the model could move (not excluded by broker or topic). */
   movablePartitions: number;
+  /**
+   * What the plan started from, in AutoMQ's iteration order: brokers as its broker map
+   * lists them, each with its movable partitions as its partition map lists them (the
+   * order of AutoMQ's `Broker status` and `Replica status` lines).
+   */
+  snapshot: SnapshotBroker[];
   /** Settings used. */
   settings: EffectiveSettings;
   /** Remarks on choices made (clamped settings, ignored ids, nothing to balance...). */
@@ -483,9 +522,13 @@ function scoreOf(g: GoalState, load: number): number {
   return brokerScore(load, g.avg, g.dev, g.baseline);
 }
 
-/** Mutable state of one cycle: broker loads, partition owners, per-broker sorted lists. */
+/**
+ * Mutable state of one cycle: broker loads, partition owners, and per broker the partition
+ * map AutoMQ iterates (`ClusterModelSnapshot.brokerToReplicaMap`, a `HashMap` keyed by
+ * `TopicPartition`), so equal loads come out in AutoMQ's order.
+ */
 class Model {
-  /** Broker ids of the model, ascending. */
+  /** Broker ids of the model, in AutoMQ's `HashMap<Integer, Broker>` iteration order. */
   readonly ids: number[];
   /** Load per resource per broker index. */
   readonly load: [Float64Array, Float64Array];
@@ -495,10 +538,11 @@ class Model {
   readonly part: Int32Array;
   readonly pLoad: [Float64Array, Float64Array];
   readonly owner: Int32Array;
-  /** Rank per resource in AutoMQ's partition order (critical last, heavier first). */
-  readonly rank: [Int32Array, Int32Array];
-  /** Per resource, per broker: movable partitions sorted by rank. */
-  readonly lists: [number[][], number[][]];
+  readonly critical: Uint8Array;
+  /** Per broker index: its movable partitions as AutoMQ's snapshot map holds them. */
+  readonly maps: JavaHashMap<number>[];
+  /** Per resource, per broker: the partitions sorted as AutoMQ sorts them (cache). */
+  readonly sortedCache: [(number[] | undefined)[], (number[] | undefined)[]];
   /** Cached broker score per goal per broker. */
   readonly scores: Float64Array[];
   /** Heaviest movable partition per resource. */
@@ -513,7 +557,6 @@ class Model {
     this.ids = ids;
     this.load = load;
     this.slow = slow;
-    const n = movable.length;
     this.topic = movable.map((m) => m.topic);
     this.part = Int32Array.from(movable, (m) => m.partition);
     this.owner = Int32Array.from(movable, (m) => m.b);
@@ -521,23 +564,13 @@ class Model {
       Float64Array.from(movable, (m) => m.in),
       Float64Array.from(movable, (m) => m.out),
     ];
-    const critical = movable.map((m) => CRITICAL_TOPICS.has(m.topic));
-    this.rank = [new Int32Array(n), new Int32Array(n)];
-    this.lists = [ids.map(() => []), ids.map(() => [])];
-    for (const r of [IN, OUT] as const) {
-      const order = Array.from({ length: n }, (_, i) => i);
-      const pl = this.pLoad[r];
-      order.sort((a, b) => {
-        if (critical[a] !== critical[b]) return critical[a] ? 1 : -1;
-        if (pl[a] !== pl[b]) return pl[b] - pl[a];
-        const ta = this.topic[a], tb = this.topic[b];
-        if (ta !== tb) return ta < tb ? -1 : 1;
-        return this.part[a] - this.part[b];
-      });
-      for (let i = 0; i < n; i++) this.rank[r][order[i]] = i;
-      const lists = this.lists[r];
-      for (const p of order) lists[this.owner[p]].push(p);
-    }
+    this.critical = Uint8Array.from(movable, (m) => CRITICAL_TOPICS.has(m.topic) ? 1 : 0);
+    const hash = (p: number) => topicPartitionHash(this.topic[p], this.part[p]);
+    const id = (p: number) => `${this.topic[p]}\u0000${this.part[p]}`;
+    this.maps = ids.map(() => new JavaHashMap(hash, id));
+    // `movable` lists each broker's partitions in its snapshot map's insertion order.
+    for (let p = 0; p < movable.length; p++) this.maps[movable[p].b].put(p);
+    this.sortedCache = [ids.map(() => undefined), ids.map(() => undefined)];
     this.scores = [];
     this.maxLoad = [0, 0];
     for (const r of [IN, OUT] as const) {
@@ -553,45 +586,45 @@ class Model {
     }
   }
 
-  private remove(r: R, b: number, p: number): void {
-    const list = this.lists[r][b];
-    const rk = this.rank[r];
-    const key = rk[p];
-    let lo = 0, hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = rk[list[mid]];
-      if (k === key) {
-        list.splice(mid, 1);
-        return;
-      }
-      if (k < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    throw new Error(`internal: partition ${p} not on broker ${this.ids[b]}`);
+  /** Partitions on broker b in the snapshot map's iteration order. */
+  partitionsOf(b: number): number[] {
+    return this.maps[b].keys();
   }
 
-  private insert(r: R, b: number, p: number): void {
-    const list = this.lists[r][b];
-    const rk = this.rank[r];
-    const key = rk[p];
-    let lo = 0, hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (rk[list[mid]] < key) lo = mid + 1;
-      else hi = mid;
+  /**
+   * Broker b's partitions as `replicasFor(b).stream().sorted(PartitionComparator)` leaves
+   * them: critical topics last, heavier first, equal ones in map order (a stable sort).
+   */
+  sorted(r: R, b: number): number[] {
+    let list = this.sortedCache[r][b];
+    if (list === undefined) {
+      const pl = this.pLoad[r], critical = this.critical;
+      list = this.maps[b].keys().sort((x, y) =>
+        critical[x] !== critical[y] ? critical[x] - critical[y] : pl[y] - pl[x]
+      );
+      this.sortedCache[r][b] = list;
     }
-    list.splice(lo, 0, p);
+    return list.slice();
   }
 
-  /** Moves partition p from broker index s to d, in the same float order as AutoMQ. */
+  /** Number of movable partitions on broker b. */
+  count(b: number): number {
+    return this.maps[b].size;
+  }
+
+  /**
+   * Moves partition p from broker index s to d as `ClusterModelSnapshot.applyAction` does:
+   * loads in the same float order, the partition removed from s's map and appended to d's.
+   */
   move(p: number, s: number, d: number, goals: GoalState[]): void {
     for (const r of [IN, OUT] as const) {
       this.load[r][s] -= this.pLoad[r][p];
       this.load[r][d] += this.pLoad[r][p];
-      this.remove(r, s, p);
-      this.insert(r, d, p);
+      this.sortedCache[r][s] = undefined;
+      this.sortedCache[r][d] = undefined;
     }
+    this.maps[s].remove(p);
+    this.maps[d].put(p);
     this.owner[p] = d;
     for (let i = 0; i < goals.length; i++) {
       const g = goals[i];
@@ -612,16 +645,21 @@ class Scorer {
   optimizedInGroup = 0;
   readonly goalScores: Float64Array;
 
+  /** Goal indices in the order AutoMQ's `HashMap<Goal, Double>` sums them (by name hash). */
+  readonly sumOrder: number[];
+  /** `DoubleStream.sum` of the goals' weights. */
+  readonly totalWeight: number;
+
   constructor(readonly model: Model, readonly goals: GoalState[]) {
     this.goalScores = new Float64Array(goals.length);
+    this.sumOrder = hashMapOrder(goals.map((_, i) => i), (i) => javaStringHash(goals[i].name));
+    this.totalWeight = compensatedSum(goals.map(() => GOAL_WEIGHT));
   }
 
   /** The group score of moving p from s to d, or NOT_ACCEPTABLE; fills `goalScores`. */
   score(p: number, s: number, d: number): number {
     const { model, goals } = this;
     this.scored++;
-    let group = 0;
-    const totalWeight = goals.length * GOAL_WEIGHT;
     for (let i = 0; i < goals.length; i++) {
       const g = goals[i];
       const scores = model.scores[i];
@@ -633,8 +671,16 @@ class Scorer {
       const after = sa < da ? sa : da;
       const goalScore = moveGoalScore(before, after);
       this.goalScores[i] = goalScore;
-      group += goalScore * GOAL_WEIGHT / totalWeight;
     }
+    // The group's weighted mean, summed as `DoubleStream.sum` over the goal map's order.
+    let group = 0, compensation = 0;
+    for (const i of this.sumOrder) {
+      const tmp = this.goalScores[i] * GOAL_WEIGHT / this.totalWeight - compensation;
+      const velvel = group + tmp;
+      compensation = (velvel - group) - tmp;
+      group = velvel;
+    }
+    group -= compensation;
     if (group < POSITIVE_ACTION_SCORE_THRESHOLD && this.optimizedInGroup > 0) {
       this.refused++;
       return NOT_ACCEPTABLE;
@@ -698,7 +744,7 @@ function shed(
   const key = model.load[goal.r];
   // A stable sort of the id-ordered list: lighter first, then lower id.
   cands.sort((a, b) => key[a] - key[b] || a - b);
-  const partitions = model.lists[goal.r][s].slice();
+  const partitions = model.sorted(goal.r, s);
   for (const p of partitions) {
     let best = -1, bestScore = 0, bestPos = -1;
     for (let i = 0; i < cands.length; i++) {
@@ -768,10 +814,10 @@ function fill(
   for (const s of sources) {
     if (hopeless(model, scorer.goals, s, d)) {
       // No partition of s can score above 0.5 here: skip the whole broker (same decision).
-      stats.withoutMove += model.lists[goal.r][s].length;
+      stats.withoutMove += model.count(s);
       continue;
     }
-    const partitions = model.lists[goal.r][s].slice();
+    const partitions = model.sorted(goal.r, s);
     for (const p of partitions) {
       const score = scorer.score(p, s, d);
       if (score > POSITIVE_ACTION_SCORE_THRESHOLD) {
@@ -898,6 +944,8 @@ export function planBalance(input: BalanceInput): BalancePlan {
     }
     idSet.add(id);
   }
+  // AutoMQ's controller map of brokers (`HashMap<Integer, …>`), filled in the given order.
+  const registered = hashMapOrder(allIds, integerHash);
   allIds.sort((a, b) => a - b);
   const excludedList = (input.settings.excludeBrokers ?? []).map((id) =>
     checkBrokerId(id, "excludeBrokers")
@@ -949,8 +997,11 @@ export function planBalance(input: BalanceInput): BalancePlan {
     checkRate(p.bytesOutPerSec, `${name} bytesOutPerSec`);
   }
 
-  // The snapshot: model brokers and their loads (excluded topics count, but never move).
-  const ids = allIds.filter((id) => !excluded.has(id));
+  // The snapshot, built as `ClusterModel.snapshot()` builds it: brokers in the controller
+  // map's order; per broker, its partitions in its controller map's order (filled in input
+  // order), each added to the broker's load in that order and, unless its topic is
+  // excluded, put into the snapshot's own map (excluded topics count but never move).
+  const ids = registered.filter((id) => !excluded.has(id));
   const index = new Map(ids.map((id, i) => [id, i]));
   const load: [Float64Array, Float64Array] = [
     new Float64Array(ids.length),
@@ -965,24 +1016,42 @@ export function planBalance(input: BalanceInput): BalancePlan {
   const partitionsBefore = new Map<number, number>(allIds.map((id) => [id, 0]));
   const loadsBefore = new Map<number, Loads>(allIds.map((id) => [id, { in: 0, out: 0 }]));
   const topicCounts = new Map<string, number>();
-  for (const p of input.partitions) {
-    partitionsBefore.set(p.broker, partitionsBefore.get(p.broker)! + 1);
-    const lb = loadsBefore.get(p.broker)!;
-    lb.in += p.bytesInPerSec;
-    lb.out += p.bytesOutPerSec;
-    const b = index.get(p.broker);
-    if (b === undefined) continue;
-    load[IN][b] += p.bytesInPerSec;
-    load[OUT][b] += p.bytesOutPerSec;
-    if (excludedTopics.has(p.topic)) continue;
-    movable.push({
-      topic: p.topic,
-      partition: p.partition,
-      b,
-      in: p.bytesInPerSec,
-      out: p.bytesOutPerSec,
+  const onBroker = new Map<number, PartitionLoad[]>(allIds.map((id) => [id, []]));
+  for (const p of input.partitions) onBroker.get(p.broker)!.push(p);
+  for (const id of registered) {
+    const inOrder = hashMapOrder(
+      onBroker.get(id)!,
+      (p) => topicPartitionHash(p.topic, p.partition),
+      (p) => `${p.topic}\u0000${p.partition}`,
+    );
+    const b = index.get(id);
+    const lb = loadsBefore.get(id)!;
+    for (const p of inOrder) {
+      partitionsBefore.set(id, partitionsBefore.get(id)! + 1);
+      lb.in += p.bytesInPerSec;
+      lb.out += p.bytesOutPerSec;
+      if (b === undefined) continue;
+      load[IN][b] += p.bytesInPerSec;
+      load[OUT][b] += p.bytesOutPerSec;
+      if (excludedTopics.has(p.topic)) continue;
+      movable.push({
+        topic: p.topic,
+        partition: p.partition,
+        b,
+        in: p.bytesInPerSec,
+        out: p.bytesOutPerSec,
+      });
+      topicCounts.set(p.topic, (topicCounts.get(p.topic) ?? 0) + 1);
+    }
+  }
+  const snapshot: SnapshotBroker[] = ids.map((id) => ({ broker: id, partitions: [] }));
+  for (const m of movable) {
+    snapshot[m.b].partitions.push({
+      topic: m.topic,
+      partition: m.partition,
+      in: m.in,
+      out: m.out,
     });
-    topicCounts.set(p.topic, (topicCounts.get(p.topic) ?? 0) + 1);
   }
   const model = new Model(ids, load, slow, movable);
 
@@ -990,8 +1059,7 @@ export function planBalance(input: BalanceInput): BalancePlan {
   const goals: GoalState[] = settings.goals.map((name) => {
     const res = GOAL_RESOURCE[name];
     const r: R = res === "in" ? IN : OUT;
-    let sum = 0;
-    for (let b = 0; b < ids.length; b++) sum += load[r][b];
+    const sum = compensatedSum(load[r]); // `DoubleStream.sum` over the brokers in map order
     const avg = ids.length === 0 ? 0 : sum / ids.length;
     const ratio = settings.avgDeviation[res];
     return {
@@ -1120,6 +1188,7 @@ export function planBalance(input: BalanceInput): BalancePlan {
     ignoredExcludedBrokers: ignoredExcluded,
     excludedTopics: [...excludedTopics],
     movablePartitions: movable.length,
+    snapshot,
     settings,
     notes,
   };

@@ -13,6 +13,7 @@ import {
   planBalance,
   PlanInputError,
 } from "./plan.ts";
+import { compensatedSum, javaStringHash, topicPartitionHash } from "./java_order.ts";
 import { seededRandom } from "./plan_bench.ts";
 
 const MB = 1e6;
@@ -123,15 +124,20 @@ Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
   ]);
   close(g.violations[0].by, 5.994 * MB, "above by");
   close(g.violations[1].by, 2.664 * MB, "below by");
-  // Broker 0 sheds: partition 0 to the lightest (1 and 2 tie at 3.33 → lower id 1):
+  // Broker 0 sheds heaviest first; its four equal partitions come in its HashMap's order.
+  // TopicPartition.hashCode() = 31·(31 + p) + "traffic-test".hashCode() (792001122), so
+  // partition p lands in bucket 7 - p of 16 (p = 0..3; the spread h ^ h>>>16 changes no low
+  // bit here): the map iterates 3, 2, 1, 0 and the stable sort keeps that order.
+  // Partition 3 goes to the lightest (1 and 2 tie at 3.33; the broker map lists 1 first):
   //   before = min(S(13.32), S(3.33)) = 1 - 0.9·(6.66 - 0.666)/L
   //   after  = min(S(9.99), S(6.66))  = 1 - 0.9·(3.33 - 0.666)/L
   //   in score = (1 + after - before)/2 = 0.5 + 0.45·3.33/L ≈ 0.514291; out is identical.
-  // Then partition 1: broker 2 (3.33) now comes before broker 1 (6.66):
+  // Then partition 2: broker 2 (3.33) now comes before broker 1 (6.66):
   //   before = min(S(9.99), S(3.33)) = 1 - 0.9·2.664/L, after = min(S(6.66), S(6.66)) = 1
   //   score = 0.5 + 0.45·2.664/L ≈ 0.511432; broker 1 would score exactly 0.5.
   // Broker 0 at 6.66 is inside: stop. Shed 6.66 ≥ trivial 0.05·6.66 = 0.333: kept.
-  assert.deepEqual(moved(plan), ["traffic-test-0:0->1", "traffic-test-1:0->2"]);
+  assert.deepEqual(moved(plan), ["traffic-test-3:0->1", "traffic-test-2:0->2"]);
+  assert.deepEqual(referencePlan([0, 1, 2], partitions, settings()).moves, moved(plan));
   const [m1, m2] = plan.moves;
   close(m1.goalScores[0].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 in");
   close(m1.goalScores[1].score, 0.5 + 0.45 * 3.33 * MB / L, "move 1 out");
@@ -152,10 +158,70 @@ Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
   assert.deepEqual(plan.goals[1].violations, []);
   assert.deepEqual(plan.goals[0].violationsAfter, []);
   const text = explainPlan(plan).join("\n");
-  assert.match(text, /traffic-test-0 from broker 0 to 1/);
+  assert.match(text, /traffic-test-3 from broker 0 to 1/);
   assert.match(text, /broker 0 above by 5\.99 MB\/s/);
   assert.match(text, /1 batch/);
   assert.match(text, /earlier goals' moves brought every broker inside/);
+});
+
+Deno.test("ties above id 16: the broker map's buckets decide, and a broker below the band goes first", () => {
+  // Brokers given (registered) as [2, 33, 17]. An Integer's hash is itself, so in a 16-bucket
+  // map 2 → bucket 2, 33 → bucket 1, 17 → bucket 1 (after 33, which was put first): the map
+  // iterates 33, 17, 2. Four equal partitions on broker 2, one each on 33 and 17: loads
+  // 13.32, 3.33, 3.33; band [5.994, 7.326] as in the 4-1-1 case.
+  const partitions = [0, 1, 2, 3].map((p) => part("traffic-test", p, 2, 3.33));
+  partitions.push(part("traffic-test", 4, 17, 3.33), part("traffic-test", 5, 33, 3.33));
+  const plan = planBalance({ brokers: [2, 33, 17], partitions, settings: settings() });
+  // Violators in map order: 33 (below), 17 (below), 2 (above). 33 fills first: the sources
+  // heaviest first are 2 (13.32) then 17; broker 2's partitions iterate 3, 2, 1, 0 (see the
+  // 4-1-1 case), so traffic-test-3 comes to 33 (min score rises to S(6.66) = 1 on 33's side,
+  // S(9.99) on 2's) and 33 is inside. Then 17 fills: 2 (9.99) before 33 (6.66); 2's next
+  // partition is traffic-test-2, which brings both to 6.66. Broker 2 is then inside: no shed.
+  assert.deepEqual(plan.goals[0].violations.map((v) => [v.broker, v.side]), [
+    [33, "below"],
+    [17, "below"],
+    [2, "above"],
+  ]);
+  assert.deepEqual(moved(plan), ["traffic-test-3:2->33", "traffic-test-2:2->17"]);
+  assert.deepEqual(plan.moves.map((m) => m.mode), ["fill", "fill"]);
+  // Given in ascending order instead, [2, 17, 33] iterates 17, 33, 2: 17 fills first.
+  const other = planBalance({ brokers: [2, 17, 33], partitions, settings: settings() });
+  assert.deepEqual(moved(other), ["traffic-test-3:2->17", "traffic-test-2:2->33"]);
+  // The literal reference (bucket-array HashMaps, re-sorting everything) agrees.
+  assert.deepEqual(referencePlan([2, 33, 17], partitions, settings()).moves, moved(plan));
+  assert.deepEqual(referencePlan([2, 17, 33], partitions, settings()).moves, moved(other));
+  // The plan's snapshot lists brokers and partitions in the same map order (the order of
+  // AutoMQ's Broker status and Replica status lines).
+  assert.deepEqual(plan.snapshot.map((b) => b.broker), [33, 17, 2]);
+  assert.deepEqual(plan.snapshot[2].partitions.map((p) => p.partition), [3, 2, 1, 0]);
+});
+
+Deno.test("40 equal partitions, 28-6-6: AutoMQ's map order picks the 14 that move", () => {
+  // 1 MB/s in and out each; traffic-test-0..27 on broker 0, 28..33 on 1, 34..39 on 2.
+  // avg 40/3 = 13.33, band [12, 14.67]; broker 0 (28) sheds until it is at 14: 14 moves.
+  // Which 14: broker 0's map holds 28 keys, so it grew 16 → 32 (13th put) → 64 (25th put).
+  // TopicPartition hash h(p) = 31·(31 + p) + 792001122 = 792002083 + 31p; its low 16 bits
+  // are 65059 + 31p, which carries into the high half from p = 16 on, so h >>> 16 is 12084
+  // (low 6 bits 52) for p ≤ 15 and 12085 (53) after. Bucket = ((35 + 31p) mod 64) XOR 52|53:
+  //   p:  0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27
+  //   b: 23 54 21 52 43 10 41  8 47 14 45 12 35  2 33  0 38  7 36  5 58 27 56 25 62 31 60 29
+  // No two share a bucket, so the map iterates by bucket: 15, 13, 19, 17, 7, 5, 11, 9, 2, 0,
+  // 23, 21, 27, 25, then 14, 12, ... The stable heaviest-first sort keeps that order, so
+  // the first 14 move. Destinations: brokers 1 and 2 tie at 6; the candidate list starts in
+  // map order [1, 2] and is re-sorted (stably) lightest first before each partition, so a
+  // tie keeps the previous order: 1, then 2 (6 < 7), then 2 again (7 = 7, 2 listed first),
+  // then 1, 1, 2, 2, ...: 1 2 2 1 1 2 2 1 1 2 2 1 1 2. Each ends at 13.
+  const partitions: PartitionLoad[] = [];
+  for (let p = 0; p < 40; p++) {
+    partitions.push(part("traffic-test", p, p < 28 ? 0 : p < 34 ? 1 : 2, 1));
+  }
+  const plan = planBalance({ brokers: [0, 1, 2], partitions, settings: settings() });
+  const order = [15, 13, 19, 17, 7, 5, 11, 9, 2, 0, 23, 21, 27, 25];
+  const to = [1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2];
+  assert.deepEqual(moved(plan), order.map((p, i) => `traffic-test-${p}:0->${to[i]}`));
+  assert.deepEqual(referencePlan([0, 1, 2], partitions, settings()).moves, moved(plan));
+  assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [14, 13, 13]);
+  assert.equal(plan.batches.length, 1, "14 moves ≤ ceil(40 × 0.5) = 20 per batch");
 });
 
 Deno.test("two hot partitions on one of three brokers: one moves, the third broker stays idle", () => {
@@ -166,12 +232,13 @@ Deno.test("two hot partitions on one of three brokers: one moves, the third brok
     partitions: [part("hot", 0, 0, 10), part("hot", 1, 0, 10)],
     settings: settings(),
   });
-  // hot-0 → broker 1 (1 and 2 tie at 0): before = S(20) = 1 - 0.9·12.667/L,
+  // The map iterates hot-1 (bucket 12) before hot-0 (bucket 15).
+  // hot-1 → broker 1 (1 and 2 tie at 0): before = S(20) = 1 - 0.9·12.667/L,
   // after = S(10) = 1 - 0.9·2.667/L → score 0.5 + 0.45·10/L.
-  // hot-1: to broker 2 → loads {10, 0} become {0, 10}: before = after → exactly 0.5, not taken;
+  // hot-0: to broker 2 → loads {10, 0} become {0, 10}: before = after → exactly 0.5, not taken;
   // to broker 1 → 20 on one broker: worse. Broker 0 stays at 10, above the band.
-  // Broker 1 (now 10) cannot shed hot-0 to 2 (0.5 again); broker 2 cannot fill (0.5).
-  assert.deepEqual(moved(plan), ["hot-0:0->1"]);
+  // Broker 1 (now 10) cannot shed hot-1 to 2 (0.5 again); broker 2 cannot fill (0.5).
+  assert.deepEqual(moved(plan), ["hot-1:0->1"]);
   close(plan.moves[0].groupScore, 0.5 + 0.45 * 10 * MB / L, "score", 1e-6);
   assert.deepEqual(plan.goals[0].unresolved, [0, 1, 2]);
   assert.deepEqual(plan.brokers.map((b) => b.after.in / MB), [10, 10, 0]);
@@ -195,10 +262,11 @@ Deno.test("excluded broker and excluded topic are respected", () => {
     settings: settings({ excludeBrokers: [3, 9], excludeTopics: ["pinned"] }),
   });
   close(plan.goals[0].average, 6 * MB, "avg over the 3 model brokers");
-  // t-0 → 1 (tie with 2, lower id): score 0.5 + 0.45·(5.4 - 2.4)/L.
-  // t-1: broker 2 (3) before broker 1 (6): before = S(9) = S(3), after = 1 → taken;
+  // Broker 0's map iterates t-1 (bucket 4) before t-0 (bucket 5).
+  // t-1 → 1 (tie with 2; the broker map lists 1 first): score 0.5 + 0.45·(5.4 - 2.4)/L.
+  // t-0: broker 2 (3) before broker 1 (6): before = S(9) = S(3), after = 1 → taken;
   // broker 0 is then at 6: inside.
-  assert.deepEqual(moved(plan), ["t-0:0->1", "t-1:0->2"]);
+  assert.deepEqual(moved(plan), ["t-1:0->1", "t-0:0->2"]);
   assert.ok(plan.actions.every((a) => a.topic !== "pinned" && a.from !== 3 && a.to !== 3));
   assert.deepEqual(plan.excludedBrokers, [3]);
   assert.deepEqual(plan.ignoredExcludedBrokers, [9]);
@@ -214,7 +282,8 @@ Deno.test("excluded broker and excluded topic are respected", () => {
 Deno.test("a trivial plan is dropped and the model restored", () => {
   // Broker 0: pinned 7 MB/s (excluded topic) + tiny-0, tiny-1 at 0.1 each = 7.2;
   // brokers 1, 2: 5.9 each. avg 19/3 = 6.333, band [5.7, 6.967]; broker 0 above.
-  // It sheds tiny-0 → 1, tiny-1 → 2 (each improves its min score a little) and is still at
+  // It sheds tiny-1 → 1, tiny-0 → 2 (its map iterates tiny-1, bucket 6, before tiny-0,
+  // bucket 7; each move improves its min score a little) and is still at
   // 7.0 > 6.967 with no partition left. Shed 0.2 < 0.05 × 6.333 = 0.3167: trivial, undone.
   const plan = planBalance({
     brokers: [0, 1, 2],
@@ -234,8 +303,8 @@ Deno.test("a trivial plan is dropped and the model restored", () => {
   assert.equal(drop.goal, "NetworkInUsageDistributionGoal");
   assert.equal(drop.broker, 0);
   assert.deepEqual(drop.moves.map((m) => `${m.topic}-${m.partition}:${m.from}->${m.to}`), [
-    "tiny-0:0->1",
-    "tiny-1:0->2",
+    "tiny-1:0->1",
+    "tiny-0:0->2",
   ]);
   close(drop.loadChange, -0.2 * MB, "shed");
   close(drop.limit, 0.05 * 19 * MB / 3, "limit");
@@ -400,6 +469,51 @@ interface RefReplica {
   out: number;
 }
 
+/**
+ * A literal `java.util.HashMap` (`new HashMap<>()`): an array of bucket lists, a put appends
+ * to its bucket, a resize splits every bucket into a low and a high list keeping the order,
+ * `treeifyBin` resizes a small table whose bucket reaches 9 entries. Written independently of
+ * `java_order.ts`'s (bucket, insertion) shortcut, so the two check each other.
+ */
+class RefHashMap<K> {
+  table: K[][] = [];
+  size = 0;
+  constructor(readonly hash: (k: K) => number) {}
+  #index(k: K, length: number): number {
+    const h = this.hash(k);
+    return (h ^ (h >>> 16)) & (length - 1);
+  }
+  #resize(): void {
+    const old = this.table;
+    const length = old.length === 0 ? 16 : old.length * 2;
+    this.table = Array.from({ length }, () => []);
+    for (let j = 0; j < old.length; j++) {
+      const lo: K[] = [], hi: K[] = [];
+      for (const k of old[j]) {
+        ((this.hash(k) ^ (this.hash(k) >>> 16)) & old.length ? hi : lo).push(k);
+      }
+      this.table[j] = lo;
+      this.table[j + old.length] = hi;
+    }
+  }
+  put(k: K): void {
+    if (this.table.length === 0) this.#resize();
+    const bucket = this.table[this.#index(k, this.table.length)];
+    if (bucket.includes(k)) return;
+    bucket.push(k);
+    if (bucket.length - 1 >= 8 && this.table.length < 64) this.#resize();
+    if (++this.size > this.table.length * 0.75) this.#resize();
+  }
+  remove(k: K): void {
+    const bucket = this.table[this.#index(k, this.table.length)];
+    bucket.splice(bucket.indexOf(k), 1);
+    this.size--;
+  }
+  values(): K[] {
+    return this.table.flat();
+  }
+}
+
 function referencePlan(
   brokers: number[],
   partitions: PartitionLoad[],
@@ -407,25 +521,37 @@ function referencePlan(
   slowBrokers: number[] = [],
 ): { moves: string[]; dropped: string[][] } {
   const excluded = new Set(s.excludeBrokers);
-  const ids = [...brokers].sort((a, b) => a - b).filter((id) => !excluded.has(id));
+  // ClusterModel's broker map, filled in the given order; the snapshot's, in its order.
+  const controller = new RefHashMap<number>((id) => id);
+  for (const id of brokers) controller.put(id);
+  const brokerMap = new RefHashMap<number>((id) => id);
+  for (const id of controller.values()) if (!excluded.has(id)) brokerMap.put(id);
+  const ids = brokerMap.values();
   const load = new Map(ids.map((id) => [id, { in: 0, out: 0 }]));
-  const replicas = new Map<number, RefReplica[]>(ids.map((id) => [id, []]));
-  for (const p of partitions) {
-    const l = load.get(p.broker);
-    if (!l) continue;
-    l.in += p.bytesInPerSec;
-    l.out += p.bytesOutPerSec;
-    if (s.excludeTopics.includes(p.topic)) continue;
-    replicas.get(p.broker)!.push({
-      topic: p.topic,
-      partition: p.partition,
-      in: p.bytesInPerSec,
-      out: p.bytesOutPerSec,
-    });
+  const tpHash = (tp: RefReplica) => topicPartitionHash(tp.topic, tp.partition);
+  const replicas = new Map(ids.map((id) => [id, new RefHashMap<RefReplica>(tpHash)]));
+  for (const id of controller.values()) {
+    if (excluded.has(id)) continue;
+    const source = new RefHashMap<RefReplica>(tpHash);
+    for (const p of partitions) {
+      if (p.broker !== id) continue;
+      source.put({
+        topic: p.topic,
+        partition: p.partition,
+        in: p.bytesInPerSec,
+        out: p.bytesOutPerSec,
+      });
+    }
+    for (const tp of source.values()) {
+      const l = load.get(id)!;
+      l.in += tp.in;
+      l.out += tp.out;
+      if (!s.excludeTopics.includes(tp.topic)) replicas.get(id)!.put(tp);
+    }
   }
   const goals = s.goals.map((name) => {
     const r = GOAL_RESOURCE[name];
-    const avg = ids.reduce((a, id) => a + load.get(id)![r], 0) / ids.length;
+    const avg = compensatedSum(ids.map((id) => load.get(id)![r])) / ids.length;
     const ratio = Math.min(1, s.avgDeviation[r]);
     return {
       name,
@@ -439,17 +565,19 @@ function referencePlan(
     };
   });
   type G = typeof goals[number];
+  // The goals as `HashMap<Goal, Double>` iterates them (a goal's hash is its name's).
+  const goalMap = new RefHashMap<G>((g) => javaStringHash(g.name));
+  for (const g of goals) goalMap.put(g);
   const ok = (g: G, id: number) => {
     const v = load.get(id)![g.r];
     return (v < g.thr && g.avg < g.thr) || (v >= g.lower && v <= g.upper);
   };
   const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
+  // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
   const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
     const ca = CRITICAL_TOPICS.has(a.topic), cb = CRITICAL_TOPICS.has(b.topic);
     if (ca !== cb) return ca ? 1 : -1;
-    if (a[r] !== b[r]) return b[r] - a[r];
-    if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
-    return a.partition - b.partition;
+    return b[r] - a[r];
   };
   const apply = (tp: RefReplica, from: number, to: number) => {
     const f = load.get(from)!, t = load.get(to)!;
@@ -457,19 +585,18 @@ function referencePlan(
     t.in += tp.in;
     f.out -= tp.out;
     t.out += tp.out;
-    const list = replicas.get(from)!;
-    list.splice(list.indexOf(tp), 1);
-    replicas.get(to)!.push(tp);
+    replicas.get(from)!.remove(tp);
+    replicas.get(to)!.put(tp);
   };
   let optimized = 0;
   const actionScore = (tp: RefReplica, from: number, to: number) => {
-    let group = 0;
-    for (const g of goals) {
+    const weighted = goalMap.values().map((g) => {
       const f = load.get(from)![g.r], t = load.get(to)![g.r];
       const before = Math.min(score(g, f), score(g, t));
       const after = Math.min(score(g, f - tp[g.r]), score(g, t + tp[g.r]));
-      group += moveGoalScore(before, after) * 1 / goals.length;
-    }
+      return moveGoalScore(before, after) * 1 / compensatedSum(goals.map(() => 1));
+    });
+    const group = compensatedSum(weighted);
     return group < 0.5 && optimized > 0 ? -1 : group;
   };
   const moves: string[] = [];
@@ -486,7 +613,7 @@ function referencePlan(
       if (v > g.upper) {
         const cands = candidates.filter((id) => !slowBrokers.includes(id));
         if (cands.length > 0) {
-          for (const tp of [...replicas.get(b)!].sort(cmp(g.r))) {
+          for (const tp of replicas.get(b)!.values().sort(cmp(g.r))) {
             cands.sort((x, y) => load.get(x)![g.r] - load.get(y)![g.r]);
             let best = -1, bestScore = 0;
             for (const d of cands) {
@@ -505,7 +632,7 @@ function referencePlan(
         if (slowBrokers.includes(b)) continue;
         const sources = [...candidates].sort((x, y) => load.get(y)![g.r] - load.get(x)![g.r]);
         outer: for (const c of sources) {
-          for (const tp of [...replicas.get(c)!].sort(cmp(g.r))) {
+          for (const tp of replicas.get(c)!.values().sort(cmp(g.r))) {
             if (actionScore(tp, c, b) > 0.5) {
               apply(tp, c, b);
               actions.push([tp, c, b]);

@@ -13,6 +13,7 @@ import type { Lab } from "../lab.ts";
 import type { LoadStats } from "../load.ts";
 import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../move_cost.ts";
 import { type ReadbackResult, readbackSentence, zeroLoss } from "../readback.ts";
+import { decisionLinesOf } from "../replay_view.ts";
 import { mbps } from "../report.ts";
 import type { WatchResult } from "../watch.ts";
 import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
@@ -122,6 +123,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       });
       check();
       result.watch = watch;
+      for (const line of await decisionLinesOf(lab, before.snapshot.takenAt)) say(`    ${line}`);
       say(`    ${verdictLine(watch)}`);
       say(`5/7 Waiting ${window} s for a full window after the moves`);
       await lab.waitForFullWindow(watch.balancedAt ?? new Date(), signal);

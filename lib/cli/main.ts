@@ -16,6 +16,7 @@
  * @module
  */
 
+import { decisionLinesOf } from "../replay_view.ts";
 import { LabConfigError } from "../config.ts";
 import { progress } from "../display.ts";
 import { Lab } from "../lab.ts";
@@ -107,6 +108,7 @@ async function verify(lab: Lab, signal?: AbortSignal): Promise<number> {
     since: before?.snapshot.takenAt,
     signal,
   });
+  for (const line of await decisionLinesOf(lab, before?.snapshot.takenAt)) say(line);
   say(verdictLine(result));
   return result.outcome?.kind === "not-balanced" ? 1 : 0;
 }
