@@ -38,6 +38,7 @@ import {
   type TimedMove,
   timedMoves,
 } from "./move_cost.ts";
+import { describeSeriesWait, waitForPartitionSeries } from "./env/moved_series.ts";
 import { checkRunFits, freeDiskBytes, plannedBytes, secondsThatFit } from "./run_budget.ts";
 import {
   applyRetention,
@@ -382,6 +383,17 @@ export class Lab {
 
   /** Measures the cluster for a report and keeps the measurement for later steps. */
   async measure(phase: "before" | "after"): Promise<Measurement> {
+    // After moves, a moved partition's series must be on its new broker first: AutoMQ's
+    // exporter finds it only at its next rescan (up to a minute), and until then its
+    // traffic would look lost.
+    const wait = phase === "after"
+      ? await waitForPartitionSeries(
+        this.prom,
+        this.config.topic,
+        new Map((await this.placement()).map((p) => [p.partition, p.leader])),
+        { windowSeconds: this.config.rateWindowSeconds },
+      )
+      : undefined;
     const [snapshot, placement] = await Promise.all([this.snapshot(), this.placement()]);
     const m = measurement(
       phase,
@@ -390,6 +402,7 @@ export class Lab {
       { kind: this.environment.kind, reason: this.environmentReason },
       scenarioSummary(this.config),
     );
+    if (wait && !wait.ready) m.note = describeSeriesWait(wait);
     await this.#saveState(`${phase}-measurement.json`, m);
     return m;
   }

@@ -27,6 +27,8 @@ export interface Measurement {
   environment: { kind: string; reason: string };
   /** The scenario's parameters, as words. */
   scenario: Record<string, string>;
+  /** A caveat on the per-partition figures (e.g. a moved partition's series not yet seen). */
+  note?: string;
 }
 
 /** A move the balancer made, as the timeline saw it. */
@@ -232,6 +234,7 @@ export function afterReport(
     "",
     partitionTable(after),
     "",
+    ...(after.note ? [`**Note:** ${after.note}`, ""] : []),
     "## Before and after",
     "",
     table(
