@@ -521,6 +521,17 @@ function parseTime(m: RegExpExecArray, timeZone: LogTimeZone): Date {
 
 type Body = Record<string, unknown> & { kind: BalancerEventKind };
 
+/** The `Loads={NWIn=... (trusted), NWOut=...}` part of a status line. */
+function parseLoads(text: string): { loads: ParsedLoads; trusted: boolean } {
+  const loads: ParsedLoads = {};
+  let trusted = true;
+  for (const e of text.matchAll(/(NWIn|NWOut)=(\S+) \((trusted|untrusted)\)/g)) {
+    loads[LABEL_RESOURCE[e[1]]] = parseDataRate(e[2]);
+    if (e[3] === "untrusted") trusted = false;
+  }
+  return { loads, trusted };
+}
+
 function parseMessage(message: string): Body[] {
   if (message === START_DETECT_MESSAGE) return [{ kind: "detect-started" }];
   if (message === SKIP_DETECT_MESSAGE) return [{ kind: "detect-skipped" }];
@@ -564,12 +575,7 @@ function parseMessage(message: string): Body[] {
     /^Broker status: Broker\{brokerId=(\d+), outOfDate=(true|false), slow=(true|false), timestamp=(\d+), Loads=\{(.*)\}\}$/
       .exec(message);
   if (m) {
-    const loads: ParsedLoads = {};
-    let trusted = true;
-    for (const e of m[5].matchAll(/(NWIn|NWOut)=(\S+) \((trusted|untrusted)\)/g)) {
-      loads[LABEL_RESOURCE[e[1]]] = parseDataRate(e[2]);
-      if (e[3] === "untrusted") trusted = false;
-    }
+    const { loads, trusted } = parseLoads(m[5]);
     return [{
       kind: "broker-status",
       broker: Number(m[1]),
@@ -584,12 +590,7 @@ function parseMessage(message: string): Body[] {
     /^Replica status TopicPartitionReplica\{tp=(.+)-(\d+), outOfDate=(true|false), timestamp=(\d+), Loads=\{(.*)\}\}$/
       .exec(message);
   if (m) {
-    const loads: ParsedLoads = {};
-    let trusted = true;
-    for (const e of m[5].matchAll(/(NWIn|NWOut)=(\S+) \((trusted|untrusted)\)/g)) {
-      loads[LABEL_RESOURCE[e[1]]] = parseDataRate(e[2]);
-      if (e[3] === "untrusted") trusted = false;
-    }
+    const { loads, trusted } = parseLoads(m[5]);
     return [{
       kind: "replica-status",
       topic: m[1],
