@@ -619,6 +619,13 @@ export class LocalEnvironment implements LabEnvironment {
 
   /** {@inheritDoc LabEnvironment.setBalancerEnabled} */
   async setBalancerEnabled(enabled: boolean): Promise<string> {
+    if (!this.#config.balancer.enabled) {
+      if (!enabled) return "The local balancer is off (LAB_BALANCER=off): nothing to pause.";
+      throw new LocalEnvironmentError(
+        "The local balancer is off (LAB_BALANCER=off), so it cannot be started; set " +
+          "LAB_BALANCER=on and set the environment up again (deno task cleanup, then setup).",
+      );
+    }
     let response: Response;
     try {
       response = await fetch(`${this.agentUrl()}/balancer?enabled=${enabled}`, {
