@@ -73,18 +73,21 @@ export function scenariosTable(rows: readonly ScenarioRow[]): string {
 export async function benchScenarios(interrupt?: Interrupt): Promise<number> {
   const started = performance.now();
   const rows: ScenarioRow[] = [];
+  // Each run's own reports go to a scratch directory: results/ keeps only the table.
+  const scratch = await Deno.makeTempDir({ prefix: "lab-scenarios-" });
   for (const scenario of SCENARIOS) {
     if (interrupt?.signal.aborted) break;
     say(`==== ${scenario.name}`);
     const lab = await Lab.open({
       LAB_ENV: "local",
       LAB_SCENARIO: scenario.name,
-      LAB_RESULTS_DIR: `results/scenarios/${scenario.name}`,
+      LAB_RESULTS_DIR: `${scratch}/${scenario.name}`,
       LAB_KEEP_CLUSTER: "off",
     });
     rows.push({ scenario: scenario.name, result: await runStory(lab, interrupt) });
   }
   const total = (performance.now() - started) / 1000;
+  await Deno.remove(scratch, { recursive: true }).catch(() => {});
   const table = scenariosTable(rows);
   const text = [
     "# Scenarios, run one after the other on the local environment",
