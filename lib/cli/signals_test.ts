@@ -75,3 +75,55 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "real cluster: SIGTERM to `deno task test` stops the tests, its cluster and its root",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "lib/cli/test_task.ts", "lib/cli/testdata/sleeper.ts"],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { LAB_TEST_KAFKA_PORT: "22092", LAB_TEST_DOCKER: "off", NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const decoder = new TextDecoder();
+    let out = "";
+    let err = "";
+    const stderr = (async () => {
+      for await (const c of child.stderr) err += decoder.decode(c);
+    })();
+    const reader = child.stdout.getReader();
+    try {
+      const by = Date.now() + 180_000;
+      while (!/LAB_TEST_ROOT=\S+/.test(out) && Date.now() < by) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += decoder.decode(value);
+      }
+      const root = /LAB_TEST_ROOT=(\S+)/.exec(out)?.[1];
+      assert.ok(root, out + err);
+      const started = performance.now();
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      while (!(await reader.read()).done) { /* drain */ }
+      const status = await child.status;
+      clearTimeout(killer);
+      await stderr;
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  the test task stopped ${seconds.toFixed(1)} s after SIGTERM`);
+      assert.equal(status.code, 130, out + err);
+      assert.match(err, /Interrupted \(SIGTERM\): stopping the tests/);
+      assert.match(err, /Stopped everything the tests had started/);
+      // Its cluster's processes all carry paths under the root.
+      assert.deepEqual(await processesMentioning(root), [], "nothing of its root runs");
+      await assert.rejects(Deno.stat(root), Deno.errors.NotFound, "its root is removed");
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already ended */ }
+    }
+  },
+});

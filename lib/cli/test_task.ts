@@ -24,10 +24,13 @@ import { ensurePrerequisites, pathWithSbin, TEST_PREREQUISITES } from "../env/pr
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** Ports of the shared test cluster (apart from a developer's default 19xxx lab). */
+/**
+ * The shared test cluster's settings: ports apart from a developer's default 19xxx lab
+ * (`LAB_TEST_KAFKA_PORT` moves them, for a test task started by a test).
+ */
 export const TEST_CLUSTER_ENV = {
-  LAB_KAFKA_PORT: "21092",
-  LAB_PROMETHEUS_PORT: "21090",
+  LAB_KAFKA_PORT: Deno.env.get("LAB_TEST_KAFKA_PORT") ?? "21092",
+  LAB_PROMETHEUS_PORT: String(Number(Deno.env.get("LAB_TEST_KAFKA_PORT") ?? "21092") - 2),
   LAB_BALANCER: "off",
   LAB_SCRAPE_INTERVAL_S: "1",
   LAB_BROKER_HEAP: "512m",
