@@ -7,18 +7,14 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import { ConfigResourceTypes } from "kafkajs";
 import type { Skew } from "./config.ts";
 import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
-import { HEADER_BYTES, newRunId, RecordEncoder } from "./records.ts";
+import { HEADER_BYTES, newRunId } from "./records.ts";
 import { describePlacement, type PartitionPlacement, topicExists } from "./topic.ts";
 import { LatencyHistogram } from "./load_latency.ts";
-import { PartitionPipelines } from "./load_pipeline.ts";
-import { installFastCrc32c } from "./kafkajs_crc.ts";
-
-// Before kafkajs builds its first produce request (see lib/kafkajs_crc.ts).
-installFastCrc32c();
+import { epochMs, openSenders, type SenderHandlers, type Senders } from "./load_senders.ts";
+import { openWorkerSenders } from "./load_workers.ts";
 
 /** What to produce. */
 export interface LoadOptions {
@@ -49,6 +45,11 @@ export interface LoadOptions {
    * only when different producers own them.
    */
   producers?: number;
+  /**
+   * Web Workers that send (default: one per core, at most 4 and one per partition);
+   * 0 sends from the load's own thread. Each owns a share of the partitions.
+   */
+  workers?: number;
 }
 
 /** A progress report. */
@@ -257,6 +258,8 @@ export class PartitionPicker {
 const MAX_BACKLOG_MS = 20;
 /** A throttled pacer wakes this often; records due meanwhile share requests (like linger.ms). */
 const PACE_TICK_MS = 4;
+/** The most Web Workers one load starts. */
+const MAX_WORKERS = 4;
 /** The most kafkajs producers one load opens. */
 const MAX_PRODUCERS = 12;
 /** Bytes per request at most, as perf-test's `batch.size` in `deno task bench:load`. */
@@ -306,27 +309,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   const picker = new PartitionPicker(shares);
   const active = [...shares].filter(([, share]) => share > 0).map(([partition]) => partition);
   const runId = newRunId();
-  const encoder = new RecordEncoder(options.recordBytes, runId);
-  const producerCount = Math.max(
-    1,
-    Math.min(options.producers ?? Math.min(active.length, MAX_PRODUCERS), active.length),
-  );
-  const producers = Array.from({ length: producerCount }, () =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
-    }));
-  try {
-    await Promise.all(producers.map((p) => p.connect()));
-  } catch (error) {
-    await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
-    throw unreachableError(options.bootstrapServers, error);
-  }
-  // Each partition belongs to one producer, which sends its records in order.
-  const ownerOf = new Map(active.map((partition, i) => [partition, producers[i % producerCount]]));
-
   const bytesPerSecond = options.rateMBps === undefined ? undefined : options.rateMBps * 1e6;
   // A request carries up to 512 KiB of one partition (perf-test's batch.size in the
   // benchmark) and never more than the topic accepts in one record batch. kafkajs
@@ -338,8 +320,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     1,
     Math.floor((batchLimitBytes - 1024) / (options.recordBytes + 32)),
   );
-  // Unthrottled, the pacer keeps two requests' worth queued per partition and no more.
-  const queueCap = batchRecords * active.length * 2;
+  // Unthrottled, the pacer keeps a request in flight and two more queued per partition.
+  const outstandingCap = batchRecords * active.length * 3;
   const acked = new SequenceSet();
   const perPartition = new Map(
     placement.map((
@@ -353,8 +335,43 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   let failed = 0;
   let ackedCount = 0;
   const total = options.durationSeconds === undefined ? options.records! : Infinity;
+
+  const handlers: SenderHandlers = {
+    onAcked: (partition, sequences, releasedAt, ackedAt) => {
+      lastAckAt = ackedAt - epochOffset;
+      for (const t of releasedAt) latency.add(ackedAt - t);
+      const totals = perPartition.get(partition)!;
+      totals.records += sequences.length;
+      totals.bytes += sequences.length * options.recordBytes;
+      for (const seq of sequences) acked.add(seq);
+      ackedCount += sequences.length;
+    },
+    onFailed: (_partition, sequences, error) => {
+      failed += sequences.length;
+      errors.add(error.message);
+    },
+  };
+  const senderOptions = {
+    bootstrapServers: options.bootstrapServers,
+    topic: options.topic,
+    recordBytes: options.recordBytes,
+    runId,
+    partitions: active,
+    batchRecords,
+    producers: Math.max(
+      1,
+      Math.min(options.producers ?? Math.min(active.length, MAX_PRODUCERS), active.length),
+    ),
+  };
+  const workers = options.workers ??
+    Math.min(navigator.hardwareConcurrency ?? 1, MAX_WORKERS, active.length);
+  const senders: Senders = workers > 0
+    ? await openWorkerSenders(senderOptions, workers, handlers)
+    : await openSenders(senderOptions, handlers);
   const startedAt = new Date();
   const start = performance.now();
+  // performance.now() plus this is epoch milliseconds, the clock workers report in.
+  const epochOffset = epochMs() - start;
   let paceOrigin = start;
   const endAt = options.durationSeconds === undefined
     ? Infinity
@@ -379,41 +396,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     options.onProgress?.({ elapsedSeconds, sent, acked: ackedCount, failed, recentMBps, percent });
   };
   const ticker = options.onProgress ? setInterval(() => report(), 500) : undefined;
-
-  // One request per partition: a kafkajs send that spans brokers can, on a leader
-  // change, retry only the brokers that have not answered yet and silently drop a
-  // partition whose new leader had already answered (kafkajs 2.2.4,
-  // producer/sendMessages.js). A one-partition send involves one broker at a time,
-  // and one request in flight per partition keeps its idempotent sequence in order.
-  const pipelines = new PartitionPipelines(active, batchRecords, {
-    send: (partition, values) =>
-      ownerOf.get(partition)!.send({
-        topic: options.topic,
-        acks: -1,
-        messages: values.map((value) => ({ partition, value })),
-      }).then(() => {}),
-    onAcked: (partition, sequences, releasedAt, ackedAt) => {
-      lastAckAt = ackedAt;
-      for (const t of releasedAt) latency.add(ackedAt - t);
-      const totals = perPartition.get(partition)!;
-      totals.records += sequences.length;
-      totals.bytes += sequences.length * options.recordBytes;
-      for (const seq of sequences) acked.add(seq);
-      ackedCount += sequences.length;
-    },
-    onFailed: (_partition, sequences, error) => {
-      failed += sequences.length;
-      errors.add(error.message);
-    },
-  });
   const release = (sequence: number, now: number) => {
-    const value = encoder.encode(sequence);
-    pipelines.enqueue(
-      picker.next(),
-      sequence,
-      Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-      now,
-    );
+    senders.enqueue(picker.next(), sequence, now + epochOffset);
     const second = Math.floor((now - start) / 1000);
     while (releasedPerSecond.length <= second) releasedPerSecond.push(0);
     releasedPerSecond[second]++;
@@ -428,7 +412,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     while (next < total && !options.signal?.aborted) {
       const now = performance.now();
       if (now >= endAt) break;
-      let allowed = Math.min(total - next, queueCap - pipelines.queued);
+      let allowed = Math.min(total - next, outstandingCap - (sent - ackedCount - failed));
       if (bytesPerSecond !== undefined) {
         // Record k is due at paceOrigin + k * msPerRecord.
         const behindMs = now - (paceOrigin + next * msPerRecord);
@@ -441,10 +425,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
         allowed = Math.min(allowed, due - next);
       }
       for (let i = 0; i < allowed; i++) release(next++, now);
-      if (allowed > 0) pipelines.flush();
+      if (allowed > 0) senders.flush();
       if (next >= total) break;
-      if (pipelines.queued >= queueCap) {
-        await pipelines.whenProgress();
+      if (sent - ackedCount - failed >= outstandingCap) {
+        await senders.whenProgress();
       } else if (bytesPerSecond !== undefined) {
         const wait = paceOrigin + next * msPerRecord - performance.now();
         await new Promise((r) =>
@@ -452,10 +436,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
         );
       }
     }
-    await pipelines.drain();
+    await senders.drain();
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
-    await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
+    await senders.close();
   }
   report(true);
   const durationSeconds = (lastAckAt - start) / 1000;

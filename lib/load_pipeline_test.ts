@@ -4,8 +4,7 @@ import { PartitionPipelines } from "./load_pipeline.ts";
 
 /** A fake cluster whose requests finish when the test says so. */
 function fakeSender() {
-  const pending: Array<{ partition: number; values: Buffer[]; finish: (ok: boolean) => void }> =
-    [];
+  const pending: Array<{ partition: number; values: Buffer[]; finish: (ok: boolean) => void }> = [];
   const send = (partition: number, values: Buffer[]) =>
     new Promise<void>((resolve, reject) => {
       pending.push({
