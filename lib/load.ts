@@ -46,8 +46,8 @@ export interface LoadOptions {
    */
   producers?: number;
   /**
-   * Web Workers that send (default: one per core, at most 4 and one per partition);
-   * 0 sends from the load's own thread. Each owns a share of the partitions.
+   * Web Workers that send, each owning a share of the partitions; 0 sends from the
+   * load's own thread. Default: see {@linkcode defaultWorkers}.
    */
   workers?: number;
 }
@@ -265,6 +265,18 @@ const MAX_PRODUCERS = 12;
 /** Bytes per request at most, as perf-test's `batch.size` in `deno task bench:load`. */
 const BATCH_LIMIT_BYTES = 512 * 1024;
 
+/**
+ * Workers a load starts by default: none below 4 cores (on 2 cores the brokers
+ * need the second one; measured with `deno task bench:load`, workers lowered the
+ * rate there), else half the cores, at most 4 and one per partition.
+ */
+export function defaultWorkers(
+  partitions: number,
+  cores = navigator.hardwareConcurrency ?? 1,
+): number {
+  return cores < 4 ? 0 : Math.min(Math.floor(cores / 2), MAX_WORKERS, partitions);
+}
+
 /** Runs a load to completion and returns its stats. */
 export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   validateLoadOptions(options);
@@ -363,8 +375,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       Math.min(options.producers ?? Math.min(active.length, MAX_PRODUCERS), active.length),
     ),
   };
-  const workers = options.workers ??
-    Math.min(navigator.hardwareConcurrency ?? 1, MAX_WORKERS, active.length);
+  const workers = options.workers ?? defaultWorkers(active.length);
   const senders: Senders = workers > 0
     ? await openWorkerSenders(senderOptions, workers, handlers)
     : await openSenders(senderOptions, handlers);
