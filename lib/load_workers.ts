@@ -49,11 +49,19 @@ export async function openWorkerSenders(
   const count = Math.max(1, Math.min(workers, options.partitions.length));
   const slots: Slot[] = [];
   const slotOf = new Map<number, Slot>();
-  let progressWaiters: Array<() => void> = [];
+  let progressWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  let fatal: Error | undefined;
   const wakeProgress = () => {
     const waiters = progressWaiters;
     progressWaiters = [];
-    for (const wake of waiters) wake();
+    for (const waiter of waiters) fatal ? waiter.reject(fatal) : waiter.resolve();
+  };
+  /** A worker that fails stops the load instead of leaving it waiting for acks. */
+  const fail = (slot: Slot, error: Error) => {
+    fatal ??= error;
+    slot.waiting?.reject(error);
+    slot.waiting = undefined;
+    wakeProgress();
   };
   const expect = (slot: Slot) =>
     new Promise<void>((resolve, reject) => (slot.waiting = { resolve, reject }));
@@ -69,8 +77,7 @@ export async function openWorkerSenders(
         handlers.onFailed(reply.partition, reply.sequences, new Error(reply.message));
         wakeProgress();
       } else if (reply.type === "error") {
-        slot.waiting?.reject(new Error(reply.message));
-        slot.waiting = undefined;
+        fail(slot, new Error(reply.message));
       } else {
         slot.waiting?.resolve();
         slot.waiting = undefined;
@@ -78,8 +85,7 @@ export async function openWorkerSenders(
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      slot.waiting?.reject(new Error(`A load worker failed: ${event.message}`));
-      slot.waiting = undefined;
+      fail(slot, new Error(`A load worker failed: ${event.message}`));
     };
     slots.push(slot);
   }
@@ -124,8 +130,12 @@ export async function openWorkerSenders(
         slot.pending = new Map();
       }
     },
-    whenProgress: () => new Promise<void>((resolve) => progressWaiters.push(resolve)),
+    whenProgress: () =>
+      fatal
+        ? Promise.reject(fatal)
+        : new Promise<void>((resolve, reject) => progressWaiters.push({ resolve, reject })),
     async drain() {
+      if (fatal) throw fatal;
       senders.flush();
       await Promise.all(slots.map((slot) => {
         const drained = expect(slot);
