@@ -15,6 +15,7 @@ import { describePlacement, type PartitionPlacement, topicExists } from "./topic
 import { LatencyHistogram } from "./load_latency.ts";
 import { epochMs, openSenders, type SenderHandlers, type Senders } from "./load_senders.ts";
 import { openWorkerSenders } from "./load_workers.ts";
+import { SlidingCount } from "./load_window.ts";
 
 /** What to produce. */
 export interface LoadOptions {
@@ -251,11 +252,13 @@ export class PartitionPicker {
   }
 }
 
+/** How far a throttled load may fall behind its schedule before the backlog is dropped. */
+const MAX_BACKLOG_MS = 1000;
 /**
- * How far a throttled load may fall behind its schedule before the backlog is
- * dropped: catching up releases at most this much extra, 2% of a second.
+ * No second of a throttled load carries more than the target times this: after a
+ * stall the pacer catches up at most 2% above the target.
  */
-const MAX_BACKLOG_MS = 20;
+const CATCH_UP_FACTOR = 1.02;
 /** A throttled pacer wakes this often; records due meanwhile share requests (like linger.ms). */
 const PACE_TICK_MS = 4;
 /** The most Web Workers one load starts. */
@@ -414,6 +417,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     releasedPerSecond[second]++;
     sent++;
   };
+  const lastSecond = new SlidingCount(1000);
+  const windowCap = bytesPerSecond === undefined
+    ? Infinity
+    : Math.floor((CATCH_UP_FACTOR * bytesPerSecond) / options.recordBytes);
   const msPerRecord = bytesPerSecond === undefined
     ? 0
     : (options.recordBytes / bytesPerSecond) * 1000;
@@ -433,9 +440,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
           paceOrigin += behindMs - MAX_BACKLOG_MS;
         }
         const due = Math.floor((now - paceOrigin) / msPerRecord) + 1;
-        allowed = Math.min(allowed, due - next);
+        allowed = Math.min(allowed, due - next, windowCap - lastSecond.sumAt(now));
       }
       for (let i = 0; i < allowed; i++) release(next++, now);
+      lastSecond.add(now, allowed);
       if (allowed > 0) senders.flush();
       if (next >= total) break;
       if (sent - ackedCount - failed >= outstandingCap) {
