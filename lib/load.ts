@@ -7,12 +7,15 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import { ConfigResourceTypes } from "kafkajs";
 import type { Skew } from "./config.ts";
 import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
-import { HEADER_BYTES, newRunId, RecordEncoder } from "./records.ts";
+import { HEADER_BYTES, newRunId } from "./records.ts";
 import { describePlacement, type PartitionPlacement, topicExists } from "./topic.ts";
+import { LatencyHistogram } from "./load_latency.ts";
+import { epochMs, openSenders, type SenderHandlers, type Senders } from "./load_senders.ts";
+import { openWorkerSenders } from "./load_workers.ts";
+import { SlidingCount } from "./load_window.ts";
 
 /** What to produce. */
 export interface LoadOptions {
@@ -37,12 +40,17 @@ export interface LoadOptions {
   /** Stops the load early (records in flight are still awaited). */
   signal?: AbortSignal;
   /**
-   * Batches in flight at once (default 1). kafkajs keeps an idempotent producer's
-   * sequence numbers in order only with one send in flight: with more, a retry
-   * after a leader change can overtake a later batch, which Kafka then rejects or
-   * stores twice. Raise it only for throughput tests that do not check loss.
+   * kafkajs producers sharing the partitions (default: one per partition that
+   * receives records, at most 12). An idempotent kafkajs producer sends one
+   * request per broker at a time, so partitions led by the same broker overlap
+   * only when different producers own them.
    */
-  concurrency?: number;
+  producers?: number;
+  /**
+   * Web Workers that send, each owning a share of the partitions; 0 sends from the
+   * load's own thread. Default: see {@linkcode defaultWorkers}.
+   */
+  workers?: number;
 }
 
 /** A progress report. */
@@ -155,7 +163,7 @@ export interface LoadStats {
   targetShares: Map<number, number>;
   /** Totals per partition. */
   perPartition: PartitionTotals[];
-  /** Produce latency (send to ack of the record's request), milliseconds. */
+  /** Produce latency (record released by the pacer to its request acked), milliseconds. */
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** Exactly which sequence numbers were acked. */
   ackedSequences: SequenceSet;
@@ -163,6 +171,8 @@ export interface LoadStats {
   errors: string[];
   /** When the load started. */
   startedAt: Date;
+  /** Records released to the producer in each whole second since the start (for burst checks). */
+  releasedPerSecond: number[];
 }
 
 /** Checks load options without touching the cluster; throws naming the bad one. */
@@ -271,10 +281,30 @@ export class PartitionPicker {
 
 /** How far a throttled load may fall behind its schedule before the backlog is dropped. */
 const MAX_BACKLOG_MS = 1000;
+/**
+ * No second of a throttled load carries more than the target times this: after a
+ * stall the pacer catches up at most 2% above the target.
+ */
+const CATCH_UP_FACTOR = 1.02;
+/** A throttled pacer wakes this often; records due meanwhile share requests (like linger.ms). */
+const PACE_TICK_MS = 4;
+/** The most Web Workers one load starts. */
+const MAX_WORKERS = 4;
+/** The most kafkajs producers one load opens. */
+const MAX_PRODUCERS = 12;
+/** Bytes per request at most, as perf-test's `batch.size` in `deno task bench:load`. */
+const BATCH_LIMIT_BYTES = 512 * 1024;
 
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+/**
+ * Workers a load starts by default: none below 4 cores (on 2 cores the brokers
+ * need the second one; measured with `deno task bench:load`, workers lowered the
+ * rate there), else half the cores, at most 4 and one per partition.
+ */
+export function defaultWorkers(
+  partitions: number,
+  cores = navigator.hardwareConcurrency ?? 1,
+): number {
+  return cores < 4 ? 0 : Math.min(Math.floor(cores / 2), MAX_WORKERS, partitions);
 }
 
 /** Runs a load to completion and returns its stats. */
@@ -319,43 +349,70 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   }
   const shares = partitionShares(options.skew, placement, options.brokers);
   const picker = new PartitionPicker(shares);
+  const active = [...shares].filter(([, share]) => share > 0).map(([partition]) => partition);
   const runId = newRunId();
-  const encoder = new RecordEncoder(options.recordBytes, runId);
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
-  });
-  try {
-    await producer.connect();
-  } catch (error) {
-    throw unreachableError(options.bootstrapServers, error);
-  }
-
   const bytesPerSecond = options.rateMBps === undefined ? undefined : options.rateMBps * 1e6;
-  // A batch covers about 20 ms of the target rate, and never exceeds what one
-  // partition accepts in one request.
-  const batchLimitBytes = Math.min(512 * 1024, Math.floor(maxMessageBytes * 0.8));
-  const wantedBatchBytes = bytesPerSecond === undefined
-    ? batchLimitBytes
-    : Math.min(batchLimitBytes, bytesPerSecond * 0.02);
-  const batchRecords = Math.max(1, Math.floor(wantedBatchBytes / options.recordBytes));
-  const concurrency = options.concurrency ?? 1;
+  // A request carries up to 512 KiB of one partition (perf-test's batch.size in the
+  // benchmark) and never more than the topic accepts in one record batch. kafkajs
+  // grows its encoding buffers to powers of two, zero-filled, about six per request:
+  // leaving room for each record's ~20 B of framing and the request's headers keeps
+  // a full request inside 512 KiB buffers instead of 1 MiB ones.
+  const batchLimitBytes = Math.min(BATCH_LIMIT_BYTES, Math.floor(maxMessageBytes * 0.8));
+  const batchRecords = Math.max(
+    1,
+    Math.floor((batchLimitBytes - 1024) / (options.recordBytes + 32)),
+  );
+  // Unthrottled, the pacer keeps a request in flight and two more queued per partition.
+  const outstandingCap = batchRecords * active.length * 3;
   const acked = new SequenceSet();
   const perPartition = new Map(
     placement.map((
       p,
     ) => [p.partition, { partition: p.partition, leaderAtStart: p.leader, records: 0, bytes: 0 }]),
   );
-  const latencies: Array<{ ms: number; n: number }> = [];
+  const latency = new LatencyHistogram();
   const errors = new Set<string>();
+  const releasedPerSecond: number[] = [];
   let sent = 0;
   let failed = 0;
   let ackedCount = 0;
   const total = options.durationSeconds === undefined ? options.records! : Infinity;
+
+  const handlers: SenderHandlers = {
+    onAcked: (partition, sequences, releasedAt, ackedAt) => {
+      lastAckAt = ackedAt - epochOffset;
+      for (const t of releasedAt) latency.add(ackedAt - t);
+      const totals = perPartition.get(partition)!;
+      totals.records += sequences.length;
+      totals.bytes += sequences.length * options.recordBytes;
+      for (const seq of sequences) acked.add(seq, partition);
+      ackedCount += sequences.length;
+    },
+    onFailed: (_partition, sequences, error) => {
+      failed += sequences.length;
+      errors.add(error.message);
+    },
+  };
+  const senderOptions = {
+    bootstrapServers: options.bootstrapServers,
+    topic: options.topic,
+    recordBytes: options.recordBytes,
+    runId,
+    partitions: active,
+    batchRecords,
+    producers: Math.max(
+      1,
+      Math.min(options.producers ?? Math.min(active.length, MAX_PRODUCERS), active.length),
+    ),
+  };
+  const workers = options.workers ?? defaultWorkers(active.length);
+  const senders: Senders = workers > 0
+    ? await openWorkerSenders(senderOptions, workers, handlers)
+    : await openSenders(senderOptions, handlers);
   const startedAt = new Date();
   const start = performance.now();
+  // performance.now() plus this is epoch milliseconds, the clock workers report in.
+  const epochOffset = epochMs() - start;
   let paceOrigin = start;
   const endAt = options.durationSeconds === undefined
     ? Infinity
@@ -380,80 +437,57 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     options.onProgress?.({ elapsedSeconds, sent, acked: ackedCount, failed, recentMBps, percent });
   };
   const ticker = options.onProgress ? setInterval(() => report(), 500) : undefined;
-
-  const inFlight = new Set<Promise<void>>();
-  const sendBatch = (first: number, count: number) => {
-    const byPartition = new Map<number, { values: Buffer[]; sequences: number[] }>();
-    for (let s = first; s < first + count; s++) {
-      const partition = picker.next();
-      const entry = byPartition.get(partition) ?? { values: [], sequences: [] };
-      const value = encoder.encode(s);
-      entry.values.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-      entry.sequences.push(s);
-      byPartition.set(partition, entry);
-    }
-    const sentAt = performance.now();
-    sent += count;
-    // One send per partition: a kafkajs send that spans brokers can, on a leader
-    // change, retry only the brokers that have not answered yet and silently drop
-    // a partition whose new leader had already answered (kafkajs 2.2.4,
-    // producer/sendMessages.js). A one-partition send involves one broker at a time.
-    const sends = [...byPartition].map(([partition, { values, sequences }]) =>
-      producer.send({
-        topic: options.topic,
-        acks: -1,
-        messages: values.map((value) => ({ partition, value })),
-      }).then(() => {
-        const now = performance.now();
-        lastAckAt = now;
-        latencies.push({ ms: now - sentAt, n: sequences.length });
-        const totals = perPartition.get(partition)!;
-        totals.records += sequences.length;
-        totals.bytes += sequences.length * options.recordBytes;
-        for (const seq of sequences) acked.add(seq, partition);
-        ackedCount += sequences.length;
-      }, async (error: Error) => {
-        failed += sequences.length;
-        errors.add(error.message);
-        await new Promise((r) => setTimeout(r, 250)); // no hot loop while a partition fails
-      })
-    );
-    const promise: Promise<void> = Promise.all(sends).then(() => {}).finally(() =>
-      inFlight.delete(promise)
-    );
-    inFlight.add(promise);
+  const release = (sequence: number, now: number) => {
+    senders.enqueue(picker.next(), sequence, now + epochOffset);
+    const second = Math.floor((now - start) / 1000);
+    while (releasedPerSecond.length <= second) releasedPerSecond.push(0);
+    releasedPerSecond[second]++;
+    sent++;
   };
+  const lastSecond = new SlidingCount(1000);
+  const windowCap = bytesPerSecond === undefined
+    ? Infinity
+    : Math.floor((CATCH_UP_FACTOR * bytesPerSecond) / options.recordBytes);
+  const msPerRecord = bytesPerSecond === undefined
+    ? 0
+    : (options.recordBytes / bytesPerSecond) * 1000;
 
   try {
     let next = 0;
     while (next < total && !options.signal?.aborted) {
       const now = performance.now();
       if (now >= endAt) break;
-      const count = Math.min(batchRecords, total - next);
+      let allowed = Math.min(total - next, outstandingCap - (sent - ackedCount - failed));
       if (bytesPerSecond !== undefined) {
-        let dueAt = paceOrigin + ((next + count) * options.recordBytes / bytesPerSecond) * 1000;
-        if (dueAt < now - MAX_BACKLOG_MS) {
-          // Fell behind (a busy machine): forget the backlog instead of bursting
-          // above the target to catch up. The achieved rate then says so.
-          paceOrigin += now - MAX_BACKLOG_MS - dueAt;
-          dueAt = now - MAX_BACKLOG_MS;
+        // Record k is due at paceOrigin + k * msPerRecord.
+        const behindMs = now - (paceOrigin + next * msPerRecord);
+        if (behindMs > MAX_BACKLOG_MS) {
+          // Fell behind (a busy machine or a slow cluster): forget the backlog instead
+          // of bursting above the target to catch up. The achieved rate then says so.
+          paceOrigin += behindMs - MAX_BACKLOG_MS;
         }
-        if (dueAt > endAt) break;
-        if (dueAt > now) await new Promise((r) => setTimeout(r, dueAt - now));
+        const due = Math.floor((now - paceOrigin) / msPerRecord) + 1;
+        allowed = Math.min(allowed, due - next, windowCap - lastSecond.sumAt(now));
       }
-      while (inFlight.size >= concurrency) await Promise.race(inFlight);
-      sendBatch(next, count);
-      next += count;
+      for (let i = 0; i < allowed; i++) release(next++, now);
+      lastSecond.add(now, allowed);
+      if (allowed > 0) senders.flush();
+      if (next >= total) break;
+      if (sent - ackedCount - failed >= outstandingCap) {
+        await senders.whenProgress();
+      } else if (bytesPerSecond !== undefined) {
+        const wait = paceOrigin + next * msPerRecord - performance.now();
+        await new Promise((r) =>
+          setTimeout(r, Math.max(PACE_TICK_MS, Math.min(wait, endAt - now)))
+        );
+      }
     }
-    await Promise.all(inFlight);
+    await senders.drain();
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
-    await producer.disconnect().catch(() => {});
+    await senders.close();
   }
   report(true);
-  const sorted = latencies.flatMap((l) => Array(Math.min(l.n, 1000)).fill(l.ms)).sort((a, b) =>
-    a - b
-  );
   const durationSeconds = (lastAckAt - start) / 1000;
   const ackedBytes = ackedCount * options.recordBytes;
   return {
@@ -470,13 +504,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     targetShares: shares,
     perPartition: [...perPartition.values()],
     latencyMs: {
-      p50: percentile(sorted, 0.5),
-      p95: percentile(sorted, 0.95),
-      p99: percentile(sorted, 0.99),
-      max: sorted.at(-1) ?? 0,
+      p50: latency.percentile(0.5),
+      p95: latency.percentile(0.95),
+      p99: latency.percentile(0.99),
+      max: latency.max,
     },
     ackedSequences: acked,
     errors: [...errors],
     startedAt,
+    releasedPerSecond,
   };
 }

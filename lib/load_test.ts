@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { parseSkew } from "./config.ts";
 import { withAdmin } from "./kafka.ts";
+import { readBack } from "./readback.ts";
 import {
+  defaultWorkers,
   PartitionPicker,
   partitionShares,
   runLoad,
@@ -12,7 +14,7 @@ import { takeSnapshot } from "./metrics.ts";
 import { PromClient } from "./prom.ts";
 import { spreadOf } from "./stats.ts";
 import { sharedCluster, testTopic } from "./testing/cluster.ts";
-import { assignmentFromCounts, ensureTopic, placePartitions } from "./topic.ts";
+import { assignmentFromCounts, describePlacement, ensureTopic, placePartitions } from "./topic.ts";
 
 const placement = [0, 1, 2, 3, 4, 5].map((partition) => ({
   partition,
@@ -75,6 +77,14 @@ Deno.test("bad rates and record sizes are refused before touching the cluster", 
     () => validateLoadOptions({ ...base, durationSeconds: -1 }),
     /duration must be positive/,
   );
+});
+
+Deno.test("loads send from their own thread below 4 cores, else from half the cores", () => {
+  assert.equal(defaultWorkers(6, 2), 0);
+  assert.equal(defaultWorkers(6, 8), 4);
+  assert.equal(defaultWorkers(6, 64), 4);
+  assert.equal(defaultWorkers(3, 16), 3);
+  assert.equal(defaultWorkers(6, 4), 2);
 });
 
 Deno.test("a sequence set counts each sequence once", () => {
@@ -179,5 +189,124 @@ Deno.test({
       `broker-level bytes in agree (got ${brokerShare})`,
     );
     assert.ok(spreadOf(topicIn).cv > 0.5);
+  },
+});
+
+Deno.test({
+  name: "real cluster: a 50 MB/s target holds within ±2% over 30 s, and no second goes above it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const cluster = sharedCluster();
+    const topic = testTopic("rate");
+    await withAdmin(cluster.bootstrapServers, async (admin) => {
+      await ensureTopic(admin, { topic, partitions: 6 });
+      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
+        bootstrapServers: cluster.bootstrapServers,
+      });
+    });
+    const recordBytes = 10240;
+    const stats = await runLoad({
+      bootstrapServers: cluster.bootstrapServers,
+      topic,
+      recordBytes,
+      durationSeconds: 30,
+      rateMBps: 50,
+      skew: { kind: "uniform" },
+      brokers: [0, 1, 2],
+    });
+    const perSecondMBps = stats.releasedPerSecond.slice(0, 30).map((n) => n * recordBytes / 1e6);
+    console.log(
+      `  50 MB/s target over 30 s: achieved ${stats.achievedMBps.toFixed(2)} MB/s; ` +
+        `seconds released ${Math.min(...perSecondMBps).toFixed(2)}-${
+          Math.max(...perSecondMBps).toFixed(2)
+        } MB/s; p99 latency ${stats.latencyMs.p99.toFixed(0)} ms`,
+    );
+    assert.equal(stats.failed, 0);
+    assert.ok(
+      Math.abs(stats.achievedMBps - 50) <= 1,
+      `within ±2% of 50 MB/s (got ${stats.achievedMBps})`,
+    );
+    assert.equal(perSecondMBps.length, 30);
+    // After a stall the pacer catches up at most 2% above the target in any second.
+    const ceiling = 50 * 1.02;
+    assert.ok(
+      perSecondMBps.every((mbps) => mbps <= ceiling),
+      `no second above ${ceiling} MB/s: ${perSecondMBps.map((m) => m.toFixed(2)).join(" ")}`,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "real cluster: leaders move under load from Web Workers; every acked record reads back once",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const cluster = sharedCluster();
+    const topic = testTopic("moves");
+    await withAdmin(cluster.bootstrapServers, async (admin) => {
+      await ensureTopic(admin, { topic, partitions: 6 });
+      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
+        bootstrapServers: cluster.bootstrapServers,
+      });
+    });
+    const stop = new AbortController();
+    let flowing: () => void = () => {};
+    const started = new Promise<void>((resolve) => (flowing = resolve));
+    const load = runLoad({
+      bootstrapServers: cluster.bootstrapServers,
+      topic,
+      recordBytes: 10240,
+      durationSeconds: 180, // a bound; the test stops it once the moves are done
+      rateMBps: 20,
+      skew: { kind: "uniform" },
+      brokers: [0, 1, 2],
+      workers: 2,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.acked > 500) flowing();
+      },
+    });
+    let movedLeaders = 0;
+    try {
+      await started;
+      // Every partition changes leader twice while records flow: to 4-1-1, then to 1-1-4.
+      await withAdmin(cluster.bootstrapServers, async (admin) => {
+        const before = await describePlacement(admin, topic);
+        const middle = await placePartitions(
+          admin,
+          topic,
+          new Map([[0, 1], [1, 0], [2, 0], [3, 0], [4, 0], [5, 2]]),
+          { bootstrapServers: cluster.bootstrapServers },
+        );
+        const after = await placePartitions(
+          admin,
+          topic,
+          new Map([[0, 2], [1, 2], [2, 1], [3, 2], [4, 2], [5, 0]]),
+          { bootstrapServers: cluster.bootstrapServers },
+        );
+        movedLeaders = before.filter((p, i) => p.leader !== middle[i].leader).length +
+          middle.filter((p, i) => p.leader !== after[i].leader).length;
+      });
+    } finally {
+      stop.abort();
+    }
+    const stats = await load;
+    const readback = await readBack({
+      bootstrapServers: cluster.bootstrapServers,
+      topic,
+      runId: stats.runId,
+      acked: stats.ackedSequences,
+      sent: stats.sent,
+    });
+    console.log(
+      `  ${movedLeaders} leader moves under load: ${stats.acked} acked, ${stats.failed} failed; ` +
+        `read back ${readback.found}, lost ${readback.lost}, duplicated ${readback.duplicated}`,
+    );
+    assert.ok(movedLeaders >= 6, `leaders moved (${movedLeaders})`);
+    assert.ok(stats.acked > 1000);
+    assert.deepEqual([readback.lost, readback.duplicated, readback.corrupt], [0, 0, 0]);
+    assert.equal(readback.found, stats.acked);
   },
 });

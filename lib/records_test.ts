@@ -22,3 +22,14 @@ Deno.test("a record carries its run id and sequence, and a flipped byte is caugh
 Deno.test("records smaller than the header are refused with the reason", () => {
   assert.throws(() => new RecordEncoder(HEADER_BYTES - 1, 1), /at least 24 bytes/);
 });
+
+Deno.test("records whose payloads repeat (same sequence modulo 256) still check out", () => {
+  const runId = newRunId();
+  const encoder = new RecordEncoder(4096, runId);
+  for (const sequence of [5, 261, 517, 6, 262]) {
+    assert.deepEqual(decodeRecord(encoder.encode(sequence)), { runId, sequence, intact: true });
+  }
+  const corrupt = encoder.encode(261 + 256);
+  corrupt[4000] ^= 1;
+  assert.equal(decodeRecord(corrupt)?.intact, false);
+});
