@@ -105,6 +105,8 @@ export interface LabConfig {
   balancerLogFile?: string;
   /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */
   scenario: Scenario;
+  /** The scenario's defaults that `LAB_*` variables changed, as `NAME=value`. */
+  scenarioOverrides: string[];
   /** The topic the scenario loads. */
   topic: string;
   /** Its partition count. */
@@ -399,6 +401,9 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     topic: text(env, "LAB_TOPIC") ?? "traffic-test",
     partitions,
     scenario,
+    scenarioOverrides: Object.entries(scenario.defaults)
+      .filter(([name, value]) => given[name] !== undefined && given[name] !== value)
+      .map(([name]) => `${name}=${given[name]}`),
     placement: parsePlacement(
       text(env, "LAB_PLACEMENT") ?? "4-1-1",
       partitions,

@@ -83,6 +83,11 @@ Deno.test("scenarios set defaults the variables still override; a bad name lists
   assert.deepEqual(out.placement, { kind: "counts", counts: [4, 4, 4] });
   const skewed = loadConfig({ HOME: "/h", LAB_SCENARIO: "traffic-skew", LAB_RATE_MBPS: "10" });
   assert.equal(skewed.rateMBps, 10);
+  assert.deepEqual(skewed.scenarioOverrides, []);
+  assert.deepEqual(
+    loadConfig({ HOME: "/h", LAB_PLACEMENT: "even", LAB_SKEW: "uniform" }).scenarioOverrides,
+    ["LAB_PLACEMENT=even"],
+  );
   assert.deepEqual(skewed.placement, { kind: "counts", counts: [2, 2, 2] });
   const scaleIn = loadConfig({ HOME: "/h", LAB_SCENARIO: "scale-in" });
   assert.equal(scaleIn.local.brokers, 4);

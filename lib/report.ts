@@ -103,7 +103,10 @@ export function describeSkew(skew: Skew): string {
 /** The scenario's parameters as report rows. */
 export function scenarioSummary(config: LabConfig): Record<string, string> {
   return {
-    "Scenario": `${config.scenario.name}: ${config.scenario.title}`,
+    "Scenario": `${config.scenario.name}: ${config.scenario.title}` +
+      (config.scenarioOverrides.length
+        ? ` (changed by ${config.scenarioOverrides.join(", ")})`
+        : ""),
     "Topic": `${config.topic} (${config.partitions} partitions, replication factor 1)`,
     "Initial placement": describePlacementSetting(config.placement),
     "Record size": `${config.recordBytes} bytes`,

@@ -22,7 +22,10 @@ export type MarkdownView = ReturnType<typeof markdown>;
 export function scenarioView(config: LabConfig): MarkdownView {
   const s = config.scenario;
   return markdown([
-    `**Scenario \`${s.name}\`: ${s.title}.** ${s.description}`,
+    `**Scenario \`${s.name}\`: ${s.title}.** ${s.description}` +
+    (config.scenarioOverrides.length
+      ? ` Changed here by ${config.scenarioOverrides.map((o) => `\`${o}\``).join(", ")}.`
+      : ""),
     "",
     `Settings in force: ${config.local.brokers} broker(s) at start; ${config.partitions} ` +
     `partitions placed ${describePlacementSetting(config.placement)}; ` +

@@ -68,7 +68,11 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
   const signal = interrupt?.signal;
   try {
     const scenario = lab.config.scenario;
-    say(`Scenario ${scenario.name}: ${scenario.title}`);
+    const overrides = lab.config.scenarioOverrides;
+    say(
+      `Scenario ${scenario.name}: ${scenario.title}` +
+        (overrides.length ? ` (changed by ${overrides.join(", ")})` : ""),
+    );
     say(`1/7 Setting up the ${lab.environment.kind} environment (balancer paused)`);
     await setup(lab);
     check();
