@@ -5,7 +5,7 @@
  * - `load`: the skewed producer, with a progress bar;
  * - `collect before|after`: measure and write `results/<phase>-balancing.md`;
  * - `verify`: watch until balanced, printing each change;
- * - `cleanup`: tear the environment down, data included;
+ * - `cleanup`: stop the background load if it runs, tear the environment down, data included;
  * - `status`: each part of the environment;
  * - `demo`: the whole story, headless (the README's main command);
  * - `bench-load`: kafkajs against Kafka's own producer perf test.
@@ -279,10 +279,17 @@ export async function main(args: string[]): Promise<number> {
       case "verify":
         await verify(lab);
         return 0;
-      case "cleanup":
+      case "cleanup": {
+        // The background load runs detached (notebook 02); stop it first, or it keeps sending.
+        const loadPid = await lab.backgroundLoadPid();
+        if (loadPid !== undefined) {
+          await lab.stopBackgroundLoad();
+          say(`Stopped the background load (PID ${loadPid}).`);
+        }
         await lab.cleanup();
         say(`Stopped the ${lab.environment.kind} environment and removed its data.`);
         return 0;
+      }
       case "status":
         await status(lab);
         return 0;
