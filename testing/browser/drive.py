@@ -150,8 +150,13 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
                     .scroll_into_view_if_needed()
                 page.screenshot(path=live_shot)
                 log(f"{name}: screenshot of the live watch with a move in progress")
-        done = state and state["kernel"] == "idle" and all(
-            c["count"] is not None and c["state"] != "running" for c in state["cells"])
+        # Done: the kernel idle, no cell queued or running, and every cell ran (Run All stops at
+        # the first error: then the cells after it never run).
+        failed = any(o.get("output_type") == "error" for c in (state or {}).get("cells", [])
+                     for o in c["outputs"])
+        done = state and state["kernel"] == "idle" and \
+            all(c["state"] != "running" for c in state["cells"]) and \
+            (failed or all(c["count"] is not None for c in state["cells"]))
         if done:
             break
         if time.monotonic() > deadline:
