@@ -56,10 +56,25 @@ JS_STATE = (
 """
 )
 
-JS_PROGRESS = """
-() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .lab-progress')]
-  .map((e) => ({ status: e.dataset.status, text: e.textContent }))
+# The live progress outputs as JupyterLab's model holds them (updated in place by
+# `update_display_data`), whether or not their cell is scrolled into view.
+JS_PROGRESS = (
+    "(path) => { const panel = (" + JS_PANEL + ")(path); if (!panel) return [];"
+    """
+  const found = [];
+  for (const cell of panel.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    for (const o of cell.model.outputs.toJSON()) {
+      if (!o.metadata || !o.metadata['lab/progress']) continue;
+      const html = [o.data['text/html'] || ''].flat().join('');
+      const status = (html.match(/data-status="([a-z]+)"/) || [])[1] || null;
+      found.push({ status, text: [o.data['text/plain'] || ''].flat().join('') });
+    }
+  }
+  return found;
+}
 """
+)
 
 JS_SVG_IMAGES = """
 () => [...document.querySelectorAll(
@@ -141,7 +156,7 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
     deadline = time.monotonic() + args.notebook_timeout
     while True:
         state = page.evaluate(JS_STATE, rel)
-        progress = page.evaluate(JS_PROGRESS)
+        progress = page.evaluate(JS_PROGRESS, rel)
         samples.append({"t": round(time.monotonic() - started, 1), "progress": progress})
         if name == "04-watch-balancer" and live_shot is None:
             if any(p["status"] == "running" and moves_in_flight(p["text"]) for p in progress):
@@ -197,7 +212,7 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
                        f"output area {panel_width:.0f} px, widest {max((i['width'] for i in drawn), default=0):.0f} px"))
 
     if name in LIVE_NOTEBOOKS:
-        final = page.evaluate(JS_PROGRESS)
+        final = page.evaluate(JS_PROGRESS, rel)
         texts = {p["text"] for s in samples for p in s["progress"]}
         checks.append(("exactly one live output", len(final) == 1, f"{len(final)} progress outputs"))
         checks.append(("the live output changed over time", len(texts) >= 3,

@@ -257,6 +257,14 @@ export async function main(args: string[]): Promise<number> {
       `${settings}/notification.jupyterlab-settings`,
       '{"fetchNews":"false"}',
     );
+    // Every cell in the page (JupyterLab 4 leaves cells out of view out of the DOM by default):
+    // the charts are looked for in the page.
+    const notebookSettings = `${jupyterDir}/settings/@jupyterlab/notebook-extension`;
+    await Deno.mkdir(notebookSettings, { recursive: true });
+    await Deno.writeTextFile(
+      `${notebookSettings}/tracker.jupyterlab-settings`,
+      '{"windowingMode":"none"}',
+    );
     const port = freePort();
     const token = crypto.randomUUID().replaceAll("-", "");
     const url = `http://127.0.0.1:${port}`;
