@@ -150,7 +150,9 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
         "(p) => { const s = (" + JS_STATE + ")(p); return s && s.kernel === 'idle'; }",
         arg=rel, timeout=args.kernel_timeout * 1000, polling=250,
     )
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Not awaited in the page: the command's promise ends only when every cell ran, and the
+    # live outputs are sampled meanwhile.
+    page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     samples: list[dict[str, Any]] = []
     live_shot = None
     deadline = time.monotonic() + args.notebook_timeout
@@ -252,6 +254,8 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
         "ok": all(ok for _, ok, _ in checks),
         "checks": [{"check": c, "ok": ok, "detail": d} for c, ok, d in checks],
         "screenshot": shot,
+        "live": [{"t": s["t"], "progress": [p["text"][:120] for p in s["progress"]]}
+                 for s in samples if s["progress"]][:400],
         "cells": [{"source": c["source"][:80], "kinds": k}
                   for c, k in zip(cells, kinds_per_cell(cells))],
     }
