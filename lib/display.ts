@@ -26,6 +26,7 @@
  */
 
 import { svgToPng } from "./charts.ts";
+import { settle } from "./kernel_settle.ts";
 
 /** The symbol Deno's kernel looks for. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -37,6 +38,12 @@ export type MimeBundle = Record<string, string>;
 export interface Displayable {
   /** Returns the MIME bundle to show. */
   [JUPYTER_DISPLAY](): MimeBundle;
+  /**
+   * Per-MIME-type output metadata, e.g. `{ "image/png": { width: 460 } }` to show a PNG
+   * rendered at 2x at its natural size. Only {@linkcode show} sends it (a cell's last value
+   * cannot carry metadata in Deno's kernel).
+   */
+  displayMetadata?: Record<string, unknown>;
 }
 
 /** The part of `Deno.jupyter` this module uses. */
@@ -119,10 +126,29 @@ export function chart(svg: string, options: ChartDisplayOptions = {}): Displayab
   const title = svg.match(/<title>([^<]*)<\/title>/)?.[1];
   const alt = options.alt ?? (title ? unescapeXml(title) : "chart");
   return new Display(() => {
-    const bundle: MimeBundle = { "image/svg+xml": svg, "text/plain": `[chart] ${alt}` };
+    const bundle: MimeBundle = {
+      "image/svg+xml": responsiveSvg(svg),
+      "text/plain": `[chart] ${alt}`,
+    };
     if (options.png ?? true) bundle["image/png"] = base64(svgToPng(svg));
     return bundle;
   });
+}
+
+/**
+ * The SVG sized to its container: JupyterLab, VS Code and the HTML exports draw an SVG output
+ * as an `<img>` with no `max-width`, so a chart with a fixed `width` is cut off in a narrow
+ * notebook. With `width="100%"` and its `viewBox` kept, the image takes the output area's width
+ * and keeps its aspect ratio. SVGs without a `viewBox` are left as they are.
+ */
+export function responsiveSvg(svg: string): string {
+  const root = svg.match(/<svg\b[^>]*>/)?.[0];
+  if (!root || !/\bviewBox="/.test(root)) return svg;
+  const sized = root.replace(/\s(width|height)="[^"]*"/g, "").replace(
+    /^<svg\b/,
+    '<svg width="100%"',
+  );
+  return svg.replace(root, sized);
 }
 
 function unescapeXml(text: string): string {
@@ -228,16 +254,34 @@ function tableText(headers: string[], cells: string[][], align: string[]): strin
 
 /**
  * Shows a value: inside the kernel through `Deno.jupyter.display` (the kernel picks the
- * richest MIME type), outside it prints the plain text to stdout.
+ * richest MIME type), outside it prints the plain text to stdout. Inside the kernel it resolves
+ * once the kernel has really sent the output (see `kernel_settle.ts`), so a cell ending with
+ * `await show(...)` keeps all its outputs under itself when JupyterLab runs all cells.
  */
 export async function show(value: Displayable | string): Promise<void> {
   const api = jupyter();
   const bundle = typeof value === "string" ? { "text/plain": value } : value[JUPYTER_DISPLAY]();
+  const metadata = typeof value === "string" ? undefined : value.displayMetadata;
   if (api) {
-    await api.display(bundle, { raw: true });
+    if (metadata) {
+      await api.broadcast("display_data", { data: bundle, metadata, transient: {} });
+    } else {
+      await api.display(bundle, { raw: true });
+    }
+    await settle(api);
   } else {
     console.log(bundle["text/plain"] ?? "");
   }
+}
+
+/**
+ * Prints lines like `console.log` and, inside the kernel, resolves once the kernel has sent
+ * them (and everything the cell output before): end a cell with `await print(...)` rather than
+ * `console.log(...)` so Run All keeps the lines under their cell.
+ */
+export async function print(...values: unknown[]): Promise<void> {
+  console.log(...values);
+  await settle(jupyter());
 }
 
 /** Where terminal progress goes: stderr by default. */
@@ -423,7 +467,8 @@ export function progress(label: string, options: ProgressOptions = {}): Progress
     state.status = status;
     if (status === "done" && state.total !== undefined) state.count = state.total;
     if (note !== undefined) state.note = note;
-    return flush(true);
+    // The final state must reach the frontend before the cell ends (see kernel_settle.ts).
+    return flush(true).then(() => api ? settle(api) : undefined);
   };
 
   return {

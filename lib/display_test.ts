@@ -9,6 +9,7 @@ import {
   progress,
   PROGRESS_METADATA_KEY,
   type ProgressStream,
+  responsiveSvg,
   show,
   table,
 } from "./display.ts";
@@ -42,7 +43,11 @@ Deno.test("chart() offers SVG, a PNG fallback and plain text", () => {
   const svg = bytesInChart(loads, { title: "Bytes in <test>" });
   const shown = chart(svg);
   const bundle = shown[JUPYTER_DISPLAY]();
-  assert.equal(bundle["image/svg+xml"], svg);
+  assert.equal(bundle["image/svg+xml"], responsiveSvg(svg));
+  const root = bundle["image/svg+xml"].match(/<svg[^>]*>/)![0];
+  assert.match(root, /width="100%"/, "the chart takes the notebook's width");
+  assert.doesNotMatch(root, /height="/);
+  assert.equal(root.match(/viewBox="([^"]*)"/)?.[1], svg.match(/viewBox="([^"]*)"/)?.[1]);
   assert.equal(bundle["text/plain"], "[chart] Bytes in <test>");
   const png = fromBase64(bundle["image/png"]);
   assert.ok(isPng(png));

@@ -705,8 +705,12 @@ export function figureViews(figures: StoryFigures): View[] {
     .map((svg) => chart(svg));
 }
 
-/** A PNG file as an image display (`image/png`), e.g. a Grafana screenshot. */
-export async function imageFile(path: string, alt?: string): Promise<View> {
+/**
+ * A PNG file as an image display (`image/png`), e.g. a Grafana screenshot. `scale` is how many
+ * pixels the file has per CSS pixel (the lab's own charts are rendered at 2): the display's
+ * metadata sets the width so the image shows at its natural size.
+ */
+export async function imageFile(path: string, alt?: string, scale = 1): Promise<View> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -720,7 +724,18 @@ export async function imageFile(path: string, alt?: string): Promise<View> {
     "image/png": base64(bytes),
     "text/plain": `[image] ${alt ?? path}`,
   };
-  return { bundle, [JUPYTER_DISPLAY]: () => bundle, toString: () => bundle["text/plain"] } as View;
+  const view = { bundle, [JUPYTER_DISPLAY]: () => bundle, toString: () => bundle["text/plain"] };
+  const view2 = view as View & { displayMetadata?: Record<string, unknown> };
+  if (scale !== 1 && bytes.length >= 24) {
+    const header = new DataView(bytes.buffer, bytes.byteOffset, 24); // IHDR: width, height
+    view2.displayMetadata = {
+      "image/png": {
+        width: Math.round(header.getUint32(16) / scale),
+        height: Math.round(header.getUint32(20) / scale),
+      },
+    };
+  }
+  return view2;
 }
 
 /** A run's pictures: why these (Markdown), then each PNG as an image. */
@@ -731,16 +746,27 @@ export async function picturesViews(
     `**${pictures.source === "grafana" ? "Grafana panel screenshots" : "The lab's own charts"}** ` +
       `(${pictures.files.length}). ${pictures.reason}`,
   );
-  const images = await Promise.all(pictures.files.map((f) => imageFile(f)));
+  // The lab's charts are saved at 2x (lib/figures.ts); Grafana's panels at 1x.
+  const scale = pictures.source === "grafana" ? 1 : 2;
+  const images = await Promise.all(pictures.files.map((f) => imageFile(f, undefined, scale)));
   return [head, ...images];
 }
 
-/** Every file under `dir` (recursively), with its size; sorted by path. */
-export async function resultFilesTable(dir: string): Promise<TableDisplay> {
+/**
+ * Every file under `dir` (recursively), with its size; sorted by path. With `since`, only the
+ * files modified at or after it (one run's files, not the committed reference exports).
+ */
+export async function resultFilesTable(
+  dir: string,
+  options: { since?: Date } = {},
+): Promise<TableDisplay> {
   const found: Array<{ file: string; size: string; bytes: number }> = [];
+  const since = options.since?.getTime();
   for await (const f of walkFiles(dir.replace(/\/+$/, ""))) {
     if (f.name.endsWith(".tmp")) continue;
-    const size = (await Deno.stat(f.path)).size;
+    const stat = await Deno.stat(f.path);
+    if (since !== undefined && (stat.mtime?.getTime() ?? 0) < since) continue;
+    const size = stat.size;
     found.push({
       file: f.relative,
       bytes: size,

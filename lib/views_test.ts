@@ -36,6 +36,7 @@ import { type JupyterApi, progress } from "./display.ts";
 import { planBalance } from "./balancer/plan.ts";
 import { storyFigures } from "./figures.ts";
 import { Lab } from "./lab.ts";
+import { decodePng } from "./png.ts";
 import type { ClusterSnapshot } from "./metrics_types.ts";
 import { type Measurement, measurement } from "./report.ts";
 import type { ReadbackResult } from "./readback.ts";
@@ -467,11 +468,21 @@ Deno.test("imageFile, picturesViews and resultFilesTable", async () => {
       files: [`${dir}/charts/bytesIn.png`],
     });
     assert.equal(views.length, 2);
+    const meta = (views[1] as { displayMetadata?: Record<string, { width: number }> })
+      .displayMetadata?.["image/png"];
+    assert.equal(meta?.width, Math.round(decodePng(png).width / 2), "shown at its natural size");
     assert.equal(text(views[0]), "**The lab's own charts** (1). No Grafana here.");
     const files = text(await resultFilesTable(dir), "text/markdown").split("\n").slice(2);
     assert.equal(files.length, 2, "the .tmp file is left out");
     assert.match(files[0], /^\| before-balancing\.md \| 0\.0 kB \|$/);
     assert.match(files[1], /^\| charts\/bytesIn\.png \| \d+\.\d kB \|$/);
+    // Only this run's files: an older file (a committed reference export) is left out.
+    await Deno.utime(`${dir}/before-balancing.md`, new Date("2020-01-01"), new Date("2020-01-01"));
+    const recent = text(
+      await resultFilesTable(dir, { since: new Date("2021-01-01") }),
+      "text/markdown",
+    ).split("\n").slice(2);
+    assert.deepEqual(recent.map((l) => l.split(" | ")[0]), ["| charts/bytesIn.png"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,11 +1,11 @@
 /**
  * `deno task check`: the static checks of the whole project, in one command.
  *
- * 1. `deno fmt --check lib/ notebooks/`, with a fresh `DENO_DIR` so that every file is really
+ * 1. `deno fmt --check lib/ testing/ notebooks/`, with a fresh `DENO_DIR` so that every file is really
  *    checked (deno's incremental cache would otherwise pass a file it formatted itself even
  *    when a fresh check fails it, as happens to notebook cells without a final newline);
- * 2. `deno lint lib/`;
- * 3. `deno check` on every `.ts` file under `lib/` (files git ignores are left out);
+ * 2. `deno lint lib/ testing/`;
+ * 3. `deno check` on every `.ts` file under `lib/` and `testing/` (files git ignores are left out);
  * 4. the notebooks in `notebooks/` carry no outputs (outputs stay out of git);
  * 5. the walkthrough notebooks match their sources (`deno task notebooks:build --check`);
  * 6. the notebooks' code cells type-check (`checkNotebooks`).
@@ -147,10 +147,10 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
     ...await listNotebooks(`${root}/notebooks/scenarios`),
   ];
 
-  await step("deno fmt --check lib/ notebooks/", async () => {
+  await step("deno fmt --check lib/ testing/ notebooks/", async () => {
     const denoDir = await Deno.makeTempDir({ prefix: "lab-check-fmt-" });
     try {
-      const r = await run(["fmt", "--check", "lib/", "notebooks/"], {
+      const r = await run(["fmt", "--check", "lib/", "testing/", "notebooks/"], {
         deno,
         root,
         env: { DENO_DIR: denoDir },
@@ -167,12 +167,12 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
       await Deno.remove(denoDir, { recursive: true }).catch(() => {});
     }
   });
-  await step("deno lint lib/", async () => {
-    const r = await run(["lint", "lib/"], { deno, root });
+  await step("deno lint lib/ testing/", async () => {
+    const r = await run(["lint", "lib/", "testing/"], { deno, root });
     return { ok: r.ok, output: r.ok ? lastLine(r.output) : r.output };
   });
-  const files = await listTsFiles("lib", root);
-  await step(`deno check (${files.length} .ts files under lib/)`, async () => {
+  const files = [...await listTsFiles("lib", root), ...await listTsFiles("testing", root)];
+  await step(`deno check (${files.length} .ts files under lib/ and testing/)`, async () => {
     const r = await run(["check", "--quiet", ...files], { deno, root });
     return { ok: r.ok, output: r.ok ? `${files.length} files type-check` : r.output };
   });

@@ -5,7 +5,7 @@
  * - `load`: the skewed producer, with a progress bar;
  * - `collect before|after`: measure and write `results/<phase>-balancing.md`;
  * - `verify`: watch until balanced, printing each change;
- * - `cleanup`: tear the environment down, data included;
+ * - `cleanup`: stop the background load if it runs, tear the environment down, data included;
  * - `status`: each part of the environment;
  * - `demo`: the whole story, headless (the README's main command);
  * - `bench-load`: kafkajs against Kafka's own producer perf test.
