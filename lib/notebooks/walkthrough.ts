@@ -28,6 +28,18 @@ export const NOTEBOOKS_DIR: string = decodeURIComponent(
   new URL("../../notebooks/", import.meta.url).pathname,
 ).replace(/\/$/, "");
 
+/** The walkthrough's notebooks, in reading order (one per source `*.md`). */
+export const WALKTHROUGH: readonly string[] = [
+  "00-overview",
+  "01-setup",
+  "02-imbalance",
+  "03-measure-before",
+  "04-watch-balancer",
+  "05-measure-after",
+  "06-screenshots",
+  "07-cleanup",
+];
+
 /** The other notebook sets built the same way: the scenario notebook, in `notebooks/scenarios/`. */
 export const NOTEBOOK_SETS: ReadonlyArray<{ sourcesDir: string; outDir: string }> = [
   { sourcesDir: SOURCES_DIR, outDir: NOTEBOOKS_DIR },

@@ -6,6 +6,8 @@ import {
   notebookFromMarkdown,
   renderWalkthrough,
   serializeNotebook,
+  SOURCES_DIR,
+  WALKTHROUGH,
 } from "./walkthrough.ts";
 import { cellSource, DENO_KERNELSPEC, parseNotebook } from "./ipynb.ts";
 
@@ -113,4 +115,10 @@ Deno.test("buildWalkthrough writes the notebooks, and checkWalkthrough sees a st
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the walkthrough's list names every source, in order", async () => {
+  const sources = (await Array.fromAsync(Deno.readDir(SOURCES_DIR)))
+    .filter((e) => e.name.endsWith(".md")).map((e) => e.name.replace(/\.md$/, "")).sort();
+  assert.deepEqual(sources, [...WALKTHROUGH]);
 });

@@ -18,17 +18,9 @@ import { countPixels, decodePng, isNotWhite, near } from "../png.ts";
 import { sharedCluster } from "../testing/cluster.ts";
 import { cellSource, type Notebook, readNotebook } from "./ipynb.ts";
 import { screenshot } from "./screenshot.ts";
+import { WALKTHROUGH } from "./walkthrough.ts";
 
-const NOTEBOOKS = [
-  "00-overview",
-  "01-setup",
-  "02-imbalance",
-  "03-measure-before",
-  "04-watch-balancer",
-  "05-measure-after",
-  "06-screenshots",
-  "07-cleanup",
-];
+const NOTEBOOKS = WALKTHROUGH;
 
 type Output = {
   output_type?: string;

@@ -21,6 +21,7 @@
  * @module
  */
 
+import { WALKTHROUGH } from "../../lib/notebooks/walkthrough.ts";
 import { loadConfig } from "../../lib/config.ts";
 import { LocalEnvironment } from "../../lib/env/local.ts";
 import { stopPidFile } from "../../lib/env/process.ts";
@@ -31,16 +32,7 @@ const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const HERE = `${ROOT}/testing/browser`;
 
 /** The walkthrough, in reading order. */
-export const NOTEBOOKS = [
-  "00-overview",
-  "01-setup",
-  "02-imbalance",
-  "03-measure-before",
-  "04-watch-balancer",
-  "05-measure-after",
-  "06-screenshots",
-  "07-cleanup",
-];
+export const NOTEBOOKS = WALKTHROUGH;
 
 /** Options of the task, from its command line. */
 export interface BrowserTestOptions {
@@ -58,7 +50,7 @@ export interface BrowserTestOptions {
 export function parseArgs(args: string[]): BrowserTestOptions {
   const options: BrowserTestOptions = {
     pause: Number(Deno.env.get("LAB_BROWSER_PAUSE_S") ?? 20),
-    notebooks: NOTEBOOKS,
+    notebooks: [...NOTEBOOKS],
     chromium: Deno.env.get("LAB_CHROMIUM") ?? "/usr/bin/chromium",
   };
   for (let i = 0; i < args.length; i++) {
