@@ -63,12 +63,18 @@ Deno.test("screenshot kills a browser that hangs, by its process group", async (
     );
     assert.ok(performance.now() - started < 10_000);
     const child = Number(await Deno.readTextFile(`${dir}/child.pid`));
-    await new Promise((r) => setTimeout(r, 200));
-    let gone = true;
-    try {
-      gone = /^\d+ \(.*\) [ZX]/.test(await Deno.readTextFile(`/proc/${child}/stat`));
-    } catch {
-      gone = true;
+    // The kill is sent; the kernel may take a moment to reap the child (bounded wait).
+    const isGone = async () => {
+      try {
+        return /^\d+ \(.*\) [ZX]/.test(await Deno.readTextFile(`/proc/${child}/stat`));
+      } catch {
+        return true;
+      }
+    };
+    let gone = await isGone();
+    for (const by = Date.now() + 5000; !gone && Date.now() < by;) {
+      await new Promise((r) => setTimeout(r, 100));
+      gone = await isGone();
     }
     assert.ok(gone, `the browser's child ${child} was killed with its group`);
   } finally {
