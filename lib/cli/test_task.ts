@@ -136,7 +136,8 @@ export async function runTestTask(args: string[]): Promise<number> {
         return { code: 130 } as Deno.CommandStatus;
       }),
     ]);
-    code = status.code;
+    // An interrupted run ends 130, whichever of the two branches above finished first.
+    code = interruptedBy ? 130 : status.code;
     const match = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(tail);
     if (match) summary = `${match[1]} passed, ${match[2]} failed`;
     else if (code !== 0) summary = "0 passed, 1 failed";

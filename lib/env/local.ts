@@ -47,6 +47,26 @@ export function initialMembership(count: number): LocalMembership {
   return { brokers, controllers: brokers.slice(0, Math.min(3, count)) };
 }
 
+/**
+ * A fresh KRaft cluster id: 16 random bytes in URL-safe base64. Like Kafka's own
+ * `Uuid.randomUuid()`, it never starts with "-", which the storage tool's command line
+ * would read as an option (1 id in 64 did, and formatting failed).
+ *
+ * @example
+ * ```ts
+ * import { newClusterId } from "./local.ts";
+ * console.log(newClusterId().length); // 22
+ * ```
+ */
+export function newClusterId(): string {
+  while (true) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
 /** Reads the membership file of a running cluster (`brokers.json` in its state directory). */
 export function readMembership(stateDir: string): LocalMembership | undefined {
   try {
@@ -331,9 +351,7 @@ export class LocalEnvironment implements LabEnvironment {
     try {
       return (await Deno.readTextFile(file)).trim();
     } catch {
-      const bytes = crypto.getRandomValues(new Uint8Array(16));
-      const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-        .replace(/=+$/, "");
+      const id = newClusterId();
       await Deno.writeTextFile(file, id);
       return id;
     }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { sharedCluster } from "../testing/cluster.ts";
-import { LocalEnvironment } from "./local.ts";
+import { LocalEnvironment, newClusterId } from "./local.ts";
 
 /** A local environment on ports no other test uses, in a fresh state directory. */
 async function scratchEnvironment(extra: Record<string, string> = {}) {
@@ -188,5 +188,12 @@ Deno.test("removing a broker that is not there, the last one, or the quorum: a c
     await assert.rejects(env.addBroker(), /not running \(deno task setup starts it\)/);
   } finally {
     await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("cluster ids never start with a dash (the storage tool would read an option)", () => {
+  for (let i = 0; i < 5000; i++) {
+    const id = newClusterId();
+    assert.match(id, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
   }
 });
