@@ -76,23 +76,14 @@ Deno.test({
     const cluster = sharedCluster();
     const topic = testTopic("retention");
     await withAdmin(cluster.bootstrapServers, async (admin) => {
+      // Created with small segments (each still above the producer's 512 KiB batches) and
+      // 1 MB kept per partition: a config altered later can reach a broker after the load
+      // started, and then the whole run sits in one active segment that nothing deletes.
       await ensureTopic(admin, {
         topic,
         partitions: 3,
         retentionBytesPerPartition: 1_000_000,
-      });
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [{
-          type: 2,
-          name: topic,
-          configEntries: [
-            // Small segments (each still above the producer's 512 KiB batches), 1 MB kept.
-            { name: "retention.bytes", value: "1000000" },
-            { name: "retention.ms", value: "-1" },
-            { name: "segment.bytes", value: "1048576" },
-          ],
-        }],
+        segmentBytes: 1_048_576,
       });
     });
     const placement = await withAdmin(

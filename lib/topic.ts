@@ -23,6 +23,8 @@ export interface TopicSpec {
   retentionBytesPerPartition?: number;
   /** Time old segments are kept, milliseconds; -1 (the default) keeps them. */
   retentionMs?: number;
+  /** Bytes per log segment (default 64 MiB). */
+  segmentBytes?: number;
 }
 
 /** One partition's placement. */
@@ -62,12 +64,12 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
 
 /** The topic-level settings the lab creates (and keeps) its topic with. */
 export function retentionEntries(
-  spec: Pick<TopicSpec, "retentionBytesPerPartition" | "retentionMs">,
+  spec: Pick<TopicSpec, "retentionBytesPerPartition" | "retentionMs" | "segmentBytes">,
 ): Array<{ name: string; value: string }> {
   return [
     { name: "retention.bytes", value: String(spec.retentionBytesPerPartition ?? -1) },
     { name: "retention.ms", value: String(spec.retentionMs ?? -1) },
-    { name: "segment.bytes", value: String(64 * 2 ** 20) },
+    { name: "segment.bytes", value: String(spec.segmentBytes ?? 64 * 2 ** 20) },
   ];
 }
 
