@@ -73,7 +73,16 @@ export interface OptimalSpreadOptions {
   nodeBudget?: number;
   /** How loads are written in the explanation (default: MB/s of 10^6 bytes). */
   format?: (value: number) => string;
+  /**
+   * How far above the mean the busiest broker may be and still count as even, as a ratio
+   * (default 1e-9: exact). Measured rates differ by noise; {@linkcode optimalSpreadOf}
+   * uses {@linkcode MEASURED_EVEN_TOLERANCE}.
+   */
+  evenTolerance?: number;
 }
+
+/** What counts as even for measured rates: within 0.5% of the mean (below their noise). */
+export const MEASURED_EVEN_TOLERANCE = 0.005;
 
 const RELATIVE_EPS = 1e-9;
 
@@ -229,13 +238,20 @@ export function optimalSpread(
   const variance = brokerLoads.reduce((a, v) => a + (v - mean) ** 2, 0) / k;
   const stdDev = Math.sqrt(variance);
   const maxOverMean = total === 0 ? 1 : maxLoad / mean;
-  const evenPossible = total === 0 || maxLoad <= mean * (1 + RELATIVE_EPS);
+  const evenPossible = total === 0 ||
+    maxLoad <= mean * (1 + Math.max(RELATIVE_EPS, options.evenTolerance ?? 0));
 
   const explanation: string[] = [];
   const ratio = (v: number) => (total === 0 ? 1 : v / mean).toFixed(3);
   const loaded = loads.filter((v) => v > 0).length;
   if (total === 0) {
     explanation.push("There is no load: any placement is even.");
+  } else if (evenPossible && maxLoad > mean * (1 + RELATIVE_EPS)) {
+    explanation.push(
+      `An even spread is possible: every broker can carry about ${fmt(mean)} (the best ` +
+        `placement is within ${((maxLoad / mean - 1) * 100).toFixed(2)}% of it, less than the ` +
+        "noise of measured rates).",
+    );
   } else if (evenPossible) {
     explanation.push(`An even spread is possible: every broker can carry ${fmt(mean)}.`);
   } else {
@@ -304,5 +320,9 @@ export function optimalSpreadOf(
 ): OptimalSpread {
   const loads = partitions.map((p) => resource === "in" ? p.bytesInPerSec : p.bytesOutPerSec);
   const labels = partitions.map((p) => `${p.topic}-${p.partition}`);
-  return optimalSpread(loads, brokerCount, { ...options, labels });
+  return optimalSpread(loads, brokerCount, {
+    evenTolerance: MEASURED_EVEN_TOLERANCE,
+    ...options,
+    labels,
+  });
 }

@@ -131,3 +131,20 @@ Deno.test("partitions in, bad input out", () => {
   assert.throws(() => optimalSpread([1, -2], 2), /load 1 .* is -2/);
   assert.throws(() => optimalSpread([NaN], 2), /is NaN/);
 });
+
+Deno.test("measured rates that differ by noise count as even, and the explanation says so", () => {
+  const rates = [3.35e6, 3.36e6, 3.35e6, 3.36e6, 3.35e6, 3.37e6];
+  const exact = optimalSpread(rates, 3);
+  assert.equal(exact.evenPossible, false, "exactly, 6.71 against 6.713 is not even");
+  const partitions = rates.map((r, i) => ({
+    topic: "t",
+    partition: i,
+    broker: 0,
+    bytesInPerSec: r,
+    bytesOutPerSec: 0,
+  }));
+  const measured = optimalSpreadOf(partitions, 3, "in");
+  assert.equal(measured.evenPossible, true);
+  assert.match(measured.explanation[0], /An even spread is possible: .*within 0\.\d\d% of it/);
+  assert.doesNotMatch(measured.explanation.join(" "), /do not add up/);
+});
