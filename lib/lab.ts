@@ -49,6 +49,9 @@ import {
   placePartitions,
 } from "./topic.ts";
 
+/** The least an open-ended load must be able to run before the disk would fill, seconds. */
+export const MIN_OPEN_ENDED_SECONDS = 600;
+
 /** A load running in the background. */
 export interface RunningLoad {
   /** When it started. */
@@ -123,7 +126,7 @@ export class Lab {
       });
     }
     await this.environment.up({ onProgress });
-    onProgress(await this.environment.setBalancerEnabled(false));
+    onProgress(await this.pauseBalancer());
     return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
       const created = await ensureTopic(admin, {
         topic: this.config.topic,
@@ -294,8 +297,9 @@ export class Lab {
   /**
    * Checks, before a load, that the bytes it will write fit on the disk that holds the
    * local cluster's data (the topic keeps every record until the read-back). A timed
-   * or counted load is checked whole; an open-ended one (`openEndedSeconds` planned, or
-   * `"until-disk"` for the notebooks' background load) gets the seconds it may run.
+   * or counted load is checked whole; an open-ended one is checked for `openEnded`
+   * seconds, or, with `"until-disk"` (the notebooks' background load), gets the seconds
+   * the disk can take, refused when that is under {@linkcode MIN_OPEN_ENDED_SECONDS}.
    * Other environments keep their data elsewhere (S3, your cluster): not checked.
    * Throws a clear error naming the figures when the run will not fit.
    */
@@ -304,13 +308,12 @@ export class Lab {
     const free = await freeDiskBytes(this.stateDir);
     const where = `the disk of ${this.stateDir}`;
     if (openEnded === "until-disk") {
-      const seconds = secondsThatFit(this.config.rateMBps, free);
       checkRunFits(
-        plannedBytes({ ...this.config, durationSeconds: Math.min(seconds + 1, 600) }),
+        plannedBytes({ ...this.config, durationSeconds: MIN_OPEN_ENDED_SECONDS }),
         free,
         where,
       );
-      return { maxSeconds: seconds };
+      return { maxSeconds: secondsThatFit(this.config.rateMBps, free) };
     }
     const plan = openEnded === undefined
       ? this.config
