@@ -21,7 +21,7 @@
  * ```ts
  * import { detectCycleLines, parseBalancerLog } from "./log.ts";
  * import { planBalance } from "./plan.ts";
- * import { balancerSettingsFrom } from "../config.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
  * const settings = balancerSettingsFrom({});
  * const partitions = [0, 1, 2, 3].map((p) => ({
  *   topic: "t",

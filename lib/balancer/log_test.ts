@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { balancerSettingsFrom } from "../config.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
+import { balancerSettingsFrom } from "../config/config.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 import {
   asLogged,
   type BalancerEvent,

@@ -12,12 +12,12 @@
  */
 
 import type { Admin } from "kafkajs";
-import type { BalancerSettings } from "../config.ts";
-import { delay } from "../env/process.ts";
-import { createKafka } from "../kafka.ts";
-import { takeSnapshot } from "../metrics.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
-import { PromClient } from "../prom.ts";
+import type { BalancerSettings } from "../config/config.ts";
+import { delay } from "../core/process.ts";
+import { createKafka } from "../cluster/kafka.ts";
+import { takeSnapshot } from "../cluster/metrics.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
+import { PromClient } from "../cluster/prom.ts";
 import {
   asLogged,
   AUTO_BALANCER_LOGGER,

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
-import { balancerSettingsFrom } from "../config.ts";
-import { withAdmin } from "../kafka.ts";
-import { Lab } from "../lab.ts";
-import { runLoad } from "../load.ts";
-import { readBack } from "../readback.ts";
-import { sharedCluster, testTopic } from "../testing/cluster.ts";
-import { assignmentFromCounts, describePlacement, ensureTopic, placePartitions } from "../topic.ts";
+import { balancerSettingsFrom } from "../config/config.ts";
+import { withAdmin } from "../cluster/kafka.ts";
+import { Lab } from "../lab/lab.ts";
+import { runLoad } from "../cluster/load.ts";
+import { readBack } from "../cluster/readback.ts";
+import { sharedCluster, testTopic } from "../../testing/cluster.ts";
+import {
+  assignmentFromCounts,
+  describePlacement,
+  ensureTopic,
+  placePartitions,
+} from "../cluster/topic.ts";
 import { parseBalancerLog } from "./log.ts";
 import { partitionsWithPlacement, startBalancerLoop, warmWindowQuery } from "./loop.ts";
 import { replayLog } from "./replay.ts";

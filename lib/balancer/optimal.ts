@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { PartitionLoad } from "../metrics_types.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 
 /** Largest partition count searched exactly by branch and bound. */
 export const EXACT_PARTITION_LIMIT = 30;

@@ -27,7 +27,7 @@
  * @example
  * ```ts
  * import { explainPlan, planBalance } from "./plan.ts";
- * import { balancerSettingsFrom } from "../config.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
  * const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
  *   topic: "traffic-test",
  *   partition: p,
@@ -43,8 +43,8 @@
  * @module
  */
 
-import { type BalancerSettings, LabConfigError } from "../config.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
+import { type BalancerSettings, LabConfigError } from "../config/config.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 import {
   compensatedSum,
   hashMapOrder,

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { balancerSettingsFrom } from "../config.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
+import { balancerSettingsFrom } from "../config/config.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 import { type BalancePlan, planBalance } from "./plan.ts";
 
 /** A small seeded generator (mulberry32), so every run plans the same cluster. */

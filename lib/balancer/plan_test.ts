@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
+import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config/config.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 import {
   batchActions,
   brokerScore,

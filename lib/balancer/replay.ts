@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import { replayLog } from "./replay.ts";
- * import { balancerSettingsFrom } from "../config.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
  * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
  * for (const r of replayLog(text, balancerSettingsFrom({}))) {
  *   console.log(r.detection.startedAt.toISOString(), r.verdict);
@@ -25,8 +25,8 @@
  * @module
  */
 
-import type { BalancerSettings } from "../config.ts";
-import type { PartitionLoad } from "../metrics_types.ts";
+import type { BalancerSettings } from "../config/config.ts";
+import type { PartitionLoad } from "../core/metrics_types.ts";
 import { type BalancerEvent, parseBalancerLog, type ParsedLoads } from "./log.ts";
 import { type BalancePlan, type PlanAction, planBalance } from "./plan.ts";
 

@@ -8,18 +8,23 @@
  * @module
  */
 
-import { ensureKafkaDistribution } from "../env/kafka_dist.ts";
-import { withAdmin } from "../kafka.ts";
-import type { Lab } from "../lab.ts";
-import { defaultWorkers, runLoad } from "../load.ts";
-import { readPidFile } from "../env/process.ts";
+import { ensureKafkaDistribution } from "../env/local/kafka_dist.ts";
+import { withAdmin } from "../cluster/kafka.ts";
+import type { Lab } from "../lab/lab.ts";
+import { defaultWorkers, runLoad } from "../cluster/load.ts";
+import { readPidFile } from "../core/process.ts";
 import {
   FootprintSampler,
   ownCpuSeconds,
   parseChildCpuSeconds,
   parsePerfSummary,
 } from "./bench_measure.ts";
-import { assignmentFromCounts, deleteTopic, ensureTopic, placePartitions } from "../topic.ts";
+import {
+  assignmentFromCounts,
+  deleteTopic,
+  ensureTopic,
+  placePartitions,
+} from "../cluster/topic.ts";
 
 /** One producer's figures in the comparison. */
 export interface BenchFigures {

@@ -11,9 +11,9 @@
  */
 
 import { detectionsFrom } from "../balancer/detections.ts";
-import type { Interrupt } from "../interrupt.ts";
-import { Lab } from "../lab.ts";
-import { SCENARIOS } from "../scenarios.ts";
+import type { Interrupt } from "../core/interrupt.ts";
+import { Lab } from "../lab/lab.ts";
+import { SCENARIOS } from "../config/scenarios.ts";
 import { runStory, type StoryResult } from "./demo.ts";
 import { say } from "./print.ts";
 

@@ -8,14 +8,14 @@
  */
 
 import { explainPlan } from "../balancer/plan.ts";
-import { type Interrupt, InterruptedError } from "../interrupt.ts";
-import type { Lab } from "../lab.ts";
-import type { LoadStats } from "../load.ts";
-import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../move_cost.ts";
-import { type ReadbackResult, readbackSentence, zeroLoss } from "../readback.ts";
-import { decisionLinesOf } from "../replay_view.ts";
-import { mbps } from "../report.ts";
-import type { WatchResult } from "../watch.ts";
+import { type Interrupt, InterruptedError } from "../core/interrupt.ts";
+import type { Lab } from "../lab/lab.ts";
+import type { LoadStats } from "../cluster/load.ts";
+import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../cluster/move_cost.ts";
+import { type ReadbackResult, readbackSentence, zeroLoss } from "../cluster/readback.ts";
+import { decisionLinesOf } from "../cells/replay.ts";
+import { mbps } from "../present/report.ts";
+import type { WatchResult } from "../balancer/watch.ts";
 import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
 
 /** Sets the environment up (balancer paused) and says where it is. */

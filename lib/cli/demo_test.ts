@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runDemo } from "../testing/demo.ts";
+import { runDemo } from "../../testing/demo.ts";
 
 Deno.test({
   name: "real cluster: `deno task demo` takes 4-1-1 at 20 MB/s to 2-2-2, inside ±10%, nothing lost",

@@ -16,15 +16,15 @@
  * @module
  */
 
-import { decisionLinesOf } from "../replay_view.ts";
-import { LabConfigError } from "../config.ts";
-import { progress } from "../display.ts";
-import { Lab } from "../lab.ts";
+import { decisionLinesOf } from "../cells/replay.ts";
+import { LabConfigError } from "../config/config.ts";
+import { progress } from "../present/display.ts";
+import { Lab } from "../lab/lab.ts";
 import { benchLoad } from "./bench_load.ts";
 import { benchScenarios } from "./bench_scenarios.ts";
 import { demo, setup } from "./demo.ts";
 import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
-import { type Interrupt, onInterrupt } from "../interrupt.ts";
+import { type Interrupt, onInterrupt } from "../core/interrupt.ts";
 
 const USAGE =
   `usage: deno task <setup | load | collect before|after | verify | cleanup | status | demo | bench:load | bench:scenarios>

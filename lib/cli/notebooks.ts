@@ -281,7 +281,7 @@ if (import.meta.main) {
     console.error(
       "Interrupted: stopping the background load and the cluster the notebooks started...",
     );
-    const { Lab } = await import("../lab.ts");
+    const { Lab } = await import("../lab/lab.ts");
     const lab = await Lab.open();
     if (lab.config.keepCluster) {
       if (await lab.backgroundLoadPid() !== undefined) {

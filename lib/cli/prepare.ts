@@ -8,8 +8,8 @@
  * @module
  */
 
-import { loadConfig } from "../config.ts";
-import { ensureKafkaDistribution } from "../env/kafka_dist.ts";
+import { loadConfig } from "../config/config.ts";
+import { ensureKafkaDistribution } from "../env/local/kafka_dist.ts";
 import { ensurePrerequisites, TEST_PREREQUISITES } from "../env/prereqs.ts";
 
 /** Installs everything; returns the exit code. */

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { LoadStats } from "../load.ts";
-import { mbps } from "../report.ts";
-import type { TimelineEvent, WatchResult } from "../watch.ts";
+import type { LoadStats } from "../cluster/load.ts";
+import { mbps } from "../present/report.ts";
+import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
 
 /** The time of day (UTC), `hh:mm:ss`. */
 function time(date = new Date()): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runDemo } from "../testing/demo.ts";
+import { runDemo } from "../../testing/demo.ts";
 
 // Each scenario end to end on its own local cluster, at reduced windows (15 s rate
 // window, a detection every 15 s) so the suite stays within CI's time.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "../config.ts";
-import { LocalEnvironment } from "../env/local.ts";
-import { sharedCluster } from "../testing/cluster.ts";
+import { loadConfig } from "../config/config.ts";
+import { LocalEnvironment } from "../env/local/local.ts";
+import { sharedCluster } from "../../testing/cluster.ts";
 
 /** Command lines of running processes that mention `text`. */
 async function processesMentioning(text: string): Promise<string[]> {
@@ -114,7 +114,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const run = await interruptWhen(
-      ["run", "-A", "lib/cli/test_task.ts", "lib/cli/testdata/sleeper.ts"],
+      ["run", "-A", "testing/test_task.ts", "lib/cli/testdata/sleeper.ts"],
       { LAB_TEST_KAFKA_PORT: "22092", LAB_TEST_DOCKER: "off" },
       /LAB_TEST_ROOT=\S+/,
       "SIGTERM",

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { LabConfig } from "../config.ts";
-import { withAdmin } from "../kafka.ts";
+import type { LabConfig } from "../config/config.ts";
+import { withAdmin } from "../cluster/kafka.ts";
 import type { EnvironmentStatus, LabEnvironment, PartStatus } from "./types.ts";
 
 /** A cluster the lab does not manage. */

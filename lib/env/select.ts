@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { LabConfig } from "../config.ts";
+import type { LabConfig } from "../config/config.ts";
 import { ExternalEnvironment } from "./external.ts";
-import { LocalEnvironment } from "./local.ts";
+import { LocalEnvironment } from "./local/local.ts";
 import type { LabEnvironment } from "./types.ts";
 
 /** The chosen environment and the reason for the choice. */
@@ -31,7 +31,7 @@ export async function chooseEnvironment(config: LabConfig): Promise<EnvironmentC
   if (config.environment === "local") {
     return { environment: new LocalEnvironment(config), reason: "LAB_ENV=local." };
   }
-  const automq = await import("./automq.ts");
+  const automq = await import("./automq/automq.ts");
   if (config.environment === "automq") {
     return { environment: new automq.AutomqEnvironment(config), reason: "LAB_ENV=automq." };
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { EnvironmentKind } from "../config.ts";
+import type { EnvironmentKind } from "../config/config.ts";
 
 /** The state of one part of an environment (a broker, Prometheus, the agent...). */
 export interface PartStatus {

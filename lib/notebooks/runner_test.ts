@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { defaultPython, runnerArgs, runNotebooks } from "../cli/notebooks.ts";
 import { cellSource, codeCell, notebook, readNotebook } from "./ipynb.ts";
 import { countStressOutputs } from "./stress.ts";
-import { screenshot } from "./screenshot.ts";
-import { countPixels, decodePng, isPng, near } from "../png.ts";
-import { PROGRESS_METADATA_KEY } from "../display.ts";
+import { screenshot } from "../../testing/screenshot.ts";
+import { countPixels, decodePng, isPng, near } from "../../testing/png.ts";
+import { PROGRESS_METADATA_KEY } from "../present/display.ts";
 
 const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 

@@ -10,14 +10,14 @@
 
 import assert from "node:assert/strict";
 import { runNotebooks } from "../cli/notebooks.ts";
-import { loadConfig } from "../config.ts";
-import { PROGRESS_METADATA_KEY } from "../display.ts";
-import { LocalEnvironment } from "../env/local.ts";
-import { isAlive, stopPidFile } from "../env/process.ts";
-import { countPixels, decodePng, isNotWhite, near } from "../png.ts";
-import { sharedCluster } from "../testing/cluster.ts";
+import { loadConfig } from "../config/config.ts";
+import { PROGRESS_METADATA_KEY } from "../present/display.ts";
+import { LocalEnvironment } from "../env/local/local.ts";
+import { isAlive, stopPidFile } from "../core/process.ts";
+import { countPixels, decodePng, isNotWhite, near } from "../../testing/png.ts";
+import { sharedCluster } from "../../testing/cluster.ts";
 import { cellSource, type Notebook, readNotebook } from "./ipynb.ts";
-import { screenshot } from "./screenshot.ts";
+import { screenshot } from "../../testing/screenshot.ts";
 import { WALKTHROUGH } from "./walkthrough.ts";
 
 const NOTEBOOKS = WALKTHROUGH;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAlive } from "../../lib/env/process.ts";
+import { isAlive } from "../../lib/core/process.ts";
 
 /** Parent PID of every process, from `/proc/<pid>/stat` (Linux). */
 export function parentPids(): Map<number, number> {

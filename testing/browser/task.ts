@@ -22,9 +22,9 @@
  */
 
 import { WALKTHROUGH } from "../../lib/notebooks/walkthrough.ts";
-import { loadConfig } from "../../lib/config.ts";
-import { LocalEnvironment } from "../../lib/env/local.ts";
-import { stopPidFile } from "../../lib/env/process.ts";
+import { loadConfig } from "../../lib/config/config.ts";
+import { LocalEnvironment } from "../../lib/env/local/local.ts";
+import { stopPidFile } from "../../lib/core/process.ts";
 import { runNotebooks } from "../../lib/cli/notebooks.ts";
 import { stopGroup } from "./processes.ts";
 

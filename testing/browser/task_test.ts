@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isAlive } from "../../lib/env/process.ts";
+import { isAlive } from "../../lib/core/process.ts";
 import { descendants, parentPids, stopGroup } from "./processes.ts";
 import { NOTEBOOKS, parseArgs } from "./task.ts";
 

@@ -1,0 +1,289 @@
+/**
+ * The balance watch (the seed's verify-balance): polls placement and per-broker
+ * rates until the cluster is balanced or time runs out, reports each change as it
+ * happens, and returns a timeline built from the balancer's log and the cluster.
+ *
+ * Balance is judged on a short rate window (default 10 s), so it shows soon after
+ * the moves instead of one long window later.
+ *
+ * @module
+ */
+
+import type { Admin } from "kafkajs";
+import { type BalancerEvent, parseBalancerLog } from "./log.ts";
+import { delay } from "../core/process.ts";
+import { createKafka, unreachableError } from "../cluster/kafka.ts";
+import { takeSnapshot } from "../cluster/metrics.ts";
+import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import type { PromClient } from "../cluster/prom.ts";
+import type { MoveRecord } from "../present/report.ts";
+import { spreadOf } from "../core/stats.ts";
+import { detectionsFrom } from "./detections.ts";
+import {
+  insideBand,
+  settledOutcome,
+  timeoutOutcome,
+  type WatchOutcome,
+  type WatchState,
+} from "./watch_outcome.ts";
+import { describePlacement } from "../cluster/topic.ts";
+
+/** One thing the watch saw. */
+export type TimelineEvent =
+  | { kind: "detect"; time: Date; actions?: number; batches?: number }
+  | { kind: "move-start"; time: Date; topic: string; partition: number; from: number; to: number }
+  | { kind: "move-end"; time: Date; topic: string; partition: number; from: number; to: number }
+  | {
+    kind: "rates";
+    time: Date;
+    bytesInPerSec: Array<{ broker: number; value: number }>;
+    cv: number;
+    insideBand: boolean;
+  }
+  | { kind: "balanced"; time: Date }
+  | { kind: "best-possible"; time: Date; sentence: string };
+
+/** What the watch needs. */
+export interface WatchOptions {
+  /** Prometheus. */
+  prom: PromClient;
+  /** Bootstrap servers. */
+  bootstrapServers: string[];
+  /** The scenario topic. */
+  topic: string;
+  /** Broker ids. */
+  brokers: number[];
+  /** Rate window for judging balance, seconds (default 10). */
+  windowSeconds?: number;
+  /** Half-width of the band as a ratio of the average (AutoMQ's avg deviation, 0.1). */
+  deviation: number;
+  /** Whether the balancer is on (undefined: the lab cannot tell), for the verdict's reason. */
+  balancerOn?: boolean;
+  /** Longest wait, milliseconds. */
+  timeoutMs: number;
+  /** Time between polls, milliseconds (default 2000). */
+  pollMs?: number;
+  /** Reads the balancer log's text (`LabEnvironment.balancerLog`). */
+  readBalancerLog: () => Promise<string>;
+  /** Log events before this time are history and left out (default: when the watch starts). */
+  since?: Date;
+  /** Called with each event as it happens. */
+  onEvent?: (event: TimelineEvent) => void;
+  /** Stops the watch early. */
+  signal?: AbortSignal;
+}
+
+/** What the watch found. */
+export interface WatchResult {
+  /**
+   * How it ended: balanced, as balanced as the loads allow, or not (with the reason);
+   * undefined when the balancer's history was read without watching.
+   */
+  outcome?: WatchOutcome;
+  /** Whether every broker ended inside the band. */
+  balanced: boolean;
+  /** When the outcome was reached, if it was balanced or the best possible. */
+  balancedAt?: Date;
+  /** The first detection after `since` that planned moves. */
+  firstActingDetection?: Date;
+  /** Seconds from that detection to the outcome (balanced or the best possible). */
+  timeToBalanceSeconds?: number;
+  /** Everything seen, in time order. */
+  events: TimelineEvent[];
+  /** The moves, as issued. */
+  moves: MoveRecord[];
+  /** The last snapshot over the short window. */
+  lastSnapshot?: ClusterSnapshot;
+  /** The balancer log's events since `since`. */
+  balancerEvents: BalancerEvent[];
+}
+
+/** Turns balancer-log events into timeline events (detections and move starts). */
+export function timelineFromLog(events: BalancerEvent[]): TimelineEvent[] {
+  const timeline: TimelineEvent[] = [];
+  let detect: (TimelineEvent & { kind: "detect" }) | undefined;
+  for (const e of events) {
+    if (e.kind === "detect-started") {
+      detect = { kind: "detect", time: e.time };
+      timeline.push(detect);
+    } else if (e.kind === "actions-planned" && detect) {
+      detect.actions = e.count;
+      detect.batches = e.batches;
+    } else if (e.kind === "move-executing") {
+      timeline.push({
+        kind: "move-start",
+        time: e.time,
+        topic: e.topic,
+        partition: e.partition,
+        from: e.from,
+        to: e.to,
+      });
+    }
+  }
+  return timeline;
+}
+
+/** Watches until balanced or the timeout. */
+export async function watchBalance(options: WatchOptions): Promise<WatchResult> {
+  const since = options.since ?? new Date();
+  const windowSeconds = options.windowSeconds ?? 10;
+  const pollMs = options.pollMs ?? 2000;
+  const deadline = Date.now() + options.timeoutMs;
+  const events: TimelineEvent[] = [];
+  const emit = (e: TimelineEvent) => {
+    events.push(e);
+    options.onEvent?.(e);
+  };
+  const admin: Admin = createKafka(options.bootstrapServers, { clientId: "lab-watch" }).admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.disconnect().catch(() => {});
+    throw unreachableError(options.bootstrapServers, error);
+  }
+  const seenLog = new Set<string>();
+  let leaders = new Map(
+    (await describePlacement(admin, options.topic)).map((p) => [p.partition, p.leader]),
+  );
+  let balancerEvents: BalancerEvent[] = [];
+  let lastSnapshot: ClusterSnapshot | undefined;
+  let balancedAt: Date | undefined;
+  let state: WatchState | undefined;
+  let outcome: WatchOutcome | undefined;
+  const watchStarted = Date.now();
+  try {
+    while (Date.now() < deadline && !options.signal?.aborted) {
+      // 1. The balancer's log: new detections and moves.
+      balancerEvents = parseBalancerLog(await options.readBalancerLog())
+        .filter((e) => e.time.getTime() >= since.getTime());
+      for (const e of timelineFromLog(balancerEvents)) {
+        const key = JSON.stringify(e);
+        if (seenLog.has(key)) continue;
+        seenLog.add(key);
+        emit(e);
+      }
+      // 2. The placement: moves that have finished.
+      const placement = await describePlacement(admin, options.topic);
+      for (const p of placement) {
+        const before = leaders.get(p.partition);
+        if (before !== undefined && before !== p.leader && p.leader >= 0) {
+          emit({
+            kind: "move-end",
+            time: new Date(),
+            topic: options.topic,
+            partition: p.partition,
+            from: before,
+            to: p.leader,
+          });
+        }
+      }
+      leaders = new Map(placement.map((p) => [p.partition, p.leader]));
+      // 3. The rates.
+      lastSnapshot = await takeSnapshot(options.prom, {
+        windowSeconds,
+        brokers: options.brokers,
+        topic: options.topic,
+      });
+      const values = lastSnapshot.brokers.map((b) => b.bytesInPerSec);
+      const cv = values.some((v) => v > 0) ? spreadOf(values).cv : NaN;
+      emit({
+        kind: "rates",
+        time: lastSnapshot.takenAt,
+        bytesInPerSec: lastSnapshot.brokers.map((b) => ({
+          broker: b.broker,
+          value: b.bytesInPerSec,
+        })),
+        cv,
+        insideBand: insideBand(values, options.deviation),
+      });
+      const moving = (await admin.listPartitionReassignments({})).topics
+        .reduce((n, t) => n + t.partitions.length, 0);
+      state = watchState(lastSnapshot, moving, balancerEvents, leaders, options, windowSeconds);
+      const settled = settledOutcome(state);
+      if (settled) {
+        outcome = settled;
+        balancedAt = lastSnapshot.takenAt;
+        emit(
+          settled.kind === "balanced"
+            ? { kind: "balanced", time: balancedAt }
+            : { kind: "best-possible", time: balancedAt, sentence: settled.sentence },
+        );
+        break;
+      }
+      await delay(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    }
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+  outcome ??= timeoutOutcome(
+    state ?? emptyState(options, windowSeconds),
+    (Date.now() - watchStarted) / 1000,
+  );
+  const firstActing = events.find((e): e is TimelineEvent & { kind: "detect" } =>
+    e.kind === "detect" && (e.actions ?? 0) > 0
+  );
+  const moves: MoveRecord[] = events.filter((e) => e.kind === "move-start").map((e) => {
+    const m = e as TimelineEvent & { kind: "move-start" };
+    return { time: m.time, topic: m.topic, partition: m.partition, from: m.from, to: m.to };
+  });
+  return {
+    outcome,
+    balanced: outcome.kind === "balanced",
+    balancedAt,
+    firstActingDetection: firstActing?.time,
+    timeToBalanceSeconds: balancedAt && firstActing
+      ? Math.max(0, (balancedAt.getTime() - firstActing.time.getTime()) / 1000)
+      : undefined,
+    events: events.sort((a, b) => a.time.getTime() - b.time.getTime()),
+    moves,
+    lastSnapshot,
+    balancerEvents,
+  };
+}
+
+/** What the outcome is judged from, at one poll. */
+function watchState(
+  snapshot: ClusterSnapshot,
+  moving: number,
+  balancerEvents: BalancerEvent[],
+  leaders: Map<number, number>,
+  options: WatchOptions,
+  windowSeconds: number,
+): WatchState {
+  const detections = detectionsFrom(balancerEvents);
+  const failedMoves = moving > 0
+    ? []
+    : detections.flatMap((d) => d.moves).filter((m) =>
+      m.topic === options.topic && leaders.get(m.partition) !== m.to &&
+      // A later move of the same partition supersedes this one.
+      !detections.some((d) =>
+        d.moves.some((n) => n.partition === m.partition && n.topic === m.topic && n.time > m.time)
+      )
+    ).map((m) => `${m.topic}-${m.partition} (to broker ${m.to})`);
+  const partitions = snapshot.partitions.filter((p) => p.topic === options.topic);
+  return {
+    brokerRates: snapshot.brokers.map((b) => ({ broker: b.broker, value: b.bytesInPerSec })),
+    partitionRates: partitions.map((p) => p.bytesInPerSec),
+    partitionLabels: partitions.map((p) => `${p.topic}-${p.partition}`),
+    partitionBrokers: partitions.map((p) => p.broker),
+    windowSeconds,
+    deviation: options.deviation,
+    moving,
+    detections,
+    failedMoves,
+    balancerOn: options.balancerOn,
+  };
+}
+
+function emptyState(options: WatchOptions, windowSeconds: number): WatchState {
+  return {
+    brokerRates: [],
+    partitionRates: [],
+    windowSeconds,
+    deviation: options.deviation,
+    moving: 0,
+    detections: [],
+    failedMoves: [],
+    balancerOn: options.balancerOn,
+  };
+}

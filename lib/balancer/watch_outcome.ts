@@ -1,0 +1,196 @@
+/**
+ * How a balance watch ended, judged honestly: balanced (every broker inside the
+ * band), as balanced as these loads allow (the best spread any placement of whole
+ * partitions reaches, and the balancer planned nothing more), or not balanced, with
+ * the reason. Pure; the watch (`watch.ts`) feeds it what it saw.
+ *
+ * @module
+ */
+
+import { optimalSpread } from "./optimal.ts";
+import type { Detection } from "./detections.ts";
+
+/** Why a watch ended without balance. */
+export type NotBalancedReason =
+  | "balancer-off"
+  | "no-detection"
+  | "no-full-window"
+  | "moves-failed"
+  | "more-moves"
+  | "nothing-planned";
+
+/** How a watch ended. */
+export type WatchOutcome =
+  | { kind: "balanced"; sentence: string }
+  | {
+    kind: "best-possible";
+    /** Busiest broker over the mean, measured. */
+    maxOverMean: number;
+    /** The lowest max/mean any placement of these partitions reaches. */
+    bestMaxOverMean: number;
+    sentence: string;
+  }
+  | { kind: "not-balanced"; reason: NotBalancedReason; sentence: string };
+
+/** What the watch measured at one poll. */
+export interface WatchState {
+  /** Bytes in per broker, bytes/s (the short window). */
+  brokerRates: Array<{ broker: number; value: number }>;
+  /** Bytes in per partition of the topic, bytes/s (the same window). */
+  partitionRates: number[];
+  /** Names of those partitions (`topic-N`), for the explanation. */
+  partitionLabels?: string[];
+  /**
+   * The broker each of those partitions' series came from. When given, the spread is
+   * compared with the best achievable on these partition sums, so that both come from
+   * the same metric.
+   */
+  partitionBrokers?: number[];
+  /** Window of those rates, seconds. */
+  windowSeconds: number;
+  /** Half-width of the band as a ratio of the mean (AutoMQ's avg deviation). */
+  deviation: number;
+  /** Reassignments still running. */
+  moving: number;
+  /** Detections since the watch's start, in time order. */
+  detections: readonly Detection[];
+  /** Moves issued that did not land on their destination (partition names). */
+  failedMoves: readonly string[];
+  /** Whether the balancer is on; undefined when the lab cannot tell. */
+  balancerOn?: boolean;
+}
+
+/** Relative slack when comparing a measured spread with the best achievable (rates are noisy). */
+export const BEST_SPREAD_TOLERANCE = 0.02;
+
+const mb = (v: number) => `${(v / 1e6).toFixed(2)} MB/s`;
+
+/** Whether every broker's value lies within ±deviation of the mean (and the mean is above 0). */
+export function insideBand(values: readonly number[], deviation: number): boolean {
+  if (values.length === 0) return false;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (mean <= 0) return false;
+  return values.every((v) => Math.abs(v - mean) <= deviation * mean);
+}
+
+/**
+ * The outcome the watch can state now, or `undefined` to keep watching. Balanced when
+ * nothing is moving and every broker is inside the band; as balanced as these loads
+ * allow when nothing is moving, the busiest broker is within
+ * {@linkcode BEST_SPREAD_TOLERANCE} of the best achievable, and a detection that
+ * started after the last move planned from loads and planned nothing.
+ *
+ * @example
+ * ```ts
+ * import { settledOutcome } from "./watch_outcome.ts";
+ * const outcome = settledOutcome({
+ *   brokerRates: [{ broker: 0, value: 8e6 }, { broker: 1, value: 8e6 }, { broker: 2, value: 4e6 }],
+ *   partitionRates: [8e6, 8e6, 1e6, 1e6, 1e6, 1e6],
+ *   windowSeconds: 10, deviation: 0.1, moving: 0, failedMoves: [],
+ *   detections: [{ start: new Date(), finish: new Date(), planned: true, actions: 0, moves: [] }],
+ * });
+ * console.log(outcome?.kind); // "best-possible"
+ * ```
+ */
+export function settledOutcome(state: WatchState): WatchOutcome | undefined {
+  if (state.moving > 0) return undefined;
+  const values = state.brokerRates.map((r) => r.value);
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const rates = state.brokerRates.map((r) => `broker ${r.broker} ${mb(r.value)}`).join(", ");
+  if (insideBand(values, state.deviation)) {
+    return {
+      kind: "balanced",
+      sentence: `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
+        `±${Math.round(state.deviation * 100)}% of the mean ${mb(mean)}: ${rates}.`,
+    };
+  }
+  if (mean <= 0) return undefined;
+  const lastMove = state.detections.flatMap((d) => d.moves).at(-1)?.time.getTime() ?? -Infinity;
+  const quiet = state.detections.find((d) =>
+    d.planned && d.actions === 0 && d.finish !== undefined && d.start.getTime() > lastMove
+  );
+  if (!quiet) return undefined;
+  const best = optimalSpread(state.partitionRates, values.length, {
+    labels: state.partitionLabels,
+  });
+  const byBroker = new Map(state.brokerRates.map((r) => [r.broker, 0]));
+  state.partitionBrokers?.forEach((b, i) =>
+    byBroker.set(b, (byBroker.get(b) ?? 0) + state.partitionRates[i])
+  );
+  const sums = [...byBroker.values()];
+  const sumsMean = sums.reduce((a, b) => a + b, 0) / Math.max(1, sums.length);
+  const maxOverMean = state.partitionBrokers && sumsMean > 0
+    ? Math.max(...sums) / sumsMean
+    : Math.max(...values) / mean;
+  if (maxOverMean > best.maxOverMean * (1 + BEST_SPREAD_TOLERANCE)) return undefined;
+  return {
+    kind: "best-possible",
+    maxOverMean,
+    bestMaxOverMean: best.maxOverMean,
+    sentence: `As balanced as these loads allow: the busiest broker carries ` +
+      `${maxOverMean.toFixed(2)}× the mean ${mb(mean)} (${rates}; ${state.windowSeconds} s ` +
+      `window), and the best any placement of these ${state.partitionRates.length} partitions ` +
+      `reaches is ${best.maxOverMean.toFixed(2)}×. ${best.explanation[0] ?? ""} ` +
+      `The balancer's detection at ${
+        quiet.start.toISOString().slice(11, 19)
+      } UTC planned no further move.`,
+  };
+}
+
+/**
+ * Why a watch that ran out of time is not balanced: the balancer is off, no detection
+ * ran, none had a full metrics window, moves failed, the balancer still had moves
+ * planned, or it planned nothing although the spread could improve.
+ *
+ * @example
+ * ```ts
+ * import { timeoutOutcome } from "./watch_outcome.ts";
+ * const o = timeoutOutcome({
+ *   brokerRates: [], partitionRates: [], windowSeconds: 10, deviation: 0.1, moving: 0,
+ *   detections: [], failedMoves: [], balancerOn: false,
+ * }, 300);
+ * console.log(o.kind === "not-balanced" && o.reason); // "balancer-off"
+ * ```
+ */
+export function timeoutOutcome(state: WatchState, waitedSeconds: number): WatchOutcome {
+  const after = `Not balanced after ${Math.round(waitedSeconds)} s of watching: `;
+  const make = (reason: NotBalancedReason, why: string): WatchOutcome => ({
+    kind: "not-balanced",
+    reason,
+    sentence: after + why,
+  });
+  if (state.balancerOn === false) {
+    return make("balancer-off", "the balancer is off (start it, or set LAB_BALANCER=on).");
+  }
+  if (state.failedMoves.length > 0) {
+    return make(
+      "moves-failed",
+      `moves did not land on their destination: ${state.failedMoves.join(", ")}.`,
+    );
+  }
+  if (state.detections.length === 0) {
+    return make(
+      "no-detection",
+      "the balancer has not run a detection yet (it detects every LAB_BALANCER_DETECT_INTERVAL_S).",
+    );
+  }
+  const planned = state.detections.filter((d) => d.planned);
+  if (planned.length === 0) {
+    return make(
+      "no-full-window",
+      "no detection has planned yet: each found its metrics window not yet full of traffic.",
+    );
+  }
+  const last = planned.at(-1)!;
+  if (state.moving > 0 || last.actions > 0) {
+    return make(
+      "more-moves",
+      `the balancer still had moves to make (its last detection planned ${last.actions}).`,
+    );
+  }
+  return make(
+    "nothing-planned",
+    "the balancer's last detection planned no move, yet the spread is neither inside the " +
+      "band nor the best these loads allow (are the loads under the detect threshold?).",
+  );
+}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import type { Detection } from "./detections.ts";
+import { insideBand, settledOutcome, timeoutOutcome, type WatchState } from "./watch_outcome.ts";
+
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+const rates = (...v: number[]) => v.map((value, broker) => ({ broker, value: value * 1e6 }));
+const detection = (start: number, actions: number, moves: number[] = []): Detection => ({
+  start: t(start),
+  finish: t(start + 1),
+  planned: true,
+  actions,
+  moves: moves.map((p) => ({ time: t(start + 1), topic: "t", partition: p, from: 0, to: 2 })),
+});
+const state = (over: Partial<WatchState>): WatchState => ({
+  brokerRates: rates(6.7, 6.6, 6.7),
+  partitionRates: [3.3, 3.3, 3.3, 3.3, 3.3, 3.4].map((v) => v * 1e6),
+  windowSeconds: 10,
+  deviation: 0.1,
+  moving: 0,
+  detections: [],
+  failedMoves: [],
+  ...over,
+});
+
+Deno.test("balanced only inside the band and with nothing moving", () => {
+  assert.equal(settledOutcome(state({}))?.kind, "balanced");
+  assert.equal(settledOutcome(state({ moving: 1 })), undefined);
+  assert.match(settledOutcome(state({}))!.sentence, /within ±10% of the mean 6\.67 MB\/s/);
+  assert.equal(insideBand([1, 1.2], 0.1), true);
+  assert.equal(insideBand([1, 1.3], 0.1), false);
+  assert.equal(insideBand([0, 0], 0.1), false);
+});
+
+Deno.test("8-8-4 is as balanced as [8, 8, 1, 1, 1, 1] allow, once a later detection plans nothing", () => {
+  const skewed = state({
+    brokerRates: rates(8, 8, 4),
+    partitionRates: [8, 8, 1, 1, 1, 1].map((v) => v * 1e6),
+    partitionBrokers: [0, 1, 2, 2, 2, 2],
+    partitionLabels: ["t-0", "t-1", "t-2", "t-3", "t-4", "t-5"],
+  });
+  // The detection that moved things is not enough: one after the last move must plan nothing.
+  assert.equal(settledOutcome({ ...skewed, detections: [detection(0, 3, [0, 2, 3])] }), undefined);
+  const outcome = settledOutcome({
+    ...skewed,
+    detections: [detection(0, 3, [0, 2, 3]), detection(30, 0)],
+  });
+  assert.equal(outcome?.kind, "best-possible");
+  assert.match(outcome!.sentence, /1\.20× the mean 6\.67 MB\/s/);
+  assert.match(outcome!.sentence, /best any placement of these 6 partitions reaches is 1\.20×/);
+  assert.match(outcome!.sentence, /t-0 alone carries/);
+  // 10-6-4 is not the best these loads allow.
+  assert.equal(
+    settledOutcome({
+      ...skewed,
+      partitionBrokers: [0, 1, 1, 1, 2, 2],
+      brokerRates: rates(8, 10, 2),
+      detections: [detection(30, 0)],
+    }),
+    undefined,
+  );
+});
+
+Deno.test("a timeout names its reason", () => {
+  const reason = (over: Partial<WatchState>) => {
+    const o = timeoutOutcome(state({ brokerRates: rates(13, 3, 3), ...over }), 300);
+    return o.kind === "not-balanced" ? o.reason : o.kind;
+  };
+  assert.equal(reason({ balancerOn: false }), "balancer-off");
+  assert.equal(reason({}), "no-detection");
+  assert.equal(reason({ detections: [{ ...detection(0, 0), planned: false }] }), "no-full-window");
+  assert.equal(
+    reason({ failedMoves: ["t-3 (to broker 2)"], detections: [detection(0, 1, [3])] }),
+    "moves-failed",
+  );
+  assert.equal(reason({ detections: [detection(0, 2, [3])] }), "more-moves");
+  assert.equal(reason({ detections: [detection(0, 0)] }), "nothing-planned");
+  assert.match(
+    timeoutOutcome(state({ balancerOn: false }), 300).sentence,
+    /^Not balanced after 300 s/,
+  );
+});

@@ -1,0 +1,178 @@
+/**
+ * What the notebooks need beyond the `Lab` facade: opening the lab from the project root
+ * (so `results/` means the same in a kernel started in `notebooks/` as in a terminal task),
+ * passing the watch's result from one notebook's kernel to the next through the lab's state
+ * directory, asking whether the background load still runs, and the pictures of a run
+ * (Grafana screenshots on AutoMQ, the lab's own charts elsewhere).
+ *
+ * Each notebook runs in its own kernel; everything one step hands to the next lives in the
+ * state directory (`LAB_STATE_DIR`), beside the Lab's own saved measurements and load stats.
+ *
+ * @module
+ */
+
+import { Lab } from "../lab/lab.ts";
+import type { LoadStats } from "../cluster/load.ts";
+import type { Measurement } from "../present/report.ts";
+import { captureGrafanaPanels } from "../present/grafana_panels.ts";
+import type { WatchResult } from "../balancer/watch.ts";
+
+/** The project's root directory (where `deno.json` is). */
+export const PROJECT_ROOT: string = decodeURIComponent(new URL("../../", import.meta.url).pathname)
+  .replace(/\/$/, "");
+
+/**
+ * Opens the lab as the terminal tasks do, after making the project root the working
+ * directory: a kernel starts in `notebooks/`, and relative settings (`LAB_RESULTS_DIR`
+ * defaults to `results`) must mean `<project>/results`, not `notebooks/results`.
+ */
+export async function openLab(overrides: Record<string, string> = {}): Promise<Lab> {
+  Deno.chdir(PROJECT_ROOT);
+  return await Lab.open(overrides);
+}
+
+const WATCH_FILE = "notebook-watch.json";
+const DATE_KEYS = new Set(["time", "takenAt", "balancedAt", "firstActingDetection"]);
+
+/** Keeps a watch's result in the state directory for the next notebook. */
+export async function saveWatchResult(lab: Lab, result: WatchResult): Promise<string> {
+  await Deno.mkdir(lab.stateDir, { recursive: true });
+  const path = `${lab.stateDir}/${WATCH_FILE}`;
+  await Deno.writeTextFile(path, JSON.stringify(result));
+  return path;
+}
+
+/** The watch result {@linkcode saveWatchResult} kept, with its dates revived; else undefined. */
+export async function savedWatchResult(lab: Lab): Promise<WatchResult | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${lab.stateDir}/${WATCH_FILE}`);
+  } catch {
+    return undefined;
+  }
+  return JSON.parse(
+    text,
+    (key, value) => DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value,
+  ) as WatchResult;
+}
+
+/** Stops the background load if it still runs; returns its stats, or undefined if none ran. */
+export async function stopBackgroundLoadIfRunning(lab: Lab): Promise<LoadStats | undefined> {
+  if (await lab.backgroundLoadPid() === undefined) return undefined;
+  return await lab.stopBackgroundLoad();
+}
+
+const CHART_ORDER = ["bytesIn", "timeline", "placement", "spread"];
+
+function chartRank(file: string): number {
+  const at = CHART_ORDER.indexOf(file.replace(/\.png$/, ""));
+  return at === -1 ? CHART_ORDER.length : at;
+}
+
+/** The saved measurement of a step, or a clear error naming the notebook to run first. */
+export async function requireMeasurement(
+  lab: Lab,
+  phase: "before" | "after",
+): Promise<Measurement> {
+  const m = await lab.savedMeasurement(phase);
+  if (!m) {
+    const step = phase === "before" ? "03-measure-before" : "05-measure-after";
+    throw new Error(
+      `No ${phase}-measurement in ${lab.stateDir}: run ${step}.ipynb first (with the same ` +
+        "LAB_STATE_DIR).",
+    );
+  }
+  return m;
+}
+
+/** The background load's PID; throws saying to run 02 when no load is running. */
+export async function requireBackgroundLoad(lab: Lab): Promise<number> {
+  const pid = await lab.backgroundLoadPid();
+  if (pid === undefined) {
+    throw new Error(
+      `No background load is running (no live PID in ${lab.stateDir}/load.pid): run ` +
+        "02-imbalance.ipynb first; the after-measurement needs traffic.",
+    );
+  }
+  return pid;
+}
+
+/**
+ * Tears the environment down with its data unless `LAB_KEEP_CLUSTER` is on; returns one
+ * sentence saying what it did.
+ */
+export async function cleanupUnlessKept(lab: Lab): Promise<string> {
+  if (lab.config.keepCluster) {
+    return `LAB_KEEP_CLUSTER is on: the ${lab.environment.kind} environment keeps running ` +
+      "(`deno task cleanup` stops it).";
+  }
+  await lab.cleanup();
+  return `Stopped the ${lab.environment.kind} environment and removed its data; ` +
+    `${lab.config.resultsDir}/ is kept.`;
+}
+
+/** The pictures of a run and where they came from. */
+export interface RunPictures {
+  /** `grafana`: panel screenshots; `lab-charts`: the lab's own charts. */
+  source: "grafana" | "lab-charts";
+  /** One sentence on why these. */
+  reason: string;
+  /** The PNG files. */
+  files: string[];
+}
+
+/**
+ * The run's pictures. On the AutoMQ environment: every panel of the lab's Grafana
+ * dashboard rendered over the run (from the before-window's start to the after-measurement) into `<results>/screenshots/run-<panel>.png`. Elsewhere
+ * there is no Grafana: the charts `writeAfterReport` drew into `<results>/charts/`, from the
+ * same Prometheus data.
+ */
+export async function runPictures(
+  lab: Lab,
+  run: { before: Measurement; after: Measurement },
+): Promise<RunPictures> {
+  const range = {
+    from: new Date(
+      run.before.snapshot.takenAt.getTime() - run.before.snapshot.windowSeconds * 1000,
+    ),
+    to: run.after.snapshot.takenAt,
+  };
+  const env = lab.environment as { kind: string; grafanaUrl?: () => string };
+  if (env.kind === "automq" && typeof env.grafanaUrl === "function") {
+    const files = await captureGrafanaPanels({
+      grafanaUrl: env.grafanaUrl(),
+      phase: "run",
+      outDir: `${lab.config.resultsDir}/screenshots`,
+      from: range.from,
+      to: range.to,
+    });
+    return {
+      source: "grafana",
+      reason: "The AutoMQ environment runs Grafana with its image renderer: these are its " +
+        "panels over the whole run, as an operator would see them.",
+      files,
+    };
+  }
+  const dir = `${lab.config.resultsDir}/charts`;
+  let files: string[] = [];
+  try {
+    files = (await Array.fromAsync(Deno.readDir(dir)))
+      .filter((e) => e.isFile && e.name.endsWith(".png"))
+      .map((e) => e.name)
+      .sort((a, b) => chartRank(a) - chartRank(b) || a.localeCompare(b))
+      .map((name) => `${dir}/${name}`);
+  } catch {
+    // no charts yet
+  }
+  if (files.length === 0) {
+    throw new Error(
+      `No charts in ${dir}: run 05-measure-after first (it writes the after-report's charts).`,
+    );
+  }
+  return {
+    source: "lab-charts",
+    reason: `The ${env.kind} environment has no Grafana, so there is nothing to screenshot; ` +
+      "the lab's own charts, drawn from the same Prometheus series, are the pictures.",
+    files,
+  };
+}

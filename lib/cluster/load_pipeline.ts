@@ -1,0 +1,129 @@
+/**
+ * Per-partition send pipelines for the load: each partition keeps its own queue
+ * and at most one request in flight, so its records reach Kafka in order and a
+ * retry never overtakes a later batch of the same partition, while different
+ * partitions' requests overlap. A request carries one partition only, so it
+ * involves one broker at a time (the rule that keeps kafkajs 2.2.4 from dropping
+ * records when a leader moves during a retry; see `lib/cluster/load.ts`).
+ *
+ * @module
+ */
+
+import type { Buffer } from "node:buffer";
+
+/** Sends one partition's records in one request; resolves when acked. */
+export type PartitionSend = (partition: number, values: Buffer[]) => Promise<void>;
+
+/** How a pipeline reports outcomes. */
+export interface PipelineHandlers {
+  /** Sends a batch (one partition, one request). */
+  send: PartitionSend;
+  /** Records acked: their sequences and the times they were released (performance.now()). */
+  onAcked: (partition: number, sequences: number[], releasedAt: number[], ackedAt: number) => void;
+  /** Records whose request failed after the client's own retries. */
+  onFailed: (partition: number, sequences: number[], error: Error) => void;
+}
+
+interface Lane {
+  partition: number;
+  values: Buffer[];
+  sequences: number[];
+  releasedAt: number[];
+  busy: boolean;
+}
+
+/** How long a partition waits after a failed request before its next one. */
+const FAILURE_PAUSE_MS = 250;
+
+/** The queues and in-flight requests of every partition of a load. */
+export class PartitionPipelines {
+  readonly #lanes = new Map<number, Lane>();
+  readonly #batchRecords: number;
+  readonly #handlers: PipelineHandlers;
+  #queued = 0;
+  #busy = 0;
+  #waiters: Array<() => void> = [];
+
+  /** Pipelines for `partitions`; a request carries at most `batchRecords` records. */
+  constructor(partitions: number[], batchRecords: number, handlers: PipelineHandlers) {
+    if (!(Number.isInteger(batchRecords) && batchRecords >= 1)) {
+      throw new Error(`A batch must hold at least one record, not ${batchRecords}.`);
+    }
+    for (const partition of partitions) {
+      this.#lanes.set(partition, {
+        partition,
+        values: [],
+        sequences: [],
+        releasedAt: [],
+        busy: false,
+      });
+    }
+    this.#batchRecords = batchRecords;
+    this.#handlers = handlers;
+  }
+
+  /** Records queued and not yet in a request. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.#busy;
+  }
+
+  /** Queues a record; it goes out at the next {@linkcode flush} or when its partition is free. */
+  enqueue(partition: number, sequence: number, value: Buffer, releasedAt: number): void {
+    const lane = this.#lanes.get(partition);
+    if (lane === undefined) throw new Error(`Partition ${partition} has no pipeline.`);
+    lane.values.push(value);
+    lane.sequences.push(sequence);
+    lane.releasedAt.push(releasedAt);
+    this.#queued++;
+  }
+
+  /** Starts a request on every partition that has records queued and none in flight. */
+  flush(): void {
+    for (const lane of this.#lanes.values()) this.#start(lane);
+  }
+
+  /** Resolves when a request next finishes (at once if nothing is in flight). */
+  whenProgress(): Promise<void> {
+    if (this.#busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Sends everything queued and resolves when no request is left in flight. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.#busy > 0 || this.#queued > 0) {
+      await this.whenProgress();
+      this.flush();
+    }
+  }
+
+  #start(lane: Lane): void {
+    if (lane.busy || lane.values.length === 0) return;
+    const n = Math.min(this.#batchRecords, lane.values.length);
+    const values = lane.values.splice(0, n);
+    const sequences = lane.sequences.splice(0, n);
+    const releasedAt = lane.releasedAt.splice(0, n);
+    this.#queued -= n;
+    lane.busy = true;
+    this.#busy++;
+    this.#handlers.send(lane.partition, values).then(
+      () => this.#handlers.onAcked(lane.partition, sequences, releasedAt, performance.now()),
+      async (error: Error) => {
+        this.#handlers.onFailed(lane.partition, sequences, error);
+        await new Promise((r) => setTimeout(r, FAILURE_PAUSE_MS)); // no hot loop while failing
+      },
+    ).finally(() => {
+      lane.busy = false;
+      this.#busy--;
+      this.#start(lane);
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const wake of waiters) wake();
+    });
+  }
+}

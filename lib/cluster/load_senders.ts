@@ -1,0 +1,118 @@
+/**
+ * The sending side of a load, the same whether it runs in the load's own thread
+ * or in a Web Worker (`lib/cluster/load_worker.ts`): kafkajs producers that own the
+ * partitions between them, per-partition pipelines (`lib/cluster/load_pipeline.ts`), and
+ * the record encoder. Records are given by sequence number and encoded here.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { Producer } from "kafkajs";
+import { createKafka, unreachableError } from "./kafka.ts";
+import { installFastCrc32c } from "./kafkajs_crc.ts";
+import { PartitionPipelines, type PipelineHandlers } from "./load_pipeline.ts";
+import { RecordEncoder } from "../core/records.ts";
+
+// Before kafkajs builds its first produce request (see lib/cluster/kafkajs_crc.ts).
+installFastCrc32c();
+
+/** What a set of senders needs. */
+export interface SenderOptions {
+  /** Bootstrap servers. */
+  bootstrapServers: string[];
+  /** Topic. */
+  topic: string;
+  /** Bytes per record value. */
+  recordBytes: number;
+  /** The run id every record carries. */
+  runId: number;
+  /** The partitions these senders own. */
+  partitions: number[];
+  /** Records per request at most. */
+  batchRecords: number;
+  /** kafkajs producers sharing the partitions (at least 1, at most one per partition). */
+  producers: number;
+}
+
+/** Records in, requests out: the senders for some partitions of a load. */
+export interface Senders {
+  /** Queues record `sequence` for `partition`, released at `releasedAt` (epoch ms). */
+  enqueue(partition: number, sequence: number, releasedAt: number): void;
+  /** Starts requests for what is queued. */
+  flush(): void;
+  /** Resolves when a request next finishes. */
+  whenProgress(): Promise<void>;
+  /** Sends everything queued and waits for it. */
+  drain(): Promise<void>;
+  /** Disconnects. */
+  close(): Promise<void>;
+}
+
+/** Handlers with times as epoch milliseconds (comparable across threads). */
+export type SenderHandlers = Pick<PipelineHandlers, "onAcked" | "onFailed">;
+
+/** The epoch time in milliseconds, sub-millisecond precise. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Connects producers for `options.partitions` and returns their senders. */
+export async function openSenders(
+  options: SenderOptions,
+  handlers: SenderHandlers,
+): Promise<Senders> {
+  const kafka = createKafka(options.bootstrapServers, { clientId: "lab-load" });
+  const count = Math.max(1, Math.min(options.producers, options.partitions.length));
+  const producers: Producer[] = Array.from({ length: count }, () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
+    }));
+  try {
+    await Promise.all(producers.map((p) => p.connect()));
+  } catch (error) {
+    await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
+    throw unreachableError(options.bootstrapServers, error);
+  }
+  // Each partition belongs to one producer, which sends its records in order.
+  const ownerOf = new Map(
+    options.partitions.map((partition, i) => [partition, producers[i % count]]),
+  );
+  const encoder = new RecordEncoder(options.recordBytes, options.runId);
+  // One request per partition: a kafkajs send that spans brokers can, on a leader
+  // change, retry only the brokers that have not answered yet and silently drop a
+  // partition whose new leader had already answered (kafkajs 2.2.4,
+  // producer/sendMessages.js). A one-partition send involves one broker at a time,
+  // and one request in flight per partition keeps its idempotent sequence in order.
+  const pipelines = new PartitionPipelines(options.partitions, options.batchRecords, {
+    send: (partition, values) =>
+      ownerOf.get(partition)!.send({
+        topic: options.topic,
+        acks: -1,
+        messages: values.map((value) => ({ partition, value })),
+      }).then(() => {}),
+    onAcked: (partition, sequences, releasedAt) =>
+      handlers.onAcked(partition, sequences, releasedAt, epochMs()),
+    onFailed: handlers.onFailed,
+  });
+  return {
+    enqueue(partition, sequence, releasedAt) {
+      const value = encoder.encode(sequence);
+      pipelines.enqueue(
+        partition,
+        sequence,
+        Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        releasedAt,
+      );
+    },
+    flush: () => pipelines.flush(),
+    whenProgress: () => pipelines.whenProgress(),
+    drain: () => pipelines.drain(),
+    async close() {
+      await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
+    },
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The scenario topic: create it, place its partitions on purpose (for example
+ * 4-1-1), and describe where its partitions and leaders are.
+ *
+ * @module
+ */
+
+import { type Admin, ConfigResourceTypes } from "kafkajs";
+import { withAdmin } from "./kafka.ts";
+import { delay } from "../core/process.ts";
+
+/** Topic settings of the scenario. */
+export interface TopicSpec {
+  /** Name. */
+  topic: string;
+  /** Partition count. */
+  partitions: number;
+  /**
+   * Bytes kept per partition before old segments are deleted; -1 (the default) keeps
+   * everything, so the zero-loss check can read every record of a run back. The lab
+   * bounds a run's bytes instead, by a disk check before the load (see `run_budget.ts`).
+   */
+  retentionBytesPerPartition?: number;
+  /** Time old segments are kept, milliseconds; -1 (the default) keeps them. */
+  retentionMs?: number;
+  /** Bytes per log segment (default 64 MiB). */
+  segmentBytes?: number;
+}
+
+/** One partition's placement. */
+export interface PartitionPlacement {
+  /** Partition number. */
+  partition: number;
+  /** Its leader broker. */
+  leader: number;
+  /** Its replicas. */
+  replicas: number[];
+}
+
+/** Creates the topic (replication factor 1) unless it exists with the same partition count. */
+export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"created" | "existed"> {
+  // createTopics itself says whether the topic already existed (false), which is
+  // safer than asking a broker's metadata first: that can lag a fresh topic.
+  const created = await admin.createTopics({
+    // kafkajs's own wait trips on a transient UNKNOWN_TOPIC_OR_PARTITION; describePlacement retries.
+    waitForLeaders: false,
+    topics: [{
+      topic: spec.topic,
+      numPartitions: spec.partitions,
+      replicationFactor: 1,
+      configEntries: retentionEntries(spec),
+    }],
+  });
+  const placement = await describePlacement(admin, spec.topic);
+  if (!created && placement.length !== spec.partitions) {
+    throw new Error(
+      `Topic ${spec.topic} already exists with ${placement.length} partitions, but the ` +
+        `scenario needs ${spec.partitions}. Delete it (deno task cleanup) or set ` +
+        `LAB_PARTITIONS=${placement.length}.`,
+    );
+  }
+  return created ? "created" : "existed";
+}
+
+/** The topic-level settings the lab creates (and keeps) its topic with. */
+export function retentionEntries(
+  spec: Pick<TopicSpec, "retentionBytesPerPartition" | "retentionMs" | "segmentBytes">,
+): Array<{ name: string; value: string }> {
+  return [
+    { name: "retention.bytes", value: String(spec.retentionBytesPerPartition ?? -1) },
+    { name: "retention.ms", value: String(spec.retentionMs ?? -1) },
+    { name: "segment.bytes", value: String(spec.segmentBytes ?? 64 * 2 ** 20) },
+  ];
+}
+
+/**
+ * Gives an existing topic the lab's retention (a topic left by an earlier version of
+ * the lab kept only 1 GiB per partition, which deleted records before the read-back).
+ */
+export async function applyRetention(
+  admin: Admin,
+  spec: Pick<TopicSpec, "topic" | "retentionBytesPerPartition" | "retentionMs">,
+): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.topic,
+      configEntries: retentionEntries(spec),
+    }],
+  });
+}
+
+/**
+ * Whether the topic exists. A topic created a moment ago may not be known yet to
+ * the broker asked, so a "no" is only believed after `waitMs` of asking.
+ */
+export async function topicExists(admin: Admin, topic: string, waitMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  while (true) {
+    if ((await admin.listTopics()).includes(topic)) return true;
+    if (Date.now() > deadline) return false;
+    await delay(250);
+  }
+}
+
+/** Deletes the topic if it exists. */
+export async function deleteTopic(admin: Admin, topic: string): Promise<boolean> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(topic)) return false;
+  await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+  return true;
+}
+
+/**
+ * Where every partition of the topic is, sorted by partition. Retries for a few
+ * seconds while a new or moving partition is not yet known to every broker.
+ */
+export async function describePlacement(
+  admin: Admin,
+  topic: string,
+): Promise<PartitionPlacement[]> {
+  const deadline = Date.now() + 10_000;
+  while (true) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      if (partitions.every((p) => p.leader >= 0) || Date.now() > deadline) {
+        return partitions
+          .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas] }))
+          .sort((a, b) => a.partition - b.partition);
+      }
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+    }
+    await delay(250);
+  }
+}
+
+/** Partitions led per broker, for every broker in `brokers` (0 where none). */
+export function leadersPerBroker(
+  placement: PartitionPlacement[],
+  brokers: number[],
+): Map<number, number> {
+  const counts = new Map(brokers.map((b) => [b, 0]));
+  for (const p of placement) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The assignment for broker counts like [4, 1, 1]: partitions 0-3 on the first
+ * broker, 4 on the second, 5 on the third.
+ */
+export function assignmentFromCounts(counts: number[], brokers: number[]): Map<number, number> {
+  if (counts.length > brokers.length) {
+    throw new Error(
+      `The placement names ${counts.length} brokers but the cluster has ${brokers.length}; ` +
+        "use one count per broker (LAB_PLACEMENT).",
+    );
+  }
+  const assignment = new Map<number, number>();
+  let partition = 0;
+  counts.forEach((count, index) => {
+    for (let i = 0; i < count; i++) assignment.set(partition++, brokers[index]);
+  });
+  return assignment;
+}
+
+/**
+ * Moves partitions so that partition p lives on `assignment.get(p)` alone, and
+ * waits (bounded) until Kafka has finished and every leader is where it should be.
+ */
+export async function placePartitions(
+  admin: Admin,
+  topic: string,
+  assignment: Map<number, number>,
+  options: { bootstrapServers?: string[]; timeoutMs?: number } = {},
+): Promise<PartitionPlacement[]> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const current = await describePlacement(admin, topic);
+  const moves = current.filter((p) => {
+    const target = assignment.get(p.partition);
+    return target !== undefined && (p.replicas.length !== 1 || p.replicas[0] !== target);
+  });
+  if (moves.length > 0) {
+    await admin.alterPartitionReassignments({
+      topics: [{
+        topic,
+        partitionAssignment: moves.map((p) => ({
+          partition: p.partition,
+          replicas: [assignment.get(p.partition)!],
+        })),
+      }],
+    });
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const pending = await admin.listPartitionReassignments({
+      topics: [{ topic, partitions: [...assignment.keys()] }],
+    })
+      .then((r) => r.topics.reduce((n, t) => n + t.partitions.length, 0));
+    const placement = await describePlacement(admin, topic);
+    const settled = pending === 0 && placement.every((p) => {
+      const target = assignment.get(p.partition);
+      return target === undefined || p.leader === target;
+    });
+    if (settled) {
+      // One broker's metadata can lag another's by a moment; whoever reads the
+      // placement next (the load computing its skew) must see the new one.
+      if (options.bootstrapServers) {
+        await waitForPlacementEverywhere(options.bootstrapServers, topic, assignment, deadline);
+      }
+      return placement;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Placing ${topic} did not finish within ${timeoutMs / 1000} s (${pending} reassignments ` +
+          "still running). Check the brokers' logs.",
+      );
+    }
+    await delay(500);
+  }
+}
+
+/**
+ * Waits until the metadata of every broker in `bootstrapServers` (asked one at a
+ * time) shows each partition of `assignment` led where it should be.
+ */
+export async function waitForPlacementEverywhere(
+  bootstrapServers: string[],
+  topic: string,
+  assignment: Map<number, number>,
+  deadline: number,
+): Promise<void> {
+  for (const server of bootstrapServers) {
+    while (true) {
+      const placement = await withAdmin([server], (admin) => describePlacement(admin, topic));
+      const ok = placement.every((p) => {
+        const target = assignment.get(p.partition);
+        return target === undefined || p.leader === target;
+      });
+      if (ok) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Broker ${server} still shows an old placement of ${topic}; check its log.`,
+        );
+      }
+      await delay(200);
+    }
+  }
+}

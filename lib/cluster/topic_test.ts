@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { withAdmin } from "./kafka.ts";
+import { sharedCluster, testTopic } from "../../testing/cluster.ts";
+import {
+  assignmentFromCounts,
+  describePlacement,
+  ensureTopic,
+  leadersPerBroker,
+  placePartitions,
+} from "./topic.ts";
+
+Deno.test("broker counts become an assignment, partitions in order", () => {
+  assert.deepEqual([...assignmentFromCounts([4, 1, 1], [0, 1, 2])], [
+    [0, 0],
+    [1, 0],
+    [2, 0],
+    [3, 0],
+    [4, 1],
+    [5, 2],
+  ]);
+  assert.throws(
+    () => assignmentFromCounts([1, 1, 1, 1], [0, 1, 2]),
+    /names 4 brokers but the cluster has 3/,
+  );
+});
+
+Deno.test({
+  name:
+    "real cluster: a topic is created, placed 4-1-1, and a different partition count is refused",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const cluster = sharedCluster();
+    const topic = testTopic("placement");
+    await withAdmin(cluster.bootstrapServers, async (admin) => {
+      assert.equal(await ensureTopic(admin, { topic, partitions: 6 }), "created");
+      assert.equal(await ensureTopic(admin, { topic, partitions: 6 }), "existed");
+      const placement = await placePartitions(
+        admin,
+        topic,
+        assignmentFromCounts([4, 1, 1], [0, 1, 2]),
+        { bootstrapServers: cluster.bootstrapServers },
+      );
+      assert.deepEqual(placement.map((p) => p.leader), [0, 0, 0, 0, 1, 2]);
+      assert.deepEqual([...leadersPerBroker(await describePlacement(admin, topic), [0, 1, 2])], [
+        [0, 4],
+        [1, 1],
+        [2, 1],
+      ]);
+      await assert.rejects(
+        ensureTopic(admin, { topic, partitions: 3 }),
+        new RegExp(
+          `${topic} already exists with 6 partitions, but the scenario needs 3.*LAB_PARTITIONS=6`,
+        ),
+      );
+    });
+  },
+});

@@ -1,0 +1,653 @@
+/**
+ * The lab in one object: the configuration, the chosen environment, and each
+ * step of the balancing story (set up, place, load, measure, watch, report,
+ * check, clean up). The terminal tasks (`lib/cli/main.ts`) and the notebooks
+ * both call it, so they tell the same story with the same code.
+ *
+ * @module
+ */
+
+import { decisionLinesOf } from "../cells/replay.ts";
+import { type LabConfig, loadConfig } from "../config/config.ts";
+import { chooseEnvironment } from "../env/select.ts";
+import { DEMO_PREREQUISITES, ensurePrerequisites } from "../env/prereqs.ts";
+import { isAlive, readPidFile, startDetached, stopPidFile } from "../core/process.ts";
+import type { LabEnvironment } from "../env/types.ts";
+import { withAdmin } from "../cluster/kafka.ts";
+import { type LoadProgress, type LoadStats, runLoad, SequenceSet } from "../cluster/load.ts";
+import { checkSeriesPresent, rangeSeries, takeSnapshot } from "../cluster/metrics.ts";
+import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import { PromClient } from "../cluster/prom.ts";
+import { readBack, type ReadbackResult } from "../cluster/readback.ts";
+import { explainPlan, planBalance } from "../balancer/plan.ts";
+import { optimalSpreadOf } from "../balancer/optimal.ts";
+import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
+import {
+  afterReport,
+  beforeReport,
+  type Measurement,
+  measurement,
+  scenarioSummary,
+} from "../present/report.ts";
+import { parseBalancerLog } from "../balancer/log.ts";
+import {
+  type TimelineEvent,
+  timelineFromLog,
+  watchBalance,
+  type WatchResult,
+} from "../balancer/watch.ts";
+import {
+  measureMoveCosts,
+  type MoveCost,
+  moveCostMarkdown,
+  type TimedMove,
+  timedMoves,
+} from "../cluster/move_cost.ts";
+import { describeSeriesWait, waitForPartitionSeries } from "../cluster/moved_series.ts";
+import {
+  checkRunFits,
+  freeDiskBytes,
+  plannedBytes,
+  secondsThatFit,
+} from "../cluster/run_budget.ts";
+import {
+  applyRetention,
+  assignmentFromCounts,
+  describePlacement,
+  ensureTopic,
+  type PartitionPlacement,
+  placePartitions,
+} from "../cluster/topic.ts";
+
+/** The least an open-ended load must be able to run before the disk would fill, seconds. */
+export const MIN_OPEN_ENDED_SECONDS = 600;
+
+/** A load running in the background. */
+export interface RunningLoad {
+  /** When it started. */
+  startedAt: Date;
+  /** Resolves with the stats when the load ends (or is stopped). */
+  done: Promise<LoadStats>;
+  /** Stops sending; `done` resolves once records in flight are acked. */
+  stop(): void;
+  /** The latest progress report. */
+  latest(): LoadProgress | undefined;
+}
+
+/** The lab: configuration, environment, and the story's steps. */
+export class Lab {
+  /** The validated configuration. */
+  readonly config: LabConfig;
+  /** The environment the lab runs on. */
+  readonly environment: LabEnvironment;
+  /** Why that environment. */
+  readonly environmentReason: string;
+  #prom?: PromClient;
+  readonly #overrides: Record<string, string>;
+
+  private constructor(
+    config: LabConfig,
+    environment: LabEnvironment,
+    reason: string,
+    overrides: Record<string, string>,
+  ) {
+    this.config = config;
+    this.environment = environment;
+    this.environmentReason = reason;
+    this.#overrides = overrides;
+  }
+
+  /**
+   * Reads the configuration (the process's `LAB_*` variables, with `overrides` on
+   * top) and chooses the environment.
+   */
+  static async open(overrides: Record<string, string> = {}): Promise<Lab> {
+    const config = loadConfig({ ...Deno.env.toObject(), ...overrides });
+    const choice = await chooseEnvironment(config);
+    return new Lab(config, choice.environment, choice.reason, overrides);
+  }
+
+  /** A PromQL client for the environment's Prometheus. */
+  get prom(): PromClient {
+    this.#prom ??= new PromClient(this.environment.prometheusUrl());
+    return this.#prom;
+  }
+
+  /** The cluster's broker ids. */
+  brokers(): number[] {
+    return this.environment.brokerIds();
+  }
+
+  /** Where the lab keeps run state between tasks (not results). */
+  get stateDir(): string {
+    return this.config.local.stateDir;
+  }
+
+  /**
+   * Brings the environment up, creates the topic and places its partitions as
+   * `LAB_PLACEMENT` says (4-1-1 by default). Returns the placement.
+   */
+  async setup(onProgress: (line: string) => void = () => {}): Promise<PartitionPlacement[]> {
+    onProgress(`Environment: ${this.environment.kind} (${this.environmentReason})`);
+    if (this.environment.kind === "local") {
+      await ensurePrerequisites(DEMO_PREREQUISITES, {
+        autoInstall: this.config.autoInstall,
+        log: onProgress,
+      });
+    }
+    await this.environment.up({ onProgress });
+    onProgress(await this.pauseBalancer());
+    return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
+      const created = await ensureTopic(admin, {
+        topic: this.config.topic,
+        partitions: this.config.partitions,
+      });
+      if (created === "existed" && this.environment.kind !== "external") {
+        await applyRetention(admin, { topic: this.config.topic });
+      }
+      onProgress(
+        `Topic ${this.config.topic} ${created} (${this.config.partitions} partitions, ` +
+          "every record kept until the read-back).",
+      );
+      if (this.config.placement.kind === "none") {
+        return await describePlacement(admin, this.config.topic);
+      }
+      const assignment = assignmentFromCounts(this.config.placement.counts, this.brokers());
+      const placement = await placePartitions(admin, this.config.topic, assignment, {
+        bootstrapServers: this.environment.bootstrapServers(),
+      });
+      onProgress(
+        `Placed ${this.config.placement.counts.join("-")}: ${describeLeaders(placement)}.`,
+      );
+      return placement;
+    });
+  }
+
+  /**
+   * Switches the auto-balancer on: the reader has measured the imbalance and says go.
+   * Returns one line saying what was done.
+   */
+  async startBalancer(): Promise<string> {
+    return await this.environment.setBalancerEnabled(true);
+  }
+
+  /** Pauses the auto-balancer (set-up does this); returns one line saying what was done. */
+  async pauseBalancer(): Promise<string> {
+    return await this.environment.setBalancerEnabled(false);
+  }
+
+  /**
+   * Changes the cluster as the scenario says (`LAB_SCENARIO`): a broker joins, or the
+   * highest-numbered broker leaves (its partitions moved off first). Returns what was
+   * done, in words, and the moves the lab itself made.
+   */
+  async scenarioEvent(
+    onProgress: (line: string) => void = () => {},
+  ): Promise<{ lines: string[]; moves: TimedMove[] }> {
+    const event = this.config.scenario.event;
+    if (event === "add-broker") {
+      const id = await this.environment.addBroker(onProgress);
+      return {
+        lines: [
+          `Broker ${id} joined, empty: the cluster has brokers ${this.brokers().join(", ")}.`,
+        ],
+        moves: [],
+      };
+    }
+    if (event === "remove-broker") {
+      const id = Math.max(...this.brokers());
+      const before = await this.placement();
+      const startedAt = new Date();
+      const lines = await this.environment.removeBroker(id, onProgress);
+      const endedAt = new Date();
+      const after = new Map((await this.placement()).map((p) => [p.partition, p.leader]));
+      const moves = before.filter((p) => p.leader === id).map((p): TimedMove => ({
+        topic: this.config.topic,
+        partition: p.partition,
+        from: id,
+        to: after.get(p.partition) ?? -1,
+        startedAt,
+        endedAt,
+        by: "drain",
+      }));
+      return { lines, moves };
+    }
+    return { lines: [], moves: [] };
+  }
+
+  /** What each move cost: bytes Kafka copied and seconds taken, beside AutoMQ's figures. */
+  async moveCosts(watch?: WatchResult, drained: TimedMove[] = []): Promise<MoveCost[]> {
+    const landed = (watch?.events ?? []).flatMap((e) =>
+      e.kind === "move-end"
+        ? [{ time: e.time, topic: e.topic, partition: e.partition, to: e.to }]
+        : []
+    );
+    return await measureMoveCosts(this.prom, [
+      ...drained,
+      ...timedMoves(watch?.moves ?? [], landed),
+    ]);
+  }
+
+  /** Where the topic's partitions are now. */
+  async placement(): Promise<PartitionPlacement[]> {
+    return await withAdmin(
+      this.environment.bootstrapServers(),
+      (admin) => describePlacement(admin, this.config.topic),
+    );
+  }
+
+  /**
+   * Starts the scenario's load in the background: `LAB_DURATION_S` seconds, or
+   * `LAB_RECORDS` records, or until stopped when `untilStopped` is set.
+   */
+  startLoad(
+    options: {
+      onProgress?: (p: LoadProgress) => void;
+      untilStopped?: boolean;
+      /** With `untilStopped`: the load stops by itself after this many seconds. */
+      maxSeconds?: number;
+    } = {},
+  ): RunningLoad {
+    const controller = new AbortController();
+    let latest: LoadProgress | undefined;
+    const startedAt = new Date();
+    const done = runLoad({
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      recordBytes: this.config.recordBytes,
+      records: this.config.records,
+      durationSeconds: options.untilStopped
+        ? Math.min(24 * 3600, options.maxSeconds ?? Infinity)
+        : this.config.durationSeconds,
+      rateMBps: this.config.rateMBps,
+      skew: this.config.skew,
+      brokers: this.brokers(),
+      signal: controller.signal,
+      onProgress: (p) => {
+        latest = p;
+        options.onProgress?.(p);
+      },
+    });
+    return { startedAt, done, stop: () => controller.abort(), latest: () => latest };
+  }
+
+  /**
+   * Starts the sustained load as its own background process (`deno task load
+   * --until-stopped`), so it outlives a notebook's kernel. Its progress is kept in
+   * the state directory ({@linkcode backgroundLoadProgress}); stop it with
+   * {@linkcode stopBackgroundLoad}. Throws if one is already running.
+   */
+  async startBackgroundLoad(): Promise<{ pid: number; startedAt: Date }> {
+    const pidFile = this.#loadPidFile;
+    const running = await this.backgroundLoadPid();
+    if (running !== undefined) {
+      throw new Error(`A background load is already running (PID ${running}); stop it first.`);
+    }
+    await Deno.mkdir(this.stateDir, { recursive: true });
+    await Deno.remove(`${this.stateDir}/load-progress.json`).catch(() => {});
+    await Deno.remove(`${this.stateDir}/last-load.json`).catch(() => {});
+    const main = new URL("../cli/main.ts", import.meta.url).pathname;
+    const started = await startDetached({
+      command: [Deno.execPath(), "run", "-A", "--quiet", main, "load", "--until-stopped"],
+      logFile: `${this.stateDir}/load.log`,
+      pidFile,
+      env: {
+        ...Deno.env.toObject(),
+        ...this.#overrides,
+        // The same environment as this lab, without choosing again.
+        ...(this.environment.kind === "external" ? {} : { LAB_ENV: this.environment.kind }),
+        NO_COLOR: "1",
+      },
+    });
+    const startedAt = new Date();
+    await this.#saveState("load-started.json", { startedAt, pid: started.pid });
+    return { pid: started.pid, startedAt };
+  }
+
+  /**
+   * Checks, before a load, that the bytes it will write fit on the disk that holds the
+   * local cluster's data (the topic keeps every record until the read-back). A timed
+   * or counted load is checked whole; an open-ended one is checked for `openEnded`
+   * seconds, or, with `"until-disk"` (the notebooks' background load), gets the seconds
+   * the disk can take, refused when that is under {@linkcode MIN_OPEN_ENDED_SECONDS}.
+   * Other environments keep their data elsewhere (S3, your cluster): not checked.
+   * Throws a clear error naming the figures when the run will not fit.
+   */
+  async checkDisk(openEnded?: number | "until-disk"): Promise<{ maxSeconds?: number }> {
+    if (this.environment.kind !== "local") return {};
+    const free = await freeDiskBytes(this.stateDir);
+    const where = `the disk of ${this.stateDir}`;
+    if (openEnded === "until-disk") {
+      checkRunFits(
+        plannedBytes({ ...this.config, durationSeconds: MIN_OPEN_ENDED_SECONDS }),
+        free,
+        where,
+      );
+      return { maxSeconds: secondsThatFit(this.config.rateMBps, free) };
+    }
+    const plan = openEnded === undefined
+      ? this.config
+      : { ...this.config, durationSeconds: openEnded };
+    checkRunFits(plannedBytes(plan), free, where);
+    return { maxSeconds: openEnded };
+  }
+
+  get #loadPidFile(): string {
+    return `${this.stateDir}/load.pid`;
+  }
+
+  /** The PID of the background load if it is running now, else `undefined`. */
+  async backgroundLoadPid(): Promise<number | undefined> {
+    const pid = await readPidFile(this.#loadPidFile);
+    return pid !== undefined && isAlive(pid) ? pid : undefined;
+  }
+
+  /** The background load's latest progress, or `undefined` before its first report. */
+  async backgroundLoadProgress(): Promise<LoadProgress | undefined> {
+    return await this.#loadState<LoadProgress>("load-progress.json");
+  }
+
+  /** When the background load started (kept in the state directory), if one did. */
+  async backgroundLoadStartedAt(): Promise<Date | undefined> {
+    const s = await this.#loadState<{ startedAt: string }>("load-started.json");
+    return s ? new Date(s.startedAt) : undefined;
+  }
+
+  /** Keeps a progress report where {@linkcode backgroundLoadProgress} finds it. */
+  async saveLoadProgress(progress: LoadProgress): Promise<void> {
+    await this.#saveState("load-progress.json", progress);
+  }
+
+  /**
+   * Stops the background load (it finishes the records in flight) and returns
+   * its stats, with the acked sequence numbers for the zero-loss check.
+   */
+  async stopBackgroundLoad(): Promise<LoadStats> {
+    const pid = await readPidFile(this.#loadPidFile);
+    if (pid === undefined) throw new Error("No background load was started (no load.pid).");
+    await stopPidFile(this.#loadPidFile, 60_000);
+    const stats = await this.savedLoadStats();
+    if (!stats) {
+      throw new Error(
+        `The background load left no stats; see ${this.stateDir}/load.log for what happened.`,
+      );
+    }
+    return stats;
+  }
+
+  /** Waits until Prometheus's rate window holds only data from after `since`. */
+  async waitForFullWindow(since: Date, signal?: AbortSignal): Promise<void> {
+    const readyAt = since.getTime() +
+      (this.config.rateWindowSeconds + 2 * this.config.scrapeIntervalSeconds) * 1000;
+    while (Date.now() < readyAt && !signal?.aborted) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, readyAt - Date.now())));
+    }
+  }
+
+  /** A snapshot of the cluster's load over the rate window. */
+  async snapshot(windowSeconds = this.config.rateWindowSeconds): Promise<ClusterSnapshot> {
+    await checkSeriesPresent(this.prom, this.config.topic);
+    return await takeSnapshot(this.prom, {
+      topic: this.config.topic,
+      windowSeconds,
+      brokers: this.brokers(),
+    });
+  }
+
+  /** Measures the cluster for a report and keeps the measurement for later steps. */
+  async measure(phase: "before" | "after"): Promise<Measurement> {
+    // After moves, a moved partition's series must be on its new broker first: AutoMQ's
+    // exporter finds it only at its next rescan (up to a minute), and until then its
+    // traffic would look lost.
+    const wait = phase === "after"
+      ? await waitForPartitionSeries(
+        this.prom,
+        this.config.topic,
+        new Map((await this.placement()).map((p) => [p.partition, p.leader])),
+        { windowSeconds: this.config.rateWindowSeconds },
+      )
+      : undefined;
+    const [snapshot, placement] = await Promise.all([this.snapshot(), this.placement()]);
+    const m = measurement(
+      phase,
+      snapshot,
+      placement,
+      { kind: this.environment.kind, reason: this.environmentReason },
+      scenarioSummary(this.config),
+    );
+    if (wait && !wait.ready) m.note = describeSeriesWait(wait);
+    await this.#saveState(`${phase}-measurement.json`, m);
+    return m;
+  }
+
+  /** The measurement a previous step (or task) saved, if any. */
+  async savedMeasurement(phase: "before" | "after"): Promise<Measurement | undefined> {
+    const m = await this.#loadState<Measurement>(`${phase}-measurement.json`);
+    if (m) m.snapshot.takenAt = new Date(m.snapshot.takenAt);
+    return m;
+  }
+
+  /** Keeps a finished load's stats (with its acked sequences) for the zero-loss check. */
+  async saveLoadStats(stats: LoadStats): Promise<void> {
+    const bits: number[] = [];
+    const partitions: number[] = [];
+    for (let s = 0; s < stats.sent; s++) {
+      if (!stats.ackedSequences.has(s)) continue;
+      bits.push(s);
+      partitions.push(stats.ackedSequences.partitionOf(s) ?? -1);
+    }
+    await this.#saveState("last-load.json", {
+      ...stats,
+      targetShares: [...stats.targetShares],
+      ackedSequences: bits,
+      ackedPartitions: partitions,
+    });
+  }
+
+  /** The last load's stats saved by {@linkcode saveLoadStats}. */
+  async savedLoadStats(): Promise<LoadStats | undefined> {
+    const raw = await this.#loadState<
+      Omit<LoadStats, "ackedSequences" | "targetShares" | "startedAt"> & {
+        ackedSequences: number[];
+        ackedPartitions?: number[];
+        targetShares: Array<[number, number]>;
+        startedAt: string;
+      }
+    >("last-load.json");
+    if (!raw) return undefined;
+    const acked = new SequenceSet();
+    raw.ackedSequences.forEach((s, i) => {
+      const partition = raw.ackedPartitions?.[i];
+      acked.add(s, partition === undefined || partition < 0 ? undefined : partition);
+    });
+    const { ackedPartitions: _, ...rest } = raw;
+    return {
+      ...rest,
+      ackedSequences: acked,
+      targetShares: new Map(raw.targetShares),
+      startedAt: new Date(raw.startedAt),
+    };
+  }
+
+  /** Reads every acked record of a load back with an independent consumer. */
+  async checkZeroLoss(stats: LoadStats, signal?: AbortSignal): Promise<ReadbackResult> {
+    return await readBack({
+      signal,
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      runId: stats.runId,
+      acked: stats.ackedSequences,
+      sent: stats.sent,
+    });
+  }
+
+  /** Writes `results/before-balancing.md`; returns its path. */
+  async writeBeforeReport(m: Measurement): Promise<string> {
+    await Deno.mkdir(this.config.resultsDir, { recursive: true });
+    const path = `${this.config.resultsDir}/before-balancing.md`;
+    await Deno.writeTextFile(path, beforeReport(m));
+    return path;
+  }
+
+  /**
+   * What the balancer model plans for a measurement's loads: the same decision
+   * AutoMQ's controller would take, explained.
+   */
+  planFor(m: Measurement) {
+    return planBalance({
+      brokers: m.snapshot.brokers.map((b) => b.broker),
+      partitions: m.snapshot.partitions,
+      settings: { ...this.config.balancer, excludeTopics: this.config.balancer.excludeTopics },
+    });
+  }
+
+  /**
+   * Watches until the cluster is balanced (or `LAB_VERIFY_TIMEOUT_S`), reporting
+   * each event; balance is judged on a 10 s window against the balancer's band.
+   */
+  async watch(
+    options: { onEvent?: (e: TimelineEvent) => void; since?: Date; signal?: AbortSignal } = {},
+  ): Promise<WatchResult> {
+    return await watchBalance({
+      prom: this.prom,
+      bootstrapServers: this.environment.bootstrapServers(),
+      topic: this.config.topic,
+      brokers: this.brokers(),
+      deviation: this.config.balancer.avgDeviation.in,
+      balancerOn: this.config.balancer.enabled
+        ? await this.environment.balancerEnabled()
+        : this.environment.kind === "local"
+        ? false
+        : undefined,
+      timeoutMs: this.config.verifyTimeoutSeconds * 1000,
+      pollMs: Math.max(1000, this.config.scrapeIntervalSeconds * 1000),
+      readBalancerLog: () => this.environment.balancerLog(),
+      since: options.since,
+      onEvent: options.onEvent,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * The balancer's work since `since`, read from its log without watching (for
+   * `collect after` run as its own task): detections and moves, no balance time.
+   */
+  async watchHistory(since: Date): Promise<WatchResult> {
+    const balancerEvents = parseBalancerLog(await this.environment.balancerLog())
+      .filter((e) => e.time.getTime() >= since.getTime());
+    const events = timelineFromLog(balancerEvents);
+    const firstActing = events.find((e) => e.kind === "detect" && (e.actions ?? 0) > 0);
+    return {
+      balanced: false,
+      firstActingDetection: firstActing?.time,
+      events,
+      moves: events.flatMap((e) =>
+        e.kind === "move-start"
+          ? [{ time: e.time, topic: e.topic, partition: e.partition, from: e.from, to: e.to }]
+          : []
+      ),
+      balancerEvents,
+    };
+  }
+
+  /** The figures of a run: from the before/after measurements and Prometheus's history. */
+  async figures(
+    before: Measurement,
+    after: Measurement,
+    moves: WatchResult["moves"] = [],
+  ): Promise<StoryFigures> {
+    const start = new Date(
+      before.snapshot.takenAt.getTime() - before.snapshot.windowSeconds * 1000,
+    );
+    const points = await rangeSeries(this.prom, {
+      start,
+      end: after.snapshot.takenAt,
+      stepSeconds: Math.max(1, this.config.scrapeIntervalSeconds),
+      windowSeconds: 10,
+    });
+    return storyFigures(before, after, { points, moves }, this.config.balancer.avgDeviation.in);
+  }
+
+  /**
+   * Writes `results/after-balancing.md` and its charts under `results/charts/`;
+   * returns the report's path.
+   */
+  async writeAfterReport(
+    before: Measurement,
+    after: Measurement,
+    options: {
+      watch?: WatchResult;
+      readback?: ReadbackResult;
+      moveCosts?: MoveCost[];
+      membership?: string[];
+    } = {},
+  ): Promise<string> {
+    const dir = this.config.resultsDir;
+    const figures = await this.figures(before, after, options.watch?.moves);
+    const charts = await writeFigures(figures, `${dir}/charts`, dir);
+    const optimal = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
+    const text = afterReport(before, after, {
+      moves: options.watch?.moves ?? [],
+      timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
+      verdict: options.watch?.outcome?.sentence,
+      membership: options.membership,
+      moveCosts: options.moveCosts ? moveCostMarkdown(options.moveCosts) : undefined,
+      firstDetection: options.watch?.firstActingDetection,
+      optimal: {
+        maxOverMean: optimal.maxOverMean,
+        stdDevMBps: optimal.stdDev / 1e6,
+        explanation: optimal.explanation,
+      },
+      planExplanation: explainPlan(this.planFor(before)),
+      decisions: await decisionLinesOf(this, before.snapshot.takenAt),
+      charts,
+      readback: options.readback,
+    });
+    const path = `${dir}/after-balancing.md`;
+    await Deno.writeTextFile(path, text);
+    return path;
+  }
+
+  /**
+   * Tears the environment down (the seed's cleanup: data removed too), after stopping
+   * the background load if one runs. Returns one line per thing stopped.
+   */
+  async cleanup(options: { keepData?: boolean } = {}): Promise<string[]> {
+    const done: string[] = [];
+    const pid = await this.backgroundLoadPid();
+    if (pid !== undefined) {
+      await stopPidFile(this.#loadPidFile, 60_000);
+      done.push(`Stopped the background load (PID ${pid}).`);
+    }
+    await this.environment.down({ removeData: !options.keepData });
+    done.push(
+      `Stopped the ${this.environment.kind} environment${
+        options.keepData ? "" : " and removed its data"
+      }.`,
+    );
+    return done;
+  }
+
+  async #saveState(name: string, value: unknown): Promise<void> {
+    await Deno.mkdir(this.stateDir, { recursive: true });
+    await Deno.writeTextFile(`${this.stateDir}/${name}`, JSON.stringify(value));
+  }
+
+  async #loadState<T>(name: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await Deno.readTextFile(`${this.stateDir}/${name}`)) as T;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** "broker 0 leads 0, 1, 2, 3; broker 1 leads 4; ..." */
+export function describeLeaders(placement: PartitionPlacement[]): string {
+  const byBroker = new Map<number, number[]>();
+  for (const p of placement) {
+    byBroker.set(p.leader, [...(byBroker.get(p.leader) ?? []), p.partition]);
+  }
+  return [...byBroker].sort(([a], [b]) => a - b)
+    .map(([broker, partitions]) => `broker ${broker} leads ${partitions.join(", ")}`).join("; ");
+}

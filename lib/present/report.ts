@@ -1,0 +1,340 @@
+/**
+ * The before and after reports (`results/before-balancing.md`,
+ * `results/after-balancing.md`): Markdown from measurements, the timeline of the
+ * balancer's work, the best possible spread and the zero-loss check. Pure: the
+ * caller writes the text where it wants.
+ *
+ * @module
+ */
+
+import type { LabConfig, Placement, Skew } from "../config/config.ts";
+import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
+import { type Spread, spreadOf } from "../core/stats.ts";
+import type { PartitionPlacement } from "../cluster/topic.ts";
+
+/** One measured moment of the scenario. */
+export interface Measurement {
+  /** "before" or "after" balancing. */
+  phase: "before" | "after";
+  /** The load snapshot. */
+  snapshot: ClusterSnapshot;
+  /** Where the topic's partitions were. */
+  placement: PartitionPlacement[];
+  /** Spread of bytes-in over brokers. */
+  spreadIn: Spread;
+  /** Which environment and why. */
+  environment: { kind: string; reason: string };
+  /** The scenario's parameters, as words. */
+  scenario: Record<string, string>;
+  /** A caveat on the per-partition figures (e.g. a moved partition's series not yet seen). */
+  note?: string;
+}
+
+/** A move the balancer made, as the timeline saw it. */
+export interface MoveRecord {
+  /** When it was issued. */
+  time: Date;
+  /** Topic. */
+  topic: string;
+  /** Partition. */
+  partition: number;
+  /** Source broker. */
+  from: number;
+  /** Destination broker. */
+  to: number;
+}
+
+/** What the after-report adds to the before-report. */
+export interface AfterDetails {
+  /** The moves made between before and after. */
+  moves: MoveRecord[];
+  /** Seconds from the first detection that acted to balance, if balance was reached. */
+  timeToBalanceSeconds?: number;
+  /** The watch's verdict sentence (balanced, as balanced as the loads allow, or why not). */
+  verdict?: string;
+  /** Brokers that joined or left between the two measurements, in words. */
+  membership?: string[];
+  /** The cost of each move, as Markdown (`move_cost.ts`). */
+  moveCosts?: string;
+  /** When the first acting detection happened. */
+  firstDetection?: Date;
+  /** Lines on the best possible spread. */
+  optimal?: { maxOverMean: number; stdDevMBps: number; explanation: string[] };
+  /** The model's plan from the before-window: a prediction from another window. */
+  planExplanation?: string[];
+  /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
+  decisions?: string[];
+  /** Chart files, relative to the report. */
+  charts?: Array<{ title: string; file: string }>;
+  /** The zero-loss check. */
+  readback?: ReadbackResult;
+}
+
+/** Formats bytes per second as MB/s (10^6 bytes). */
+export function mbps(bytesPerSecond: number, digits = 2): string {
+  return (bytesPerSecond / 1e6).toFixed(digits);
+}
+
+function ratio(value: number, digits = 3): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Describes a placement setting in words. */
+export function describePlacementSetting(placement: Placement): string {
+  return placement.kind === "none"
+    ? "as created"
+    : `${placement.counts.join("-")} (brokers 0, 1, 2...)`;
+}
+
+/** Describes a skew in words. */
+export function describeSkew(skew: Skew): string {
+  if (skew.kind === "uniform") return "uniform over partitions";
+  const what = skew.kind === "brokers" ? "broker" : "partition";
+  return [...skew.shares].map(([id, share]) => `${(share * 100).toFixed(0)}% to ${what} ${id}`)
+    .join(", ");
+}
+
+/** The scenario's parameters as report rows. */
+export function scenarioSummary(config: LabConfig): Record<string, string> {
+  return {
+    "Scenario": `${config.scenario.name}: ${config.scenario.title}` +
+      (config.scenarioOverrides.length
+        ? ` (changed by ${config.scenarioOverrides.join(", ")})`
+        : ""),
+    "Topic": `${config.topic} (${config.partitions} partitions, replication factor 1)`,
+    "Initial placement": describePlacementSetting(config.placement),
+    "Record size": `${config.recordBytes} bytes`,
+    "Target rate": config.rateMBps === undefined ? "unthrottled" : `${config.rateMBps} MB/s`,
+    "Skew": describeSkew(config.skew),
+    "Rate window": `${config.rateWindowSeconds} s`,
+    "Balancer": config.balancer.enabled
+      ? `detect every ${config.balancer.detectIntervalMs / 1000} s, band ±${
+        config.balancer.avgDeviation.in * 100
+      }% of the average, threshold ${mbps(config.balancer.detectThresholdBytes.in)} MB/s`
+      : "off",
+  };
+}
+
+/** Builds a measurement from a snapshot and placement. */
+export function measurement(
+  phase: "before" | "after",
+  snapshot: ClusterSnapshot,
+  placement: PartitionPlacement[],
+  environment: { kind: string; reason: string },
+  scenario: Record<string, string>,
+): Measurement {
+  return {
+    phase,
+    snapshot,
+    placement,
+    spreadIn: spreadOf(snapshot.brokers.map((b) => b.bytesInPerSec)),
+    environment,
+    scenario,
+  };
+}
+
+function brokerTable(m: Measurement): string {
+  const leaders = new Map<number, number[]>();
+  for (const p of m.placement) {
+    leaders.set(p.leader, [...(leaders.get(p.leader) ?? []), p.partition]);
+  }
+  return table(
+    [
+      "Broker",
+      "Bytes in (MB/s)",
+      "Share of bytes in",
+      "Bytes out (MB/s)",
+      "Partitions (all topics)",
+      "Leads (topic partitions)",
+    ],
+    m.snapshot.brokers.map((b, i) => [
+      b.broker,
+      mbps(b.bytesInPerSec),
+      `${(m.spreadIn.shares[i] * 100).toFixed(1)}%`,
+      mbps(b.bytesOutPerSec),
+      b.partitions,
+      `${leaders.get(b.broker)?.length ?? 0}: ${
+        (leaders.get(b.broker) ?? []).join(", ") || "none"
+      }`,
+    ]),
+  );
+}
+
+function partitionTable(m: Measurement): string {
+  return table(
+    ["Partition", "Leader", "Bytes in (MB/s)"],
+    m.placement.map((p) => {
+      const load = m.snapshot.partitions.find((l) => l.partition === p.partition);
+      return [p.partition, p.leader, mbps(load?.bytesInPerSec ?? 0)];
+    }),
+  );
+}
+
+function spreadRows(s: Spread): Array<[string, string]> {
+  return [
+    ["Mean bytes in per broker", `${mbps(s.mean)} MB/s`],
+    ["Standard deviation (population)", `${mbps(s.stdDev)} MB/s`],
+    ["Coefficient of variation", ratio(s.cv)],
+    ["Max / mean", ratio(s.maxOverMean)],
+    ["Min / mean", ratio(s.minOverMean)],
+  ];
+}
+
+function header(m: Measurement, title: string): string[] {
+  return [
+    `# ${title}`,
+    "",
+    `Taken ${m.snapshot.takenAt.toISOString()} on the **${m.environment.kind}** environment ` +
+    `(${m.environment.reason}). Rates are PromQL \`rate()\` over the last ${m.snapshot.windowSeconds} s.`,
+    "",
+  ];
+}
+
+/** The before-report. */
+export function beforeReport(m: Measurement): string {
+  return [
+    ...header(m, "Before balancing"),
+    "## Per broker",
+    "",
+    brokerTable(m),
+    "",
+    "## Per partition",
+    "",
+    partitionTable(m),
+    "",
+    "## Spread of bytes in",
+    "",
+    table(["Measure", "Value"], spreadRows(m.spreadIn)),
+    "",
+    "## Scenario",
+    "",
+    table(["Parameter", "Value"], Object.entries(m.scenario)),
+    "",
+  ].join("\n");
+}
+
+/** The after-report: the same tables, the comparison, the moves and the checks. */
+export function afterReport(
+  before: Measurement,
+  after: Measurement,
+  details: AfterDetails,
+): string {
+  const b = spreadRows(before.spreadIn);
+  const a = spreadRows(after.spreadIn);
+  const lines = [
+    ...header(after, "After balancing"),
+    "## Per broker",
+    "",
+    brokerTable(after),
+    "",
+    "## Per partition",
+    "",
+    partitionTable(after),
+    "",
+    ...(after.note ? [`**Note:** ${after.note}`, ""] : []),
+    "## Before and after",
+    "",
+    table(
+      ["Measure", "Before", "After"],
+      [
+        ...b.map(([name, value], i) => [name, value, a[i][1]]),
+        [
+          "Brokers",
+          before.snapshot.brokers.map((x) => x.broker).join(", "),
+          after.snapshot.brokers.map((x) => x.broker).join(", "),
+        ],
+        [
+          "Partitions led per broker",
+          countsOf(before.placement, before.snapshot.brokers.map((x) => x.broker)),
+          countsOf(after.placement, after.snapshot.brokers.map((x) => x.broker)),
+        ],
+      ],
+    ),
+    "",
+    "## What the balancer did",
+    "",
+  ];
+  if (details.moves.length === 0) lines.push("No partition moved.");
+  else {
+    lines.push(table(
+      ["Time (UTC)", "Partition", "From broker", "To broker"],
+      details.moves.map((
+        m,
+      ) => [m.time.toISOString().slice(11, 23), `${m.topic}-${m.partition}`, m.from, m.to]),
+    ));
+  }
+  lines.push("");
+  if (details.decisions?.length) {
+    lines.push(
+      "Its own decisions, replayed from the inputs each detection logged:",
+      "",
+      "```",
+      ...details.decisions,
+      "```",
+      "",
+    );
+  }
+  if (details.planExplanation?.length) {
+    lines.push(
+      "A prediction from another window (the model planned from the before-measurement, " +
+        "not from the balancer's inputs):",
+      "",
+      ...details.planExplanation.map((l) => `- ${l}`),
+      "",
+    );
+  }
+  if (details.membership?.length) {
+    lines.push("## Brokers joining or leaving", "", ...details.membership.map((l) => `- ${l}`), "");
+  }
+  if (details.moveCosts) lines.push("## The cost of the moves", "", details.moveCosts, "");
+  lines.push("## Verdict and time to balance", "");
+  if (details.verdict) lines.push(`**${details.verdict}**`, "");
+  if (details.timeToBalanceSeconds !== undefined) {
+    lines.push(
+      `Reached **${
+        details.timeToBalanceSeconds.toFixed(1)
+      } s** after the first detection that acted` +
+        (details.firstDetection ? ` (${details.firstDetection.toISOString()})` : "") + ".",
+    );
+  } else if (!details.verdict) lines.push("The balance was not watched (history only).");
+  lines.push("");
+  if (details.optimal) {
+    lines.push(
+      "## Best possible spread",
+      "",
+      `With these partition loads, the best any placement can do is max/mean ` +
+        `**${ratio(details.optimal.maxOverMean)}** (standard deviation ${
+          details.optimal.stdDevMBps.toFixed(2)
+        } MB/s); ` +
+        `the result reached ${ratio(after.spreadIn.maxOverMean)}.`,
+      "",
+      ...details.optimal.explanation.map((l) => `- ${l}`),
+      "",
+    );
+  }
+  if (details.readback) {
+    const r = details.readback;
+    lines.push(
+      "## Zero loss",
+      "",
+      `An independent consumer read the topic back in ${r.seconds.toFixed(1)} s. ` +
+        `**${readbackSentence(r)}**`,
+      "",
+    );
+  }
+  if (details.charts?.length) {
+    lines.push("## Charts", "", ...details.charts.flatMap((c) => [`![${c.title}](${c.file})`, ""]));
+  }
+  lines.push("## Scenario", "", table(["Parameter", "Value"], Object.entries(after.scenario)), "");
+  return lines.join("\n");
+}
+
+function countsOf(placement: PartitionPlacement[], brokers: number[]): string {
+  return brokers.map((b) => placement.filter((p) => p.leader === b).length).join("-");
+}

@@ -1,0 +1,42 @@
+/**
+ * The shared local cluster that `deno task test` starts for the tests (see
+ * `testing/test_task.ts`). Tests that need a real cluster call
+ * {@linkcode sharedCluster}; run outside the task, it says how to run them.
+ *
+ * @module
+ */
+
+/** Where the shared test cluster is. */
+export interface SharedCluster {
+  /** Bootstrap servers. */
+  bootstrapServers: string[];
+  /** Prometheus base URL. */
+  prometheusUrl: string;
+  /** The cluster's state directory. */
+  stateDir: string;
+  /** A directory for anything else a test starts (swept at the end of the task). */
+  root: string;
+  /** The jar cache the cluster used. */
+  cacheDir: string;
+}
+
+/** The shared cluster, or an error saying to run the tests with `deno task test`. */
+export function sharedCluster(): SharedCluster {
+  const bootstrap = Deno.env.get("LAB_TEST_BOOTSTRAP");
+  const prometheusUrl = Deno.env.get("LAB_TEST_PROMETHEUS_URL");
+  const stateDir = Deno.env.get("LAB_TEST_STATE_DIR");
+  const root = Deno.env.get("LAB_TEST_ROOT");
+  const cacheDir = Deno.env.get("LAB_TEST_CACHE_DIR");
+  if (!bootstrap || !prometheusUrl || !stateDir || !root || !cacheDir) {
+    throw new Error(
+      "This test needs the shared local cluster that `deno task test` starts; run it with " +
+        "`deno task test <file>` instead of `deno test`.",
+    );
+  }
+  return { bootstrapServers: bootstrap.split(","), prometheusUrl, stateDir, root, cacheDir };
+}
+
+/** A unique topic name for one test. */
+export function testTopic(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs `deno task demo` as a user would, on its own ports and state directory under the
+ * test task's root, and always tears its cluster down afterwards.
+ *
+ * @module
+ */
+
+import { loadConfig } from "../lib/config/config.ts";
+import { LocalEnvironment } from "../lib/env/local/local.ts";
+import { sharedCluster } from "./cluster.ts";
+
+/** What a demo run printed and where its results are. */
+export interface DemoRun {
+  /** Whether it exited 0. */
+  success: boolean;
+  /** Its standard output. */
+  stdout: string;
+  /** Its standard error. */
+  stderr: string;
+  /** The results directory. */
+  resultsDir: string;
+  /** Seconds it took. */
+  seconds: number;
+}
+
+/**
+ * Runs the demo with `settings` (`LAB_*` variables) on Kafka ports from `kafkaPort`
+ * (Prometheus on `kafkaPort - 2`), in a state directory named `name`.
+ */
+export async function runDemo(
+  name: string,
+  kafkaPort: number,
+  settings: Record<string, string> = {},
+): Promise<DemoRun> {
+  const { root } = sharedCluster();
+  const env = {
+    LAB_ENV: "local",
+    LAB_KAFKA_PORT: String(kafkaPort),
+    LAB_PROMETHEUS_PORT: String(kafkaPort - 2),
+    LAB_STATE_DIR: `${root}/${name}-state`,
+    LAB_RESULTS_DIR: `${root}/${name}-results`,
+    NO_COLOR: "1",
+    ...settings,
+  };
+  const started = performance.now();
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", "demo"],
+      cwd: new URL("../", import.meta.url).pathname,
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return {
+      success: output.success,
+      stdout: new TextDecoder().decode(output.stdout),
+      stderr: new TextDecoder().decode(output.stderr),
+      resultsDir: env.LAB_RESULTS_DIR,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    // The demo cleans up; this is the safety net when it did not get there.
+    await new LocalEnvironment(loadConfig({ ...Deno.env.toObject(), ...env })).down({
+      removeData: true,
+    });
+  }
+}
