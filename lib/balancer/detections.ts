@@ -7,20 +7,7 @@
  */
 
 import type { BalancerEvent } from "./log.ts";
-
-/** A move as the balancer issued it. */
-export interface IssuedMove {
-  /** When the `Executing:` line was written. */
-  time: Date;
-  /** Topic. */
-  topic: string;
-  /** Partition. */
-  partition: number;
-  /** Source broker. */
-  from: number;
-  /** Destination broker. */
-  to: number;
-}
+import type { MoveRecord } from "../core/move.ts";
 
 /** One detection of the balancer. */
 export interface Detection {
@@ -33,7 +20,7 @@ export interface Detection {
   /** Actions it planned (`Total actions num`), 0 when none were logged. */
   actions: number;
   /** Moves it executed. */
-  moves: IssuedMove[];
+  moves: MoveRecord[];
 }
 
 /**

@@ -45,6 +45,9 @@
 
 import { type BalancerSettings, LabConfigError } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
+import { isAcceptable } from "../core/band.ts";
+import { formatRate } from "../core/format.ts";
+import type { Move } from "../core/move.ts";
 import {
   compensatedSum,
   hashMapOrder,
@@ -149,15 +152,7 @@ export interface GoalScore {
 }
 
 /** One move the planner decided, with why. */
-export interface PlannedMove {
-  /** Topic. */
-  topic: string;
-  /** Partition number. */
-  partition: number;
-  /** Source broker. */
-  from: number;
-  /** Destination broker. */
-  to: number;
+export interface PlannedMove extends Move {
   /** The goal whose turn made it. */
   goal: GoalName;
   /** `shed`: the source was above the band; `fill`: the destination was below it. */
@@ -514,8 +509,12 @@ interface GoalState {
 }
 
 function acceptable(g: GoalState, load: number): boolean {
-  if (load < g.threshold && g.avg < g.threshold) return true;
-  return load >= g.lower && load <= g.upper;
+  return isAcceptable(load, {
+    average: g.avg,
+    low: g.lower,
+    high: g.upper,
+    threshold: g.threshold,
+  });
 }
 
 function scoreOf(g: GoalState, load: number): number {
@@ -1135,10 +1134,10 @@ export function planBalance(input: BalanceInput): BalancePlan {
             limit,
             moves: result.moves,
             reason: `broker ${ids[b]} would ${mode === "shed" ? "shed" : "gain"} only ${
-              fmtRate(Math.abs(result.loadChange))
+              formatRate(Math.abs(result.loadChange))
             } of ${RESOURCE_NAME[g.r]}, under the trivial-change limit ${
-              fmtRate(limit)
-            } (${g.trivialRatio} × average ${fmtRate(g.avg)}); its moves are undone.`,
+              formatRate(limit)
+            } (${g.trivialRatio} × average ${formatRate(g.avg)}); its moves are undone.`,
           });
         } else {
           kept.push(...result.moves);
@@ -1197,16 +1196,6 @@ export function planBalance(input: BalanceInput): BalancePlan {
 // ---------------------------------------------------------------------------------------
 // Explanation
 
-/** Formats bytes/s for people: `12.34 MB/s` (10^6 bytes), `5.6 kB/s`, `12 B/s`. */
-export function formatRate(bytesPerSec: number): string {
-  const abs = Math.abs(bytesPerSec);
-  if (abs >= 1e6) return `${(bytesPerSec / 1e6).toFixed(2)} MB/s`;
-  if (abs >= 1e3) return `${(bytesPerSec / 1e3).toFixed(1)} kB/s`;
-  return `${bytesPerSec.toFixed(0)} B/s`;
-}
-
-const fmtRate = formatRate;
-
 function list(items: string[], max: number): string {
   if (items.length <= max) return items.join("; ");
   return `${items.slice(0, max).join("; ")}; and ${items.length - max} more`;
@@ -1240,12 +1229,12 @@ export function explainPlan(plan: BalancePlan): string[] {
   lines.push(scope);
   for (const g of plan.goals) {
     const pct = Math.round(g.deviationRatio * 1000) / 10;
-    let line = `Bytes ${g.resource} (${g.goal}): average ${fmtRate(g.average)}, acceptable band ${
-      fmtRate(g.lower)
-    } to ${fmtRate(g.upper)} (±${pct}%).`;
+    let line = `Bytes ${g.resource} (${g.goal}): average ${
+      formatRate(g.average)
+    }, acceptable band ${formatRate(g.lower)} to ${formatRate(g.upper)} (±${pct}%).`;
     if (g.averageBelowThreshold) {
       line += ` The average is under the detect threshold ${
-        fmtRate(g.detectThreshold)
+        formatRate(g.detectThreshold)
       }, so brokers under it count as fine.`;
     }
     if (g.violations.length === 0 && g.violationsAtStart.length === 0) {
@@ -1258,7 +1247,7 @@ export function explainPlan(plan: BalancePlan): string[] {
       line += ` Outside the band: ${
         list(
           g.violations.map((v) =>
-            `broker ${v.broker} ${v.side} by ${fmtRate(v.by)} (at ${fmtRate(v.load)})`
+            `broker ${v.broker} ${v.side} by ${formatRate(v.by)} (at ${formatRate(v.load)})`
           ),
           6,
         )
@@ -1277,10 +1266,10 @@ export function explainPlan(plan: BalancePlan): string[] {
         .join(", ");
       return `${m.topic}-${m.partition} from broker ${m.from} to ${m.to} (${
         m.mode === "shed" ? `broker ${m.from} above the band` : `broker ${m.to} below the band`
-      }; partition ${fmtRate(m.load[r])} ${r}; broker ${m.from} ${fmtRate(m.fromBefore[r])} → ${
-        fmtRate(m.fromAfter[r])
-      }, broker ${m.to} ${fmtRate(m.toBefore[r])} → ${
-        fmtRate(m.toAfter[r])
+      }; partition ${formatRate(m.load[r])} ${r}; broker ${m.from} ${
+        formatRate(m.fromBefore[r])
+      } → ${formatRate(m.fromAfter[r])}, broker ${m.to} ${formatRate(m.toBefore[r])} → ${
+        formatRate(m.toAfter[r])
       }; scores ${scores}, group ${m.groupScore.toFixed(3)})`;
     });
     lines.push(`Moves: ${list(moves, 5)}.`);
@@ -1299,7 +1288,7 @@ export function explainPlan(plan: BalancePlan): string[] {
         } s to complete.`,
     );
     const after = model.map((b) =>
-      `broker ${b.broker} in ${fmtRate(b.after.in)}, out ${fmtRate(b.after.out)}`
+      `broker ${b.broker} in ${formatRate(b.after.in)}, out ${formatRate(b.after.out)}`
     );
     const spread = (["in", "out"] as const).map((r) =>
       `${r} max/mean ${maxOverMean(model.map((b) => b.before[r])).toFixed(2)} → ${

@@ -16,11 +16,11 @@ import { createKafka, unreachableError } from "../cluster/kafka.ts";
 import { takeSnapshot } from "../cluster/metrics.ts";
 import type { ClusterSnapshot } from "../core/metrics_types.ts";
 import type { PromClient } from "../cluster/prom.ts";
-import type { MoveRecord } from "../present/report.ts";
+import type { MoveRecord } from "../core/move.ts";
+import { allAcceptable } from "../core/band.ts";
 import { spreadOf } from "../core/stats.ts";
 import { detectionsFrom } from "./detections.ts";
 import {
-  insideBand,
   settledOutcome,
   timeoutOutcome,
   type WatchOutcome,
@@ -31,8 +31,8 @@ import { describePlacement } from "../cluster/topic.ts";
 /** One thing the watch saw. */
 export type TimelineEvent =
   | { kind: "detect"; time: Date; actions?: number; batches?: number }
-  | { kind: "move-start"; time: Date; topic: string; partition: number; from: number; to: number }
-  | { kind: "move-end"; time: Date; topic: string; partition: number; from: number; to: number }
+  | MoveRecord & { kind: "move-start" }
+  | MoveRecord & { kind: "move-end" }
   | {
     kind: "rates";
     time: Date;
@@ -57,6 +57,8 @@ export interface WatchOptions {
   windowSeconds?: number;
   /** Half-width of the band as a ratio of the average (AutoMQ's avg deviation, 0.1). */
   deviation: number;
+  /** The detect threshold, bytes/s (AutoMQ's `detect.threshold`; absent: none). */
+  threshold?: number;
   /** Whether the balancer is on (undefined: the lab cannot tell), for the verdict's reason. */
   balancerOn?: boolean;
   /** Longest wait, milliseconds. */
@@ -194,7 +196,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
           value: b.bytesInPerSec,
         })),
         cv,
-        insideBand: insideBand(values, options.deviation),
+        insideBand: allAcceptable(values, options.deviation, options.threshold),
       });
       const moving = (await admin.listPartitionReassignments({})).topics
         .reduce((n, t) => n + t.partitions.length, 0);
@@ -268,6 +270,7 @@ function watchState(
     partitionBrokers: partitions.map((p) => p.broker),
     windowSeconds,
     deviation: options.deviation,
+    threshold: options.threshold,
     moving,
     detections,
     failedMoves,
@@ -281,6 +284,7 @@ function emptyState(options: WatchOptions, windowSeconds: number): WatchState {
     partitionRates: [],
     windowSeconds,
     deviation: options.deviation,
+    threshold: options.threshold,
     moving: 0,
     detections: [],
     failedMoves: [],

@@ -9,6 +9,8 @@
 
 import { optimalSpread } from "./optimal.ts";
 import type { Detection } from "./detections.ts";
+import { allAcceptable } from "../core/band.ts";
+import { formatRate } from "../core/format.ts";
 
 /** Why a watch ended without balance. */
 export type NotBalancedReason =
@@ -50,6 +52,8 @@ export interface WatchState {
   windowSeconds: number;
   /** Half-width of the band as a ratio of the mean (AutoMQ's avg deviation). */
   deviation: number;
+  /** The detect threshold, bytes/s (AutoMQ's `detect.threshold`; 0 or absent: none). */
+  threshold?: number;
   /** Reassignments still running. */
   moving: number;
   /** Detections since the watch's start, in time order. */
@@ -62,16 +66,6 @@ export interface WatchState {
 
 /** Relative slack when comparing a measured spread with the best achievable (rates are noisy). */
 export const BEST_SPREAD_TOLERANCE = 0.02;
-
-const mb = (v: number) => `${(v / 1e6).toFixed(2)} MB/s`;
-
-/** Whether every broker's value lies within ±deviation of the mean (and the mean is above 0). */
-export function insideBand(values: readonly number[], deviation: number): boolean {
-  if (values.length === 0) return false;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (mean <= 0) return false;
-  return values.every((v) => Math.abs(v - mean) <= deviation * mean);
-}
 
 /**
  * The outcome the watch can state now, or `undefined` to keep watching. Balanced when
@@ -96,12 +90,14 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
   if (state.moving > 0) return undefined;
   const values = state.brokerRates.map((r) => r.value);
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const rates = state.brokerRates.map((r) => `broker ${r.broker} ${mb(r.value)}`).join(", ");
-  if (insideBand(values, state.deviation)) {
+  const rates = state.brokerRates.map((r) => `broker ${r.broker} ${formatRate(r.value)}`).join(
+    ", ",
+  );
+  if (allAcceptable(values, state.deviation, state.threshold)) {
     return {
       kind: "balanced",
       sentence: `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
-        `±${Math.round(state.deviation * 100)}% of the mean ${mb(mean)}: ${rates}.`,
+        `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}: ${rates}.`,
     };
   }
   if (mean <= 0) return undefined;
@@ -128,7 +124,9 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
     maxOverMean,
     bestMaxOverMean: best.maxOverMean,
     sentence: `As balanced as these loads allow: the busiest broker carries ` +
-      `${maxOverMean.toFixed(2)}× the mean ${mb(mean)} (${rates}; ${state.windowSeconds} s ` +
+      `${maxOverMean.toFixed(2)}× the mean ${
+        formatRate(mean)
+      } (${rates}; ${state.windowSeconds} s ` +
       `window), and the best any placement of these ${state.partitionRates.length} partitions ` +
       `reaches is ${best.maxOverMean.toFixed(2)}×. ${best.explanation[0] ?? ""} ` +
       `The balancer's detection at ${

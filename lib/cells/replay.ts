@@ -1,144 +1,23 @@
 /**
- * Shows the balancer's own decisions, replayed from its log (`balancer/replay.ts`): per
- * detection what it saw (per-broker and per-partition loads), the band, the violators, each
- * planned move with its scores, and whether the replay reproduces the executed moves. Plain
- * text lines for `deno task verify` and the after-report, Markdown views for notebook 04,
- * and the before-window prediction compared with the actual moves by effect and by name.
- *
- * @example
- * ```ts
- * import { replayLog } from "../balancer/replay.ts";
- * import { balancerSettingsFrom } from "../config/config.ts";
- * import { decisionLines } from "./replay.ts";
- * const log = await Deno.readTextFile(
- *   new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url),
- * );
- * console.log(decisionLines(replayLog(log, balancerSettingsFrom({}))).join("\n"));
- * ```
+ * Notebook views of the balancer's decisions (sentences from `present/decisions.ts`): the
+ * acting detections as Markdown for notebook 04, and the before-window prediction compared
+ * with the actual moves by effect and by name.
  *
  * @module
  */
-
-import { type BalancePlan, formatRate, GOAL_RESOURCE } from "../balancer/plan.ts";
+import type { BalancePlan } from "../balancer/plan.ts";
 import {
   compareWithPrediction,
   type PredictionComparison,
   type Replay,
-  replayLog,
 } from "../balancer/replay.ts";
 import { type Displayable, markdown, type MimeBundle, table } from "../present/display.ts";
-import type { Lab } from "../lab/lab.ts";
+import { actingReplays, decisionLines, describeReplay } from "../present/decisions.ts";
 
 /** A display object: shown by the kernel, printable as text. */
 export type ReplayView = Displayable & { bundle: MimeBundle };
 
-const mbps = formatRate;
 const clock = (t: Date) => t.toISOString().slice(11, 19);
-
-function capped(items: string[], max: number): string {
-  return items.length <= max
-    ? items.join("; ")
-    : `${items.slice(0, max).join("; ")}; and ${items.length - max} more`;
-}
-
-/** The detections worth showing: those that planned or executed moves. */
-export function actingReplays(replays: readonly Replay[]): Replay[] {
-  return replays.filter((r) => r.detection.executed.length > 0 || (r.plan?.moves.length ?? 0) > 0);
-}
-
-/** The balancer's log, replayed: every detection since `since` (default: all). */
-export async function balancerReplays(lab: Lab, since?: Date): Promise<Replay[]> {
-  const all = replayLog(await lab.environment.balancerLog(), lab.config.balancer);
-  return since === undefined ? all : all.filter((r) => r.detection.startedAt >= since);
-}
-
-/**
- * {@linkcode decisionLines} of the balancer's log since `since`, for the terminal and the
- * after-report; a log that cannot be read gives one line saying why instead of an error.
- */
-export async function decisionLinesOf(lab: Lab, since?: Date): Promise<string[]> {
-  try {
-    return decisionLines(await balancerReplays(lab, since));
-  } catch (error) {
-    return [`The balancer's decisions cannot be shown: ${(error as Error).message}`];
-  }
-}
-
-/** One detection in a few plain lines: inputs, band, violators, moves with scores, verdict. */
-export function describeReplay(r: Replay): string[] {
-  const d = r.detection;
-  const lines = [`Detection at ${clock(d.startedAt)} UTC: ${r.verdict}.`];
-  const counts = new Map<number, number>();
-  for (const p of d.partitions) counts.set(p.broker, (counts.get(p.broker) ?? 0) + 1);
-  lines.push(
-    `  It saw: ${
-      d.brokers.map((b) =>
-        `broker ${b.broker} in ${mbps(b.loads.in ?? 0)}, out ${mbps(b.loads.out ?? 0)} ` +
-        `(${counts.get(b.broker) ?? 0} partition(s)${b.slow ? ", slow" : ""}${
-          b.outOfDate ? ", out of date" : ""
-        })`
-      ).join("; ")
-    }.`,
-  );
-  if (d.partitions.length > 0) {
-    const parts = [...d.partitions]
-      .sort((a, b) => b.bytesInPerSec - a.bytesInPerSec)
-      .map((p) => `${p.topic}-${p.partition} on ${p.broker}: ${mbps(p.bytesInPerSec)} in`);
-    lines.push(`  Partitions (heaviest first): ${capped(parts, 8)}.`);
-  }
-  const plan = r.plan;
-  if (plan !== undefined) {
-    for (const g of plan.goals) {
-      const list = (vs: typeof g.violations) =>
-        vs.map((v) => `broker ${v.broker} ${v.side} by ${mbps(v.by)}`).join(", ");
-      const violators = g.violations.length > 0
-        ? `violators ${list(g.violations)}`
-        : g.violationsAtStart.length > 0
-        ? `violators at the start ${list(g.violationsAtStart)}, all inside after the earlier ` +
-          "goal's moves"
-        : g.averageBelowThreshold
-        ? `no violator (average under the detect threshold ${mbps(g.detectThreshold)})`
-        : "no violator";
-      lines.push(
-        `  Bytes ${g.resource}: band ${mbps(g.lower)} to ${mbps(g.upper)} (average ${
-          mbps(g.average)
-        } ±${Math.round(g.deviationRatio * 100)}%); ${violators}.`,
-      );
-    }
-    for (const m of plan.moves) {
-      const scores = m.goalScores.map((s) => `${GOAL_RESOURCE[s.goal]} ${s.score.toFixed(4)}`)
-        .join(", ");
-      lines.push(
-        `  Move ${m.topic}-${m.partition}: broker ${m.from} → ${m.to} (${
-          m.mode === "shed" ? `shedding ${m.from}` : `filling ${m.to}`
-        }, ${mbps(m.load.in)} in; scores ${scores}; group ${m.groupScore.toFixed(4)}).`,
-      );
-    }
-    if (plan.moves.length === 0) lines.push("  Replayed plan: no move.");
-  }
-  const made = d.executed.map((a) => `${a.topic}-${a.partition} ${a.from} → ${a.to}`);
-  lines.push(`  Executed: ${made.length === 0 ? "nothing" : made.join(", ")}.`);
-  if (r.note !== undefined) lines.push(`  Note: ${r.note}.`);
-  return lines;
-}
-
-/**
- * The decisions for a report or the terminal: each detection that planned or executed
- * moves, described, then a tally of all detections.
- */
-export function decisionLines(replays: readonly Replay[]): string[] {
-  const acting = actingReplays(replays);
-  const lines = acting.flatMap(describeReplay);
-  const replayed = replays.filter((r) => r.plan !== undefined);
-  const agreeing = replayed.filter((r) => r.agrees).length;
-  const unplayable = replays.length - replayed.length;
-  lines.push(
-    `${replays.length} detection(s); ${acting.length} acted; replayed ${replayed.length}, ` +
-      `agreeing ${agreeing} of ${replayed.length}` +
-      (unplayable > 0 ? `; ${unplayable} without inputs to replay.` : "."),
-  );
-  return lines;
-}
 
 /** Notebook view: per acting detection, its inputs, band, violators and moves (Markdown). */
 export function decisionsView(replays: readonly Replay[]): ReplayView {
@@ -202,20 +81,4 @@ export function predictionView(prediction: BalancePlan, replays: readonly Replay
     table(effectRows(c)).bundle["text/markdown"] as string,
     `By name (${names.join("; ")}).`,
   ].join("\n\n"));
-}
-
-/** {@linkcode predictionView} as plain lines (for reports). */
-export function predictionLines(prediction: BalancePlan, replays: readonly Replay[]): string[] {
-  const c = compareWithPrediction(prediction, replays);
-  return [
-    `Before-window ${c.label}:`,
-    ...c.effect.map((e) =>
-      `  broker ${e.broker}: off predicted ${mbps(e.predicted.off)}, actual ${
-        mbps(e.actual.off)
-      }; onto predicted ${mbps(e.predicted.on)}, actual ${mbps(e.actual.on)}`
-    ),
-    `  by name: ${c.sameName.length} same, ${c.otherDestination.length} moved elsewhere, ` +
-    `${c.onlyPredicted.length} only predicted, ` +
-    `${c.onlyActual.length} only the balancer's.`,
-  ];
 }

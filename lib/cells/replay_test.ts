@@ -4,15 +4,14 @@ import { planBalance } from "../balancer/plan.ts";
 import { replayLog } from "../balancer/replay.ts";
 import { balancerSettingsFrom } from "../config/config.ts";
 import type { Lab } from "../lab/lab.ts";
+import { decisionsView, predictionView } from "./replay.ts";
 import {
   actingReplays,
   decisionLines,
   decisionLinesOf,
-  decisionsView,
   describeReplay,
   predictionLines,
-  predictionView,
-} from "./replay.ts";
+} from "../present/decisions.ts";
 
 const SAMPLE = new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url);
 const settings = balancerSettingsFrom({});

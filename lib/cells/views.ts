@@ -22,10 +22,12 @@
  * @module
  */
 
-import { type BalancePlan, explainPlan, formatRate, GOAL_RESOURCE } from "../balancer/plan.ts";
+import { type BalancePlan, explainPlan, GOAL_RESOURCE } from "../balancer/plan.ts";
+import { formatRate } from "../core/format.ts";
 import { optimalSpreadOf } from "../balancer/optimal.ts";
 import { walkFiles } from "../core/files.ts";
-import { acceptableBand, type Band, bytesInChart, placementChart } from "../present/charts.ts";
+import { acceptableBand, type Band, sideOfBand } from "../core/band.ts";
+import { bytesInChart, placementChart } from "../present/charts.ts";
 import { type LabConfig, loadConfig } from "../config/config.ts";
 import {
   base64,
@@ -305,11 +307,6 @@ export function placementView(
       title: options.title ?? "Partition placement per broker",
     }),
   );
-}
-
-/** Where a load lies against a band: `above`, `inside` or `below`. */
-export function sideOfBand(load: number, band: Band): "above" | "inside" | "below" {
-  return load > band.high ? "above" : load < band.low ? "below" : "inside";
 }
 
 /** The acceptable band of a measurement's bytes in, for `deviation` (AutoMQ's avg deviation). */

@@ -17,7 +17,6 @@ import {
   planSummary,
   resultFilesTable,
   settingsTable,
-  sideOfBand,
   spreadTable,
   statusSummary,
   statusTable,
@@ -136,13 +135,7 @@ Deno.test("measurementTable: MB/s, share, partitions led and band per broker", (
   assert.equal((after.match(/\| inside \|/g) ?? []).length, 3);
 });
 
-Deno.test("sideOfBand and partitionTable", () => {
-  const band = { average: 10, low: 9, high: 11 };
-  assert.deepEqual([sideOfBand(12, band), sideOfBand(10, band), sideOfBand(8, band)], [
-    "above",
-    "inside",
-    "below",
-  ]);
+Deno.test("partitionTable", () => {
   assert.match(text(partitionTable(BEFORE), "text/markdown"), /\| 4 \| 1 \| 3\.33 \|/);
 });
 

@@ -13,10 +13,11 @@ import type { Lab } from "../lab/lab.ts";
 import type { LoadStats } from "../cluster/load.ts";
 import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../cluster/move_cost.ts";
 import { type ReadbackResult, readbackSentence, zeroLoss } from "../cluster/readback.ts";
-import { decisionLinesOf } from "../cells/replay.ts";
-import { mbps } from "../present/report.ts";
+import { decisionLinesOf } from "../present/decisions.ts";
+import { mbps } from "../core/format.ts";
 import type { WatchResult } from "../balancer/watch.ts";
-import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
+import { eventPrinter, say } from "./print.ts";
+import { loadSummary, verdictLine } from "../present/sentences.ts";
 
 /** Sets the environment up (balancer paused) and says where it is. */
 export async function setup(lab: Lab): Promise<void> {

@@ -16,14 +16,16 @@
  * @module
  */
 
-import { decisionLinesOf } from "../cells/replay.ts";
+import { decisionLinesOf } from "../present/decisions.ts";
 import { LabConfigError } from "../config/config.ts";
 import { progress } from "../present/display.ts";
 import { Lab } from "../lab/lab.ts";
+import { runBackgroundLoad } from "../lab/background_load.ts";
 import { benchLoad } from "./bench_load.ts";
 import { benchScenarios } from "./bench_scenarios.ts";
 import { demo, setup } from "./demo.ts";
-import { eventPrinter, loadSummary, say, verdictLine } from "./print.ts";
+import { eventPrinter, say } from "./print.ts";
+import { loadSummary, verdictLine } from "../present/sentences.ts";
 import { type Interrupt, onInterrupt } from "../core/interrupt.ts";
 
 const USAGE =
@@ -48,32 +50,22 @@ function loadBar(lab: Lab) {
 }
 
 async function load(lab: Lab, flags: string[]): Promise<void> {
-  // `--until-stopped`: sustained load until SIGINT/SIGTERM (the background load
-  // of the notebooks); progress then goes to the state directory, not a bar.
-  const untilStopped = flags.includes("--until-stopped");
-  const { maxSeconds } = await lab.checkDisk(untilStopped ? "until-disk" : undefined);
-  if (untilStopped && maxSeconds !== undefined) {
-    say(
-      `The load runs until stopped, at most ${Math.round(maxSeconds / 60)} min ` +
-        "(what the disk can keep: the topic keeps every record until the read-back).",
-    );
-  }
-  const bar = untilStopped ? undefined : loadBar(lab);
-  const running = lab.startLoad({
-    untilStopped,
-    maxSeconds,
-    onProgress: untilStopped ? (p) => void lab.saveLoadProgress(p) : bar!.onProgress,
-  });
+  // `--until-stopped`: the notebooks' sustained load, until SIGINT/SIGTERM; its progress
+  // goes to the state directory, not a bar.
+  if (flags.includes("--until-stopped")) return await runBackgroundLoad(lab);
+  await lab.checkDisk();
+  const bar = loadBar(lab);
+  const running = lab.startLoad({ onProgress: bar.onProgress });
   const stop = () => running.stop();
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   try {
     const stats = await running.done;
-    await bar?.done(`${stats.achievedMBps.toFixed(2)} MB/s`);
+    await bar.done(`${stats.achievedMBps.toFixed(2)} MB/s`);
     await lab.saveLoadStats(stats);
     say(loadSummary(stats));
   } catch (error) {
-    await bar?.fail((error as Error).message);
+    await bar.fail((error as Error).message);
     throw error;
   } finally {
     Deno.removeSignalListener("SIGINT", stop);

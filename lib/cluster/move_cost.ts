@@ -9,20 +9,13 @@
  */
 
 import { type PromClient, promString } from "./prom.ts";
+import type { Move, MoveRecord } from "../core/move.ts";
 
 /** Seconds AutoMQ takes to move a partition, by its documentation (metadata only). */
 export const AUTOMQ_MOVE_SECONDS = 1.5;
 
 /** A move, when it started and, if seen, when it finished. */
-export interface TimedMove {
-  /** Topic. */
-  topic: string;
-  /** Partition. */
-  partition: number;
-  /** Source broker. */
-  from: number;
-  /** Destination broker. */
-  to: number;
+export interface TimedMove extends Move {
   /** When the move was issued. */
   startedAt: Date;
   /** When the partition was seen on its destination, if it was. */
@@ -82,7 +75,7 @@ export async function measureMoveCosts(
  */
 export function timedMoves(
   issued: ReadonlyArray<
-    { time: Date; topic: string; partition: number; from: number; to: number; by?: TimedMove["by"] }
+    MoveRecord & { by?: TimedMove["by"] }
   >,
   landed: ReadonlyArray<{ time: Date; topic: string; partition: number; to: number }>,
 ): TimedMove[] {

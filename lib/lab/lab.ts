@@ -7,7 +7,7 @@
  * @module
  */
 
-import { decisionLinesOf } from "../cells/replay.ts";
+import { decisionLinesOf } from "../present/decisions.ts";
 import { type LabConfig, loadConfig } from "../config/config.ts";
 import { chooseEnvironment } from "../env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "../env/prereqs.ts";
@@ -272,8 +272,8 @@ export class Lab {
   }
 
   /**
-   * Starts the sustained load as its own background process (`deno task load
-   * --until-stopped`), so it outlives a notebook's kernel. Its progress is kept in
+   * Starts the sustained load as its own background process (`background_load.ts`, what
+   * `deno task load --until-stopped` runs), so it outlives a notebook's kernel. Its progress is kept in
    * the state directory ({@linkcode backgroundLoadProgress}); stop it with
    * {@linkcode stopBackgroundLoad}. Throws if one is already running.
    */
@@ -286,9 +286,9 @@ export class Lab {
     await Deno.mkdir(this.stateDir, { recursive: true });
     await Deno.remove(`${this.stateDir}/load-progress.json`).catch(() => {});
     await Deno.remove(`${this.stateDir}/last-load.json`).catch(() => {});
-    const main = new URL("../cli/main.ts", import.meta.url).pathname;
+    const script = new URL("./background_load.ts", import.meta.url).pathname;
     const started = await startDetached({
-      command: [Deno.execPath(), "run", "-A", "--quiet", main, "load", "--until-stopped"],
+      command: [Deno.execPath(), "run", "-A", "--quiet", script],
       logFile: `${this.stateDir}/load.log`,
       pidFile,
       env: {
@@ -514,6 +514,7 @@ export class Lab {
       topic: this.config.topic,
       brokers: this.brokers(),
       deviation: this.config.balancer.avgDeviation.in,
+      threshold: this.config.balancer.detectThresholdBytes.in,
       balancerOn: this.config.balancer.enabled
         ? await this.environment.balancerEnabled()
         : this.environment.kind === "local"

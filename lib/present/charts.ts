@@ -8,7 +8,8 @@
  *
  * @example Bytes in per broker, with the acceptable band
  * ```ts
- * import { acceptableBand, bytesInChart, svgToPng } from "@lab/present/charts.ts";
+ * import { acceptableBand } from "@lab/core/band.ts";
+ * import { bytesInChart, svgToPng } from "@lab/present/charts.ts";
  * const loads = [
  *   { broker: 0, bytesInPerSec: 8e6, bytesOutPerSec: 0, partitions: 4 },
  *   { broker: 1, bytesInPerSec: 1e6, bytesOutPerSec: 0, partitions: 1 },
@@ -25,36 +26,9 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { Resvg } from "@resvg/resvg-js";
 import type { BrokerLoad, PartitionLoad } from "../core/metrics_types.ts";
-
-/** Bytes in one MB: the charts' unit is MB/s = 10^6 bytes per second. */
-export const MB = 1_000_000;
-
-/** The acceptable band of a load, bytes per second: `[max(0, avg - dev), avg + dev]`. */
-export interface Band {
-  /** The average over the brokers. */
-  average: number;
-  /** The band's lower edge. */
-  low: number;
-  /** The band's upper edge. */
-  high: number;
-}
-
-/**
- * The band AutoMQ's distribution goals accept: the average load ± `deviation` × average
- * (`network.in.distribution.detect.avg.deviation`, 0.1 by default), floored at zero.
- */
-export function acceptableBand(values: readonly number[], deviation = 0.1): Band {
-  if (values.length === 0) throw new Error("acceptableBand: no values (give one per broker)");
-  if (!(deviation >= 0)) {
-    throw new Error(`acceptableBand: deviation must be a ratio >= 0, got ${deviation}`);
-  }
-  for (const v of values) {
-    if (!Number.isFinite(v)) throw new Error(`acceptableBand: not a finite number: ${v}`);
-  }
-  const average = values.reduce((a, b) => a + b, 0) / values.length;
-  const dev = average * deviation;
-  return { average, low: Math.max(0, average - dev), high: average + dev };
-}
+import { acceptableBand, type Band, isAcceptable } from "../core/band.ts";
+import { formatMBps, MB } from "../core/format.ts";
+import type { MoveRecord } from "../core/move.ts";
 
 /** Size and titles shared by every chart. */
 export interface ChartOptions {
@@ -82,20 +56,6 @@ export interface RatePoint {
   broker: number;
   /** Bytes per second into it. */
   bytesInPerSec: number;
-}
-
-/** A partition move, drawn where it happened. */
-export interface MoveMark {
-  /** When it was executed. */
-  time: Date;
-  /** Topic. */
-  topic: string;
-  /** Partition number. */
-  partition: number;
-  /** Source broker. */
-  from: number;
-  /** Destination broker. */
-  to: number;
 }
 
 /** Options of the timeline chart. */
@@ -260,13 +220,6 @@ function wrap(text: string, max: number): string[] {
   return lines;
 }
 
-/** "1.23 MB/s" */
-export function formatMBps(bytesPerSec: number): string {
-  const mb = bytesPerSec / MB;
-  const digits = Math.abs(mb) >= 100 ? 0 : Math.abs(mb) >= 10 ? 1 : 2;
-  return `${mb.toFixed(digits)} MB/s`;
-}
-
 function checkFinite(where: string, what: string, value: number): void {
   if (!Number.isFinite(value)) {
     throw new Error(`${where}: ${what} must be a finite number, got ${value}`);
@@ -299,7 +252,7 @@ function bytesInPanel(
     .map((l) => ({
       name: brokerName(l.broker),
       mb: l.bytesInPerSec / MB,
-      inside: l.bytesInPerSec >= band.low && l.bytesInPerSec <= band.high,
+      inside: isAcceptable(l.bytesInPerSec, band),
       label: formatMBps(l.bytesInPerSec),
     }));
   const svg = plotSvg({
@@ -439,8 +392,8 @@ function dodge<T extends { mb: number }>(labels: T[], gap: number): T[] {
 }
 
 /** Moves at the same second share one rule and one label. */
-function groupMoves(moves: readonly MoveMark[]): { time: Date; label: string }[] {
-  const groups = new Map<number, MoveMark[]>();
+function groupMoves(moves: readonly MoveRecord[]): { time: Date; label: string }[] {
+  const groups = new Map<number, MoveRecord[]>();
   for (const move of moves) {
     if (!(move.time instanceof Date) || Number.isNaN(move.time.getTime())) {
       throw new Error(
@@ -462,7 +415,7 @@ function groupMoves(moves: readonly MoveMark[]): { time: Date; label: string }[]
  */
 export function bytesInTimelineChart(
   points: readonly RatePoint[],
-  moves: readonly MoveMark[] = [],
+  moves: readonly MoveRecord[] = [],
   options: TimelineChartOptions = {},
 ): string {
   if (!Array.isArray(points) || points.length === 0) {

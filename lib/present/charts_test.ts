@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  acceptableBand,
   bytesInBeforeAfterChart,
   bytesInChart,
   bytesInTimelineChart,
   findFontFiles,
-  formatMBps,
-  MB,
-  type MoveMark,
   placementChart,
   type RatePoint,
   spreadChart,
@@ -15,6 +11,9 @@ import {
 } from "./charts.ts";
 import { countPixels, decodePng, isDark, isPng, near } from "../../testing/png.ts";
 import type { BrokerLoad, PartitionLoad } from "../core/metrics_types.ts";
+import { acceptableBand } from "../core/band.ts";
+import { formatMBps, MB } from "../core/format.ts";
+import type { MoveRecord } from "../core/move.ts";
 
 const skewed: BrokerLoad[] = [
   { broker: 0, bytesInPerSec: 7.2e6, bytesOutPerSec: 0, partitions: 4 },
@@ -107,7 +106,7 @@ Deno.test("bytesInTimelineChart draws a line per broker and marks moves at their
       points.push({ time: new Date(t0 + s * 1000), broker, bytesInPerSec: rate * MB });
     }
   }
-  const moves: MoveMark[] = [
+  const moves: MoveRecord[] = [
     { time: new Date(t0 + 55_000), topic: "traffic-test", partition: 0, from: 0, to: 1 },
     { time: new Date(t0 + 55_200), topic: "traffic-test", partition: 1, from: 0, to: 2 },
     { time: new Date(t0 + 90_000), topic: "traffic-test", partition: 3, from: 0, to: 2 },

@@ -8,7 +8,6 @@
  */
 
 import {
-  acceptableBand,
   bytesInBeforeAfterChart,
   bytesInTimelineChart,
   placementChart,
@@ -16,7 +15,9 @@ import {
   spreadChart,
   svgToPng,
 } from "./charts.ts";
-import type { Measurement, MoveRecord } from "./report.ts";
+import type { Measurement } from "./report.ts";
+import type { MoveRecord } from "../core/move.ts";
+import { acceptableBand } from "../core/band.ts";
 
 /** The figures of one run, as SVG strings. */
 export interface StoryFigures {

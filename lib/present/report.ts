@@ -9,6 +9,8 @@
 
 import type { LabConfig, Placement, Skew } from "../config/config.ts";
 import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import { mbps } from "../core/format.ts";
+import type { MoveRecord } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
@@ -29,20 +31,6 @@ export interface Measurement {
   scenario: Record<string, string>;
   /** A caveat on the per-partition figures (e.g. a moved partition's series not yet seen). */
   note?: string;
-}
-
-/** A move the balancer made, as the timeline saw it. */
-export interface MoveRecord {
-  /** When it was issued. */
-  time: Date;
-  /** Topic. */
-  topic: string;
-  /** Partition. */
-  partition: number;
-  /** Source broker. */
-  from: number;
-  /** Destination broker. */
-  to: number;
 }
 
 /** What the after-report adds to the before-report. */
@@ -69,11 +57,6 @@ export interface AfterDetails {
   charts?: Array<{ title: string; file: string }>;
   /** The zero-loss check. */
   readback?: ReadbackResult;
-}
-
-/** Formats bytes per second as MB/s (10^6 bytes). */
-export function mbps(bytesPerSecond: number, digits = 2): string {
-  return (bytesPerSecond / 1e6).toFixed(digits);
 }
 
 function ratio(value: number, digits = 3): string {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { replayLog } from "../balancer/replay.ts";
 import { balancerSettingsFrom } from "../config/config.ts";
 import { afterReport, measurement } from "./report.ts";
-import { decisionLines } from "../cells/replay.ts";
+import { decisionLines } from "./decisions.ts";
 
 const SAMPLE = new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url);
 

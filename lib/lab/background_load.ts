@@ -1,0 +1,50 @@
+/**
+ * The notebooks' background load, as its own process: `Lab.startBackgroundLoad` starts
+ * this script, which sends the sustained load until SIGINT/SIGTERM (or until the disk
+ * would fill), keeps its progress in the state directory and, when stopped, saves its
+ * totals there and prints one summary line to its log.
+ *
+ * Usage: `deno run -A lib/lab/background_load.ts` (the `LAB_*` settings of the lab that
+ * started it come in through the environment).
+ *
+ * @module
+ */
+
+import { Lab } from "./lab.ts";
+import { loadSummary } from "../present/sentences.ts";
+
+/** Runs the load until stopped; resolves when it has stopped and its totals are saved. */
+export async function runBackgroundLoad(lab: Lab): Promise<void> {
+  const { maxSeconds } = await lab.checkDisk("until-disk");
+  if (maxSeconds !== undefined) {
+    console.log(
+      `The load runs until stopped, at most ${Math.round(maxSeconds / 60)} min ` +
+        "(what the disk can keep: the topic keeps every record until the read-back).",
+    );
+  }
+  const running = lab.startLoad({
+    untilStopped: true,
+    maxSeconds,
+    onProgress: (p) => void lab.saveLoadProgress(p),
+  });
+  const stop = () => running.stop();
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  try {
+    const stats = await running.done;
+    await lab.saveLoadStats(stats);
+    console.log(loadSummary(stats));
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await runBackgroundLoad(await Lab.open());
+  } catch (error) {
+    console.error(`load: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
+}
