@@ -3,12 +3,12 @@ import {
   bytesInBeforeAfterChart,
   bytesInChart,
   bytesInTimelineChart,
-  findFontFiles,
   placementChart,
   type RatePoint,
   spreadChart,
   svgToPng,
 } from "./charts.ts";
+import { findFontFiles } from "./charts/fonts.ts";
 import { countPixels, decodePng, isDark, isPng, near } from "../../testing/png.ts";
 import type { BrokerLoad, PartitionLoad } from "../core/metrics_types.ts";
 import { acceptableBand } from "../core/band.ts";
