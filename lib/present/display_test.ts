@@ -2,17 +2,17 @@ import assert from "node:assert/strict";
 import {
   base64,
   chart,
-  jupyter,
   JUPYTER_DISPLAY,
   type JupyterApi,
   markdown,
   progress,
   PROGRESS_METADATA_KEY,
-  type ProgressStream,
-  responsiveSvg,
   show,
   table,
 } from "./display.ts";
+import { jupyter } from "./display/mime.ts";
+import { responsiveSvg } from "./display/chart.ts";
+import type { ProgressStream } from "./display/progress.ts";
 import { bytesInChart } from "./charts.ts";
 import { decodePng, isPng } from "../../testing/png.ts";
 

@@ -7,14 +7,11 @@
  * @module
  */
 
-import {
-  bytesInBeforeAfterChart,
-  bytesInTimelineChart,
-  placementChart,
-  type RatePoint,
-  spreadChart,
-  svgToPng,
-} from "./charts.ts";
+import { bytesInBeforeAfterChart } from "./charts/before_after.ts";
+import { bytesInTimelineChart, type RatePoint } from "./charts/timeline.ts";
+import { placementChart } from "./charts/placement.ts";
+import { spreadChart } from "./charts/spread.ts";
+import { svgToPng } from "./charts/png.ts";
 import type { Measurement } from "./report.ts";
 import type { MoveRecord } from "../core/move.ts";
 import { acceptableBand } from "../core/band.ts";
