@@ -9,6 +9,8 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
+
 /** A Grafana dashboard as far as rendering needs it. */
 export interface DashboardJson {
   /** Dashboard uid. */
@@ -184,27 +186,67 @@ export async function captureGrafanaPanels(options: CaptureOptions): Promise<str
   return written;
 }
 
+const USAGE = "usage: deno task screenshots before|after [--from now-15m] [--to now] " +
+  "[--grafana http://127.0.0.1:3000]";
+
+/** The command line of `deno task screenshots`, parsed. */
+export interface ScreenshotArgs {
+  /** `before` or `after`. */
+  phase: "before" | "after";
+  /** Grafana's base URL (default `http://127.0.0.1:3000`). */
+  grafanaUrl: string;
+  /** Start of the range, as Grafana reads it (default: `now-15m`). */
+  from?: string;
+  /** End of the range (default: `now`). */
+  to?: string;
+}
+
+/**
+ * Parses `before|after [--from T] [--to T] [--grafana URL]`; throws with the usage line on
+ * anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseScreenshotArgs } from "@lab/present/grafana_panels.ts";
+ * const args = parseScreenshotArgs(["after", "--from", "now-5m"]);
+ * if (args.phase !== "after" || args.from !== "now-5m") throw new Error("parsed wrong");
+ * ```
+ */
+export function parseScreenshotArgs(args: readonly string[]): ScreenshotArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        from: { type: "string" },
+        to: { type: "string" },
+        grafana: { type: "string" },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+  }
+  const [phase, ...extra] = parsed.positionals;
+  if ((phase !== "before" && phase !== "after") || extra.length > 0) {
+    throw new Error(USAGE);
+  }
+  const { from, to, grafana } = parsed.values;
+  return { phase, grafanaUrl: grafana ?? "http://127.0.0.1:3000", from, to };
+}
+
 if (import.meta.main) {
   const { loadConfig } = await import("../config/config.ts");
-  const [phase, ...rest] = Deno.args;
-  const flag = (name: string) => {
-    const at = rest.indexOf(`--${name}`);
-    return at === -1 ? undefined : rest[at + 1];
-  };
-  if (phase !== "before" && phase !== "after") {
-    console.error(
-      "usage: deno task screenshots before|after [--from now-15m] [--to now] " +
-        "[--grafana http://127.0.0.1:3000]",
-    );
+  let args: ScreenshotArgs;
+  try {
+    args = parseScreenshotArgs(Deno.args);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
     Deno.exit(2);
   }
-  const config = loadConfig();
   const files = await captureGrafanaPanels({
-    grafanaUrl: flag("grafana") ?? "http://127.0.0.1:3000",
-    phase,
-    outDir: `${config.resultsDir}/screenshots`,
-    from: flag("from"),
-    to: flag("to"),
+    ...args,
+    outDir: `${loadConfig().resultsDir}/screenshots`,
   });
   for (const file of files) console.log(file);
 }
