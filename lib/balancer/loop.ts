@@ -29,12 +29,8 @@ import {
   formatLogLine,
   START_DETECT_MESSAGE,
 } from "./log.ts";
-import {
-  type BalancePlan,
-  MAX_REASSIGNMENT_EXECUTION_TIME_MS,
-  type PlanAction,
-  planBalance,
-} from "./plan.ts";
+import { type BalancePlan, type PlanAction, planBalance } from "./plan.ts";
+import { MAX_REASSIGNMENT_EXECUTION_TIME_MS } from "./plan_batch.ts";
 
 /** What the loop needs. */
 export interface BalancerLoopOptions {

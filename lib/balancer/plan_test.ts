@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
 import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config/config.ts";
+import { isAcceptable } from "../core/band.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import {
-  batchActions,
-  brokerScore,
-  CRITICAL_TOPICS,
-  explainPlan,
-  GOAL_RESOURCE,
-  mergeMoves,
-  moveGoalScore,
-  type PlanAction,
-  planBalance,
-  PlanInputError,
-} from "./plan.ts";
+import { explainPlan, type PlanAction, planBalance, PlanInputError } from "./plan.ts";
+import { batchActions, mergeMoves } from "./plan_batch.ts";
+import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "./plan_goals.ts";
+import { CRITICAL_TOPICS } from "./plan_model.ts";
 import { compensatedSum, javaStringHash, topicPartitionHash } from "./java_order.ts";
 import { seededRandom } from "./plan_bench.ts";
 
@@ -553,25 +546,14 @@ function referencePlan(
     const r = GOAL_RESOURCE[name];
     const avg = compensatedSum(ids.map((id) => load.get(id)![r])) / ids.length;
     const ratio = Math.min(1, s.avgDeviation[r]);
-    return {
-      name,
-      r,
-      avg,
-      dev: avg * ratio,
-      lower: Math.max(0, avg * (1 - ratio)),
-      upper: avg * (1 + ratio),
-      thr: s.detectThresholdBytes[r],
-      trivial: s.trivialChangeRatio[r],
-    };
+    const band = goalBand(avg, ratio, s.detectThresholdBytes[r]);
+    return { name, r, avg, dev: avg * ratio, band, trivial: s.trivialChangeRatio[r] };
   });
   type G = typeof goals[number];
   // The goals as `HashMap<Goal, Double>` iterates them (a goal's hash is its name's).
   const goalMap = new RefHashMap<G>((g) => javaStringHash(g.name));
   for (const g of goals) goalMap.put(g);
-  const ok = (g: G, id: number) => {
-    const v = load.get(id)![g.r];
-    return (v < g.thr && g.avg < g.thr) || (v >= g.lower && v <= g.upper);
-  };
+  const ok = (g: G, id: number) => isAcceptable(load.get(id)![g.r], g.band);
   const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
   // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
   const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
@@ -610,7 +592,7 @@ function referencePlan(
       const actions: [RefReplica, number, number][] = [];
       let change = 0;
       const v = load.get(b)![g.r];
-      if (v > g.upper) {
+      if (v > g.band.high) {
         const cands = candidates.filter((id) => !slowBrokers.includes(id));
         if (cands.length > 0) {
           for (const tp of replicas.get(b)!.values().sort(cmp(g.r))) {
@@ -628,7 +610,7 @@ function referencePlan(
             if (ok(g, b)) break;
           }
         }
-      } else if (v < g.lower) {
+      } else if (v < g.band.low) {
         if (slowBrokers.includes(b)) continue;
         const sources = [...candidates].sort((x, y) => load.get(y)![g.r] - load.get(x)![g.r]);
         outer: for (const c of sources) {
