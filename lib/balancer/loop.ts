@@ -18,17 +18,14 @@ import { createKafka } from "../cluster/kafka.ts";
 import { takeSnapshot } from "../cluster/metrics.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
+import { asLogged, AUTO_BALANCER_LOGGER, formatLogLine } from "./log_format.ts";
+import { detectorPrefix, START_DETECT_MESSAGE } from "./log_messages.ts";
 import {
-  asLogged,
-  AUTO_BALANCER_LOGGER,
   type CycleLogOptions,
   detectFinishedLine,
-  detectorPrefix,
   detectPlanLines,
   executingLines,
-  formatLogLine,
-  START_DETECT_MESSAGE,
-} from "./log.ts";
+} from "./log_writer.ts";
 import { type BalancePlan, type PlanAction, planBalance } from "./plan.ts";
 import { MAX_REASSIGNMENT_EXECUTION_TIME_MS } from "./plan_batch.ts";
 

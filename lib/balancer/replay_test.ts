@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { balancerSettingsFrom } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import { detectFinishedLine, executingLines, formatLogLine } from "./log.ts";
+import { formatLogLine } from "./log_format.ts";
+import { detectFinishedLine, executingLines } from "./log_writer.ts";
 import { planDetection } from "./loop.ts";
 import { seededRandom } from "./plan_bench.ts";
 import { planBalance } from "./plan.ts";
