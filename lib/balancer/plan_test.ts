@@ -17,6 +17,15 @@ function settings(overrides: Partial<BalancerSettings> = {}): BalancerSettings {
   return { ...balancerSettingsFrom({}), ...overrides };
 }
 
+/** Partitions from `topic-partition@broker:MB` words (bytes in and out alike, MB/s). */
+function layout(text: string): PartitionLoad[] {
+  return text.trim().split(/\s+/).map((word) => {
+    const m = /^(.+)-(\d+)@(\d+):([\d.]+)$/.exec(word);
+    if (!m) throw new Error(`layout: "${word}" is not topic-partition@broker:MB`);
+    return part(m[1], Number(m[2]), Number(m[3]), Number(m[4]));
+  });
+}
+
 function part(
   topic: string,
   partition: number,
@@ -244,14 +253,7 @@ Deno.test("excluded broker and excluded topic are respected", () => {
   // Model loads: 0 → 6 + 3 + 3 = 12, 1 → 3, 2 → 3: avg 6, band [5.4, 6.6].
   const plan = planBalance({
     brokers: [0, 1, 2, 3],
-    partitions: [
-      part("pinned", 0, 0, 6),
-      part("t", 0, 0, 3),
-      part("t", 1, 0, 3),
-      part("t", 2, 1, 3),
-      part("t", 3, 2, 3),
-      part("t", 4, 3, 30),
-    ],
+    partitions: layout("pinned-0@0:6 t-0@0:3 t-1@0:3 t-2@1:3 t-3@2:3 t-4@3:30"),
     settings: settings({ excludeBrokers: [3, 9], excludeTopics: ["pinned"] }),
   });
   close(plan.goals[0].average, 6 * MB, "avg over the 3 model brokers");
@@ -280,13 +282,7 @@ Deno.test("a trivial plan is dropped and the model restored", () => {
   // 7.0 > 6.967 with no partition left. Shed 0.2 < 0.05 × 6.333 = 0.3167: trivial, undone.
   const plan = planBalance({
     brokers: [0, 1, 2],
-    partitions: [
-      part("pinned", 0, 0, 7),
-      part("tiny", 0, 0, 0.1),
-      part("tiny", 1, 0, 0.1),
-      part("t", 0, 1, 5.9),
-      part("t", 1, 2, 5.9),
-    ],
+    partitions: layout("pinned-0@0:7 tiny-0@0:0.1 tiny-1@0:0.1 t-0@1:5.9 t-1@2:5.9"),
     settings: settings({ excludeTopics: ["pinned"] }),
   });
   assert.deepEqual(plan.moves, []);
