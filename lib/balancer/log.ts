@@ -238,6 +238,18 @@ function parseMessage(message: string): Body[] {
  * (ties keep file order). Lines that are not auto-balancer events are ignored; lines that do
  * not start with `[date]` (stack traces, wrapped messages) belong to the entry above and are
  * skipped. Times are read in UTC unless `timeZone: "local"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseBalancerLog } from "./log.ts";
+ * const text = "[2026-11-23 18:58:17,123] INFO [AnomalyDetector id=0] Start detect (kafka.autobalancer)\n" +
+ *   "[2026-11-23 18:58:17,130] INFO [ExecutionManager id=0] Executing: Action-MOVE: t-3@node-0 ---> node-1 (kafka.autobalancer)\n";
+ * const [start, move] = parseBalancerLog(text);
+ * assert.equal(start.kind, "detect-started");
+ * assert.equal(start.node, 0);
+ * assert.deepEqual(move.kind === "move-executing" && [move.topic, move.partition, move.from, move.to], ["t", 3, 0, 1]);
+ * ```
  */
 export function parseBalancerLog(
   text: string,

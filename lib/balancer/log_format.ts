@@ -19,7 +19,16 @@ export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
 export type LogTimeZone = "utc" | "local";
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
-/** Formats a date as log4j's `%d`: `2026-11-23 18:58:17,123`. */
+/**
+ * Formats a date as log4j's `%d`: `2026-11-23 18:58:17,123`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatLogDate } from "./log_format.ts";
+ * assert.equal(formatLogDate(new Date(Date.UTC(2026, 10, 23, 18, 58, 17, 123))), "2026-11-23 18:58:17,123");
+ * ```
+ */
 export function formatLogDate(date: Date, timeZone: LogTimeZone = "utc"): string {
   const utc = timeZone === "utc";
   const y = utc ? date.getUTCFullYear() : date.getFullYear();
@@ -32,7 +41,19 @@ export function formatLogDate(date: Date, timeZone: LogTimeZone = "utc"): string
   return `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)},${pad(ms, 3)}`;
 }
 
-/** One log line, `[%d] %p %m (%c)`, without the trailing newline. */
+/**
+ * One log line, `[%d] %p %m (%c)`, without the trailing newline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatLogLine } from "./log_format.ts";
+ * assert.equal(
+ *   formatLogLine(new Date(Date.UTC(2026, 10, 23, 18, 58, 17, 123)), "Start detect"),
+ *   "[2026-11-23 18:58:17,123] INFO Start detect (kafka.autobalancer)",
+ * );
+ * ```
+ */
 export function formatLogLine(
   date: Date,
   message: string,
@@ -66,7 +87,18 @@ function twoDecimals(value: number): string {
   return cents % 10 === 0 ? `${int}.${cents / 10}` : `${int}.${pad(cents)}`;
 }
 
-/** AutoMQ's `Utils.formatDataSize`: `0Bytes`, `512Bytes`, `1.5KB`, `6.36MB` (binary units). */
+/**
+ * AutoMQ's `Utils.formatDataSize`: `0Bytes`, `512Bytes`, `1.5KB`, `6.36MB` (binary units).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatDataSize } from "./log_format.ts";
+ * assert.equal(formatDataSize(0), "0Bytes");
+ * assert.equal(formatDataSize(1536), "1.5KB");
+ * assert.equal(formatDataSize(6.36 * 2 ** 20), "6.36MB");
+ * ```
+ */
 export function formatDataSize(bytes: number): string {
   const size = Math.trunc(bytes);
   if (size < 0) return String(size);
@@ -78,7 +110,16 @@ export function formatDataSize(bytes: number): string {
 
 const RESOURCE_LABEL: Readonly<Record<Resource, string>> = { in: "NWIn", out: "NWOut" };
 
-/** `NWIn=6.36MB/s`: a resource and a rate as AutoMQ writes them. */
+/**
+ * `NWIn=6.36MB/s`: a resource and a rate as AutoMQ writes them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resourceString } from "./log_format.ts";
+ * assert.equal(resourceString("in", 1536), "NWIn=1.5KB/s");
+ * ```
+ */
 export function resourceString(resource: Resource, bytesPerSec: number): string {
   return `${RESOURCE_LABEL[resource]}=${formatDataSize(bytesPerSec)}/s`;
 }
@@ -87,6 +128,13 @@ export function resourceString(resource: Resource, bytesPerSec: number): string 
  * A rate as the log can say it: `formatDataSize` then read back. A balancer that plans from
  * these values plans from exactly what its `Replica status` lines record, so a replay of its
  * log reproduces its decision bit for bit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { asLogged } from "./log_format.ts";
+ * assert.equal(asLogged(1_666_667), 1.59 * 2 ** 20); // the log says 1.59MB/s
+ * ```
  */
 export function asLogged(bytesPerSec: number): number {
   return parseDataRate(`${formatDataSize(bytesPerSec)}/s`)!;
@@ -103,7 +151,17 @@ const UNIT_BYTES: Readonly<Record<string, number>> = {
   EB: 2 ** 60,
 };
 
-/** Reads `6.36MB/s` (AutoMQ's binary units) as bytes/s; undefined for `ignored` or garbage. */
+/**
+ * Reads `6.36MB/s` (AutoMQ's binary units) as bytes/s; undefined for `ignored` or garbage.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDataRate } from "./log_format.ts";
+ * assert.equal(parseDataRate("1.5KB/s"), 1536);
+ * assert.equal(parseDataRate("ignored"), undefined);
+ * ```
+ */
 export function parseDataRate(text: string): number | undefined {
   const m = SIZE.exec(text.trim());
   if (!m || m[1] === "" || m[1] === "." || m[1] === "-") return undefined;

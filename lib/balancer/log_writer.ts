@@ -47,6 +47,26 @@ export interface CycleLogOptions extends LogWriterOptions {
  * The lines AutoMQ writes while it decides: `Start detect`, one `Broker status` per broker,
  * the goals' bounds, their violation and failure warnings, one `Expected load change` per
  * broker and `Total actions num`. All at `now`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectPlanLines } from "./log_writer.ts";
+ * import { planBalance } from "./plan.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const settings = balancerSettingsFrom({});
+ * const partitions = [0, 1, 2, 3].map((p) => ({
+ *   topic: "t",
+ *   partition: p,
+ *   broker: 0,
+ *   bytesInPerSec: 2e6,
+ *   bytesOutPerSec: 0,
+ * }));
+ * const plan = planBalance({ brokers: [0, 1], partitions, settings });
+ * const lines = detectPlanLines(plan, new Date(0));
+ * assert.match(lines[0], /Start detect/);
+ * assert.match(lines.at(-1)!, /Total actions num: 2, split to 1 batches/);
+ * ```
  */
 export function detectPlanLines(
   plan: BalancePlan,
@@ -115,7 +135,20 @@ export function detectPlanLines(
   return lines;
 }
 
-/** One `Executing:` line per action of a batch, as the executor logs them before submitting. */
+/**
+ * One `Executing:` line per action of a batch, as the executor logs them before submitting.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { executingLines } from "./log_writer.ts";
+ * const [line] = executingLines([{ topic: "t", partition: 3, from: 0, to: 1 }], new Date(0));
+ * assert.equal(
+ *   line,
+ *   "[1970-01-01 00:00:00,000] INFO [ExecutionManager id=0] Executing: Action-MOVE: t-3@node-0 ---> node-1 (kafka.autobalancer)",
+ * );
+ * ```
+ */
 export function executingLines(
   batch: readonly PlanAction[],
   now: Date,
@@ -129,7 +162,16 @@ export function executingLines(
   );
 }
 
-/** `Detect finished, next detect will be after N ms`, closing every cycle. */
+/**
+ * `Detect finished, next detect will be after N ms`, closing every cycle.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectFinishedLine } from "./log_writer.ts";
+ * assert.match(detectFinishedLine(new Date(0), 60_000), /Detect finished, next detect will be after 60000 ms/);
+ * ```
+ */
 export function detectFinishedLine(
   now: Date,
   nextDetectMs: number,
@@ -143,7 +185,18 @@ export function detectFinishedLine(
   );
 }
 
-/** A cycle on a controller that is not active: `not running, skip detect`, then `Detect finished`. */
+/**
+ * A cycle on a controller that is not active: `not running, skip detect`, then `Detect finished`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skipDetectLines } from "./log_writer.ts";
+ * const [skip, finished] = skipDetectLines(new Date(0), 60_000, { nodeId: 1 });
+ * assert.match(skip, /\[AnomalyDetector id=1\] not running, skip detect/);
+ * assert.match(finished, /Detect finished/);
+ * ```
+ */
 export function skipDetectLines(
   now: Date,
   nextDetectMs: number,
@@ -161,6 +214,27 @@ export function skipDetectLines(
  * A whole cycle written at once: {@linkcode detectPlanLines} at `now`, batch i's
  * `Executing:` lines at `now + i * executionIntervalMs`, and `Detect finished` after the last.
  * A live loop rather calls the pieces as it goes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectCycleLines } from "./log_writer.ts";
+ * import { parseBalancerLog } from "./log.ts";
+ * import { planBalance } from "./plan.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const settings = balancerSettingsFrom({});
+ * const partitions = [0, 1, 2, 3].map((p) => ({
+ *   topic: "t",
+ *   partition: p,
+ *   broker: 0,
+ *   bytesInPerSec: 2e6,
+ *   bytesOutPerSec: 0,
+ * }));
+ * const plan = planBalance({ brokers: [0, 1], partitions, settings });
+ * const text = detectCycleLines(plan, new Date(0), settings.detectIntervalMs).join("\n");
+ * const moves = parseBalancerLog(text).filter((e) => e.kind === "move-executing");
+ * assert.equal(moves.length, plan.actions.length);
+ * ```
  */
 export function detectCycleLines(
   plan: BalancePlan,
