@@ -6,7 +6,12 @@
  * @module
  */
 
-import { AUTO_BALANCER_LOGGER, formatLogLine, type LogTimeZone } from "./log_format.ts";
+import {
+  AUTO_BALANCER_LOGGER,
+  formatLogLine,
+  type LogLevel,
+  type LogTimeZone,
+} from "./log_format.ts";
 import {
   balanceFailedMessage,
   brokerStatusMessage,
@@ -163,6 +168,31 @@ export function executingLines(
 }
 
 /**
+ * One line of the detector at `now`: `[AnomalyDetector id=N] ` and the message (INFO unless
+ * `level` says otherwise).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectorLine } from "./log_writer.ts";
+ * assert.equal(
+ *   detectorLine(new Date(0), "Start detect", { nodeId: 2 }),
+ *   "[1970-01-01 00:00:00,000] INFO [AnomalyDetector id=2] Start detect (kafka.autobalancer)",
+ * );
+ * ```
+ */
+export function detectorLine(
+  now: Date,
+  message: string,
+  options: LogWriterOptions & { level?: LogLevel } = {},
+): string {
+  return formatLogLine(now, detectorPrefix(options.nodeId) + message, AUTO_BALANCER_LOGGER, {
+    timeZone: options.timeZone,
+    level: options.level,
+  });
+}
+
+/**
  * `Detect finished, next detect will be after N ms`, closing every cycle.
  *
  * @example
@@ -177,12 +207,7 @@ export function detectFinishedLine(
   nextDetectMs: number,
   options: LogWriterOptions = {},
 ): string {
-  return formatLogLine(
-    now,
-    detectorPrefix(options.nodeId) + detectFinishedMessage(nextDetectMs),
-    AUTO_BALANCER_LOGGER,
-    { timeZone: options.timeZone },
-  );
+  return detectorLine(now, detectFinishedMessage(nextDetectMs), options);
 }
 
 /**
@@ -203,9 +228,7 @@ export function skipDetectLines(
   options: LogWriterOptions = {},
 ): string[] {
   return [
-    formatLogLine(now, detectorPrefix(options.nodeId) + SKIP_DETECT_MESSAGE, AUTO_BALANCER_LOGGER, {
-      timeZone: options.timeZone,
-    }),
+    detectorLine(now, SKIP_DETECT_MESSAGE, options),
     detectFinishedLine(now, nextDetectMs, options),
   ];
 }

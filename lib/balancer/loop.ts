@@ -18,11 +18,12 @@ import { createKafka } from "../cluster/kafka.ts";
 import { takeSnapshot } from "../cluster/metrics.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
-import { asLogged, AUTO_BALANCER_LOGGER, formatLogLine } from "./log_format.ts";
-import { detectorPrefix, START_DETECT_MESSAGE } from "./log_messages.ts";
+import { asLogged } from "./log_format.ts";
+import { START_DETECT_MESSAGE } from "./log_messages.ts";
 import {
   type CycleLogOptions,
   detectFinishedLine,
+  detectorLine,
   detectPlanLines,
   executingLines,
 } from "./log_writer.ts";
@@ -284,13 +285,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
     }
     const moving = await reassignmentsInProgress(admin);
     if (moving > 0) {
-      await append([
-        formatLogLine(
-          startedAt,
-          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
-          AUTO_BALANCER_LOGGER,
-        ),
-      ]);
+      await append([detectorLine(startedAt, START_DETECT_MESSAGE, logOptions)]);
       return await finish({
         startedAt,
         executed: [],
@@ -303,17 +298,12 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
     const lowest = warm[0]?.value ?? 0;
     if (!(lowest >= options.settings.detectThresholdBytes.in)) {
       await append([
-        formatLogLine(
+        detectorLine(startedAt, START_DETECT_MESSAGE, logOptions),
+        detectorLine(
           startedAt,
-          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
-          AUTO_BALANCER_LOGGER,
-        ),
-        formatLogLine(
-          startedAt,
-          detectorPrefix(logOptions.nodeId) +
-            `Metrics window not full: cluster bytes in fell to ${Math.round(lowest)} B/s within ` +
+          `Metrics window not full: cluster bytes in fell to ${Math.round(lowest)} B/s within ` +
             `the last ${options.windowSeconds} s, skip planning`,
-          AUTO_BALANCER_LOGGER,
+          logOptions,
         ),
       ]);
       return await finish({ startedAt, executed: [], skipped: "metrics window not full" });
@@ -347,16 +337,8 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
   const runOnce = (): Promise<CycleResult> => {
     running ??= cycle().catch(async (error) => {
       const message = `Detect failed: ${(error as Error).message}`;
-      await append([
-        formatLogLine(
-          new Date(),
-          detectorPrefix(logOptions.nodeId) + message,
-          AUTO_BALANCER_LOGGER,
-          {
-            level: "ERROR",
-          },
-        ),
-      ]).catch(() => {});
+      await append([detectorLine(new Date(), message, { ...logOptions, level: "ERROR" })])
+        .catch(() => {});
       return { startedAt: new Date(), executed: [], skipped: message };
     }).finally(() => {
       running = undefined;
