@@ -38,26 +38,64 @@
  * @module
  */
 
-/** Java's `String.hashCode()`: `s[0]·31^(n-1) + … + s[n-1]` over UTF-16 units, as a 32-bit int. */
+/**
+ * Java's `String.hashCode()`: `s[0]·31^(n-1) + … + s[n-1]` over UTF-16 units, as a 32-bit int.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { javaStringHash } from "./java_order.ts";
+ * assert.equal(javaStringHash("a"), 97);
+ * assert.equal(javaStringHash("ab"), 97 * 31 + 98);
+ * ```
+ */
 export function javaStringHash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
 }
 
-/** Java's `Integer.hashCode()`: the value itself (as a 32-bit int). */
+/**
+ * Java's `Integer.hashCode()`: the value itself (as a 32-bit int).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerHash } from "./java_order.ts";
+ * assert.equal(integerHash(7), 7);
+ * assert.throws(() => integerHash(1.5), RangeError);
+ * ```
+ */
 export function integerHash(n: number): number {
   if (!Number.isInteger(n)) throw new RangeError(`integerHash: ${n} is not a whole number.`);
   return n | 0;
 }
 
-/** Kafka's `TopicPartition.hashCode()`: `31 * (31 + partition) + topic.hashCode()`, 32-bit. */
+/**
+ * Kafka's `TopicPartition.hashCode()`: `31 * (31 + partition) + topic.hashCode()`, 32-bit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { javaStringHash, topicPartitionHash } from "./java_order.ts";
+ * assert.equal(topicPartitionHash("t", 2), 31 * (31 + 2) + javaStringHash("t"));
+ * ```
+ */
 export function topicPartitionHash(topic: string, partition: number): number {
   const result = (31 + integerHash(partition)) | 0;
   return (Math.imul(31, result) + javaStringHash(topic)) | 0;
 }
 
-/** `HashMap.hash()`'s spreading of a key's hash: `h ^ (h >>> 16)`. */
+/**
+ * `HashMap.hash()`'s spreading of a key's hash: `h ^ (h >>> 16)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spreadHash } from "./java_order.ts";
+ * assert.equal(spreadHash(0x12345678), 0x12345678 ^ 0x1234);
+ * ```
+ */
 export function spreadHash(h: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
@@ -154,6 +192,14 @@ export class JavaHashMap<K> {
 /**
  * The order a `new HashMap<>()` iterates `keys` in after they are put in the given order.
  * Keys must be distinct by `String(key)` unless `id` says otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hashMapOrder, integerHash } from "./java_order.ts";
+ * // Small Integer keys iterate in bucket order, whatever the insertion order.
+ * assert.deepEqual(hashMapOrder([3, 1, 2], integerHash), [1, 2, 3]);
+ * ```
  */
 export function hashMapOrder<K>(
   keys: readonly K[],
@@ -168,6 +214,13 @@ export function hashMapOrder<K>(
 /**
  * `DoubleStream.sum()` of JDK 17: Kahan's compensated sum in stream order; when it gives NaN
  * while the plain sum is infinite, the plain sum.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compensatedSum } from "./java_order.ts";
+ * assert.equal(compensatedSum([0.1, 0.2, 0.3]), 0.6); // a plain sum gives 0.6000000000000001
+ * ```
  */
 export function compensatedSum(values: Iterable<number>): number {
   let sum = 0, compensation = 0, simple = 0;

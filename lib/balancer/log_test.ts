@@ -1,23 +1,26 @@
 import assert from "node:assert/strict";
 import { balancerSettingsFrom } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
+import { type BalancerEvent, parseBalancerLog } from "./log.ts";
 import {
   asLogged,
-  type BalancerEvent,
-  brokerStatusMessage,
-  detectCycleLines,
-  detectPlanLines,
-  executingLines,
-  expectedLoadChangeMessage,
   formatDataSize,
   formatLogDate,
   formatLogLine,
-  goalBoundMessage,
-  parseBalancerLog,
   parseDataRate,
+} from "./log_format.ts";
+import {
+  brokerStatusMessage,
+  expectedLoadChangeMessage,
+  goalBoundMessage,
   replicaStatusMessage,
+} from "./log_messages.ts";
+import {
+  detectCycleLines,
+  detectPlanLines,
+  executingLines,
   skipDetectLines,
-} from "./log.ts";
+} from "./log_writer.ts";
 import { planBalance } from "./plan.ts";
 
 const SAMPLE = new URL("./testdata/automq-auto-balancer.log", import.meta.url);

@@ -18,23 +18,17 @@ import { createKafka } from "../cluster/kafka.ts";
 import { takeSnapshot } from "../cluster/metrics.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
+import { asLogged } from "./log_format.ts";
+import { START_DETECT_MESSAGE } from "./log_messages.ts";
 import {
-  asLogged,
-  AUTO_BALANCER_LOGGER,
   type CycleLogOptions,
   detectFinishedLine,
-  detectorPrefix,
+  detectorLine,
   detectPlanLines,
   executingLines,
-  formatLogLine,
-  START_DETECT_MESSAGE,
-} from "./log.ts";
-import {
-  type BalancePlan,
-  MAX_REASSIGNMENT_EXECUTION_TIME_MS,
-  type PlanAction,
-  planBalance,
-} from "./plan.ts";
+} from "./log_writer.ts";
+import { type BalancePlan, type PlanAction, planBalance } from "./plan.ts";
+import { MAX_REASSIGNMENT_EXECUTION_TIME_MS } from "./plan_batch.ts";
 
 /** What the loop needs. */
 export interface BalancerLoopOptions {
@@ -64,6 +58,16 @@ export interface BalancerLoopOptions {
  * the whole rate window (sampled every scrape). Rates over a window that is only
  * partly filled with traffic would be understated; AutoMQ's windowed metrics are
  * likewise not used until they cover their window.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { warmWindowQuery } from "./loop.ts";
+ * assert.equal(
+ *   warmWindowQuery(30, 2),
+ *   'min_over_time(sum(rate(kafka_broker_network_io_bytes_total{direction="in"}[6s]))[30s:2s])',
+ * );
+ * ```
  */
 export function warmWindowQuery(windowSeconds: number, scrapeIntervalSeconds: number): string {
   const step = Math.max(1, Math.round(scrapeIntervalSeconds));
@@ -99,7 +103,20 @@ export interface BalancerLoop {
   readonly enabled: boolean;
 }
 
-/** Builds the planner's partition list: loads from Prometheus, brokers from Kafka's metadata. */
+/**
+ * Builds the planner's partition list: loads from Prometheus, brokers from Kafka's metadata.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { partitionsWithPlacement } from "./loop.ts";
+ * const loads = [{ topic: "t", partition: 0, broker: 0, bytesInPerSec: 5, bytesOutPerSec: 1 }];
+ * // t-0 is led by broker 2 now; t-1 has no rate yet (0 B/s); u-0 has no leader (left out).
+ * const leaders = new Map([["t/0", 2], ["t/1", 1], ["u/0", -1]]);
+ * const partitions = partitionsWithPlacement(loads, leaders);
+ * assert.deepEqual(partitions.map((p) => `${p.topic}-${p.partition}@${p.broker}`), ["t-0@2", "t-1@1"]);
+ * ```
+ */
 export function partitionsWithPlacement(
   loads: PartitionLoad[],
   leaders: Map<string, number>,
@@ -144,6 +161,25 @@ async function reassignmentsInProgress(admin: Admin): Promise<number> {
  * records exactly what was planned from), the plan, and the lines recording it (the
  * `Broker status` and DEBUG `Replica status` inputs, bounds, warnings, expected changes,
  * `Total actions num`). A replay of these lines (`replayLog` in `replay.ts`) plans the same moves.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planDetection } from "./loop.ts";
+ * import { replayLog } from "./replay.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const settings = balancerSettingsFrom({});
+ * const partitions = [0, 1, 2, 3].map((p) => ({
+ *   topic: "t",
+ *   partition: p,
+ *   broker: 0,
+ *   bytesInPerSec: 2e6,
+ *   bytesOutPerSec: 0,
+ * }));
+ * const { plan, lines } = planDetection([0, 1], partitions, settings, new Date(0));
+ * assert.equal(plan.actions.length, 2);
+ * assert.equal(replayLog(lines.join("\n"), settings)[0].plan?.actions.length, 2);
+ * ```
  */
 export function planDetection(
   brokerIds: readonly number[],
@@ -164,7 +200,19 @@ export function planDetection(
   return { plan, lines: detectPlanLines(plan, startedAt, { ...logOptions, debug: true }) };
 }
 
-/** Executes one batch and waits (bounded) until Kafka has finished it. */
+/**
+ * Executes one batch and waits (bounded) until Kafka has finished it.
+ *
+ * @example
+ * ```ts ignore
+ * import { executeBatch } from "./loop.ts";
+ * import { createKafka } from "../cluster/kafka.ts";
+ * const admin = createKafka(["localhost:9092"], { clientId: "example" }).admin();
+ * await admin.connect();
+ * await executeBatch(admin, [{ topic: "t", partition: 3, from: 0, to: 1 }], Date.now() + 60_000);
+ * await admin.disconnect();
+ * ```
+ */
 export async function executeBatch(
   admin: Admin,
   batch: PlanAction[],
@@ -189,7 +237,25 @@ export async function executeBatch(
   }
 }
 
-/** Starts the loop; the first cycle runs one detect interval from now. */
+/**
+ * Starts the loop; the first cycle runs one detect interval from now.
+ *
+ * @example
+ * ```ts ignore
+ * import { startBalancerLoop } from "./loop.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const loop = startBalancerLoop({
+ *   bootstrapServers: ["localhost:9092"],
+ *   prometheusUrl: "http://localhost:9090",
+ *   settings: balancerSettingsFrom({}),
+ *   windowSeconds: 10,
+ *   scrapeIntervalSeconds: 1,
+ *   logFile: "auto-balancer.log",
+ * });
+ * console.log((await loop.runOnce()).executed);
+ * await loop.stop();
+ * ```
+ */
 export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
   const prom = new PromClient(options.prometheusUrl);
   const admin = createKafka(options.bootstrapServers, { clientId: "lab-balancer" }).admin();
@@ -219,13 +285,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
     }
     const moving = await reassignmentsInProgress(admin);
     if (moving > 0) {
-      await append([
-        formatLogLine(
-          startedAt,
-          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
-          AUTO_BALANCER_LOGGER,
-        ),
-      ]);
+      await append([detectorLine(startedAt, START_DETECT_MESSAGE, logOptions)]);
       return await finish({
         startedAt,
         executed: [],
@@ -238,17 +298,12 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
     const lowest = warm[0]?.value ?? 0;
     if (!(lowest >= options.settings.detectThresholdBytes.in)) {
       await append([
-        formatLogLine(
+        detectorLine(startedAt, START_DETECT_MESSAGE, logOptions),
+        detectorLine(
           startedAt,
-          detectorPrefix(logOptions.nodeId) + START_DETECT_MESSAGE,
-          AUTO_BALANCER_LOGGER,
-        ),
-        formatLogLine(
-          startedAt,
-          detectorPrefix(logOptions.nodeId) +
-            `Metrics window not full: cluster bytes in fell to ${Math.round(lowest)} B/s within ` +
+          `Metrics window not full: cluster bytes in fell to ${Math.round(lowest)} B/s within ` +
             `the last ${options.windowSeconds} s, skip planning`,
-          AUTO_BALANCER_LOGGER,
+          logOptions,
         ),
       ]);
       return await finish({ startedAt, executed: [], skipped: "metrics window not full" });
@@ -282,16 +337,8 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
   const runOnce = (): Promise<CycleResult> => {
     running ??= cycle().catch(async (error) => {
       const message = `Detect failed: ${(error as Error).message}`;
-      await append([
-        formatLogLine(
-          new Date(),
-          detectorPrefix(logOptions.nodeId) + message,
-          AUTO_BALANCER_LOGGER,
-          {
-            level: "ERROR",
-          },
-        ),
-      ]).catch(() => {});
+      await append([detectorLine(new Date(), message, { ...logOptions, level: "ERROR" })])
+        .catch(() => {});
       return { startedAt: new Date(), executed: [], skipped: message };
     }).finally(() => {
       running = undefined;

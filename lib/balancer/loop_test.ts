@@ -28,20 +28,22 @@ Deno.test("placement comes from Kafka's metadata, loads from Prometheus", () => 
   );
 });
 
+/** A test on the shared cluster: its clients keep sockets and timers between tests. */
+const ON_CLUSTER = { sanitizeResources: false, sanitizeOps: false };
+
 Deno.test({
+  ...ON_CLUSTER,
   name:
     "real cluster: the loop waits for a full window, moves 4-1-1 to 2-2-2, logs it, loses nothing",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const cluster = sharedCluster();
     const topic = testTopic("loop");
     const logFile = `${cluster.root}/${topic}-auto-balancer.log`;
-    await withAdmin(cluster.bootstrapServers, async (admin) => {
+    const skewed = assignmentFromCounts([4, 1, 1], [0, 1, 2]);
+    const { bootstrapServers } = cluster;
+    await withAdmin(bootstrapServers, async (admin) => {
       await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([4, 1, 1], [0, 1, 2]), {
-        bootstrapServers: cluster.bootstrapServers,
-      });
+      await placePartitions(admin, topic, skewed, { bootstrapServers });
     });
     const settings = {
       ...balancerSettingsFrom({}),
@@ -49,7 +51,7 @@ Deno.test({
       executionIntervalMs: 1000,
     };
     const loop = startBalancerLoop({
-      bootstrapServers: cluster.bootstrapServers,
+      bootstrapServers,
       prometheusUrl: cluster.prometheusUrl,
       brokerIds: [0, 1, 2],
       settings,
@@ -63,7 +65,7 @@ Deno.test({
       onProgress: (p) => {
         if (p.acked > 0) firstAck ??= Date.now();
       },
-      bootstrapServers: cluster.bootstrapServers,
+      bootstrapServers,
       topic,
       recordBytes: 10240,
       durationSeconds: 45,
@@ -96,8 +98,7 @@ Deno.test({
       // The controller has finished the moves; every broker's metadata catches up a
       // moment later (the broker asked may still answer with the old leaders).
       const counts = async () => {
-        const leaders = (await withAdmin(cluster.bootstrapServers, (a) =>
-          describePlacement(a, topic)))
+        const leaders = (await withAdmin(bootstrapServers, (a) => describePlacement(a, topic)))
           .map((p) => p.leader);
         return [0, 1, 2].map((b) => leaders.filter((l) => l === b).length);
       };
@@ -111,7 +112,7 @@ Deno.test({
 
       // The verify task, unchanged, through the bring-your-own-cluster path.
       const lab = await Lab.open({
-        LAB_BOOTSTRAP: cluster.bootstrapServers.join(","),
+        LAB_BOOTSTRAP: bootstrapServers.join(","),
         LAB_PROMETHEUS_URL: cluster.prometheusUrl,
         LAB_BALANCER_LOG: logFile,
         LAB_TOPIC: topic,
@@ -131,7 +132,7 @@ Deno.test({
     }
     const stats = await load;
     const readback = await readBack({
-      bootstrapServers: cluster.bootstrapServers,
+      bootstrapServers,
       topic,
       runId: stats.runId,
       acked: stats.ackedSequences,

@@ -182,6 +182,17 @@ function search(
  * The lowest achievable max/mean for whole partitions with these loads on `brokerCount`
  * brokers, a placement reaching it, and why an even spread is or is not possible.
  * Throws on a broker count below 1 or a negative or non-finite load.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optimalSpread } from "./optimal.ts";
+ * // Three equal partitions cannot spread evenly over two brokers: the best is 2 and 1.
+ * const best = optimalSpread([1, 1, 1], 2);
+ * assert.equal(best.maxLoad, 2);
+ * assert.equal(best.evenPossible, false);
+ * assert.ok(Math.abs(best.maxOverMean - 2 / 1.5) < 1e-12);
+ * ```
  */
 export function optimalSpread(
   loads: readonly number[],
@@ -311,7 +322,23 @@ export function optimalSpread(
   };
 }
 
-/** {@linkcode optimalSpread} of partitions' bytes in or out, labelled `topic-partition`. */
+/**
+ * {@linkcode optimalSpread} of partitions' bytes in or out, labelled `topic-partition`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optimalSpreadOf } from "./optimal.ts";
+ * const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
+ *   topic: "t",
+ *   partition: p,
+ *   broker: 0,
+ *   bytesInPerSec: 1e6,
+ *   bytesOutPerSec: 0,
+ * }));
+ * assert.equal(optimalSpreadOf(partitions, 3, "in").evenPossible, true);
+ * ```
+ */
 export function optimalSpreadOf(
   partitions: readonly PartitionLoad[],
   brokerCount: number,

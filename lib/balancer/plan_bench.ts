@@ -13,7 +13,19 @@ import { balancerSettingsFrom } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { type BalancePlan, planBalance } from "./plan.ts";
 
-/** A small seeded generator (mulberry32), so every run plans the same cluster. */
+/**
+ * A small seeded generator (mulberry32), so every run plans the same cluster.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seededRandom } from "./plan_bench.ts";
+ * const a = seededRandom(7), b = seededRandom(7);
+ * const first = a();
+ * assert.ok(first >= 0 && first < 1);
+ * assert.equal(b(), first); // same seed, same sequence
+ * ```
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -25,7 +37,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Builds the benchmark's skewed cluster. */
+/**
+ * Builds the benchmark's skewed cluster.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skewedCluster } from "./plan_bench.ts";
+ * const { brokers, partitions } = skewedCluster(20, 500);
+ * assert.equal(brokers.length, 20);
+ * assert.equal(partitions.length, 500);
+ * ```
+ */
 export function skewedCluster(
   brokerCount: number,
   partitionCount: number,

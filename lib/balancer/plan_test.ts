@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
 import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config/config.ts";
+import { isAcceptable } from "../core/band.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import {
-  batchActions,
-  brokerScore,
-  CRITICAL_TOPICS,
-  explainPlan,
-  GOAL_RESOURCE,
-  mergeMoves,
-  moveGoalScore,
-  type PlanAction,
-  planBalance,
-  PlanInputError,
-} from "./plan.ts";
+import { explainPlan, type PlanAction, planBalance, PlanInputError } from "./plan.ts";
+import { batchActions, mergeMoves } from "./plan_batch.ts";
+import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "./plan_goals.ts";
+import { CRITICAL_TOPICS } from "./plan_model.ts";
 import { compensatedSum, javaStringHash, topicPartitionHash } from "./java_order.ts";
 import { seededRandom } from "./plan_bench.ts";
 
@@ -22,6 +15,15 @@ const L = 100 * 1024 * 1024;
 
 function settings(overrides: Partial<BalancerSettings> = {}): BalancerSettings {
   return { ...balancerSettingsFrom({}), ...overrides };
+}
+
+/** Partitions from `topic-partition@broker:MB` words (bytes in and out alike, MB/s). */
+function layout(text: string): PartitionLoad[] {
+  return text.trim().split(/\s+/).map((word) => {
+    const m = /^(.+)-(\d+)@(\d+):([\d.]+)$/.exec(word);
+    if (!m) throw new Error(`layout: "${word}" is not topic-partition@broker:MB`);
+    return part(m[1], Number(m[2]), Number(m[3]), Number(m[4]));
+  });
 }
 
 function part(
@@ -251,14 +253,7 @@ Deno.test("excluded broker and excluded topic are respected", () => {
   // Model loads: 0 → 6 + 3 + 3 = 12, 1 → 3, 2 → 3: avg 6, band [5.4, 6.6].
   const plan = planBalance({
     brokers: [0, 1, 2, 3],
-    partitions: [
-      part("pinned", 0, 0, 6),
-      part("t", 0, 0, 3),
-      part("t", 1, 0, 3),
-      part("t", 2, 1, 3),
-      part("t", 3, 2, 3),
-      part("t", 4, 3, 30),
-    ],
+    partitions: layout("pinned-0@0:6 t-0@0:3 t-1@0:3 t-2@1:3 t-3@2:3 t-4@3:30"),
     settings: settings({ excludeBrokers: [3, 9], excludeTopics: ["pinned"] }),
   });
   close(plan.goals[0].average, 6 * MB, "avg over the 3 model brokers");
@@ -287,13 +282,7 @@ Deno.test("a trivial plan is dropped and the model restored", () => {
   // 7.0 > 6.967 with no partition left. Shed 0.2 < 0.05 × 6.333 = 0.3167: trivial, undone.
   const plan = planBalance({
     brokers: [0, 1, 2],
-    partitions: [
-      part("pinned", 0, 0, 7),
-      part("tiny", 0, 0, 0.1),
-      part("tiny", 1, 0, 0.1),
-      part("t", 0, 1, 5.9),
-      part("t", 1, 2, 5.9),
-    ],
+    partitions: layout("pinned-0@0:7 tiny-0@0:0.1 tiny-1@0:0.1 t-0@1:5.9 t-1@2:5.9"),
     settings: settings({ excludeTopics: ["pinned"] }),
   });
   assert.deepEqual(plan.moves, []);
@@ -553,25 +542,14 @@ function referencePlan(
     const r = GOAL_RESOURCE[name];
     const avg = compensatedSum(ids.map((id) => load.get(id)![r])) / ids.length;
     const ratio = Math.min(1, s.avgDeviation[r]);
-    return {
-      name,
-      r,
-      avg,
-      dev: avg * ratio,
-      lower: Math.max(0, avg * (1 - ratio)),
-      upper: avg * (1 + ratio),
-      thr: s.detectThresholdBytes[r],
-      trivial: s.trivialChangeRatio[r],
-    };
+    const band = goalBand(avg, ratio, s.detectThresholdBytes[r]);
+    return { name, r, avg, dev: avg * ratio, band, trivial: s.trivialChangeRatio[r] };
   });
   type G = typeof goals[number];
   // The goals as `HashMap<Goal, Double>` iterates them (a goal's hash is its name's).
   const goalMap = new RefHashMap<G>((g) => javaStringHash(g.name));
   for (const g of goals) goalMap.put(g);
-  const ok = (g: G, id: number) => {
-    const v = load.get(id)![g.r];
-    return (v < g.thr && g.avg < g.thr) || (v >= g.lower && v <= g.upper);
-  };
+  const ok = (g: G, id: number) => isAcceptable(load.get(id)![g.r], g.band);
   const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
   // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
   const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
@@ -610,7 +588,7 @@ function referencePlan(
       const actions: [RefReplica, number, number][] = [];
       let change = 0;
       const v = load.get(b)![g.r];
-      if (v > g.upper) {
+      if (v > g.band.high) {
         const cands = candidates.filter((id) => !slowBrokers.includes(id));
         if (cands.length > 0) {
           for (const tp of replicas.get(b)!.values().sort(cmp(g.r))) {
@@ -628,7 +606,7 @@ function referencePlan(
             if (ok(g, b)) break;
           }
         }
-      } else if (v < g.lower) {
+      } else if (v < g.band.low) {
         if (slowBrokers.includes(b)) continue;
         const sources = [...candidates].sort((x, y) => load.get(y)![g.r] - load.get(x)![g.r]);
         outer: for (const c of sources) {

@@ -70,6 +70,17 @@ export interface Detection {
  * Splits a parsed log into detections: from each `Start detect` to its `Detect finished`
  * (events of one node; another node's lines in a merged log are skipped). A detection that
  * skipped planning (reassignments running, metrics window not full) has no broker lines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectionsOf } from "./replay.ts";
+ * import { parseBalancerLog } from "./log.ts";
+ * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
+ * const detections = detectionsOf(parseBalancerLog(text));
+ * assert.ok(detections.length > 0);
+ * assert.ok(detections.every((d) => d.startedAt instanceof Date));
+ * ```
  */
 export function detectionsOf(events: readonly BalancerEvent[]): Detection[] {
   const out: Detection[] = [];
@@ -152,7 +163,20 @@ export interface Replay {
 
 const key = (a: PlanAction) => `${a.topic}-${a.partition}:${a.from}->${a.to}`;
 
-/** Plans one detection again from its logged inputs and compares with what it executed. */
+/**
+ * Plans one detection again from its logged inputs and compares with what it executed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectionsOf, replayDetection } from "./replay.ts";
+ * import { parseBalancerLog } from "./log.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
+ * const last = detectionsOf(parseBalancerLog(text)).at(-1)!;
+ * assert.equal(replayDetection(last, balancerSettingsFrom({})).agrees, true);
+ * ```
+ */
 export function replayDetection(detection: Detection, settings: BalancerSettings): Replay {
   const executed = detection.executed.length;
   if (detection.brokers.length === 0) {
@@ -213,6 +237,16 @@ export function replayDetection(detection: Detection, settings: BalancerSettings
  * Every detection of a log (ours or a real AutoMQ node's), replayed. `settings` are the
  * balancer's (deviation, thresholds, goals, baseline); exclusions are already applied in the
  * log.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replayLog } from "./replay.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
+ * const replays = replayLog(text, balancerSettingsFrom({}));
+ * assert.match(replays.at(-1)!.verdict, /^replay agrees: yes/);
+ * ```
  */
 export function replayLog(text: string, settings: BalancerSettings): Replay[] {
   return detectionsOf(parseBalancerLog(text)).map((d) => replayDetection(d, settings));
@@ -265,6 +299,27 @@ function effects(
  * a replayed detection's executed moves: by effect (bytes/s in moved off and onto each
  * broker; equal-load partitions are interchangeable) and by partition name. Actual loads
  * are the detection's logged ones.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareWithPrediction, replayLog } from "./replay.ts";
+ * import { planBalance } from "./plan.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
+ * const settings = balancerSettingsFrom({});
+ * const replays = replayLog(text, settings);
+ * const last = replays.at(-1)!;
+ * // A prediction made from the very inputs the detection logged names the same moves.
+ * const prediction = planBalance({
+ *   brokers: last.detection.brokers.map((b) => b.broker),
+ *   partitions: last.detection.partitions,
+ *   settings,
+ * });
+ * const comparison = compareWithPrediction(prediction, [last]);
+ * assert.deepEqual(comparison.onlyPredicted, []);
+ * assert.deepEqual(comparison.onlyActual, []);
+ * ```
  */
 export function compareWithPrediction(
   prediction: BalancePlan,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { balancerSettingsFrom } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import { detectFinishedLine, executingLines, formatLogLine } from "./log.ts";
+import { formatLogLine } from "./log_format.ts";
+import { detectFinishedLine, executingLines } from "./log_writer.ts";
 import { planDetection } from "./loop.ts";
 import { seededRandom } from "./plan_bench.ts";
 import { planBalance } from "./plan.ts";
@@ -9,6 +10,17 @@ import { compareWithPrediction, replayLog } from "./replay.ts";
 
 const SAMPLE = new URL("./testdata/automq-auto-balancer.log", import.meta.url);
 const MB = 1e6;
+
+/** `traffic-test` partitions 0-5 placed 4-1-1 on brokers 0, 1, 2; `load(p)` is p's bytes in/s. */
+function placed411(load: (p: number) => number): PartitionLoad[] {
+  return [0, 1, 2, 3, 4, 5].map((p) => ({
+    topic: "traffic-test",
+    partition: p,
+    broker: p < 4 ? 0 : p - 3,
+    bytesInPerSec: load(p),
+    bytesOutPerSec: 0,
+  }));
+}
 
 /** The loop's own lines for one detection: planDetection's, each batch's, Detect finished. */
 function loopLines(
@@ -82,14 +94,7 @@ Deno.test("the loop's own lines replay to its moves, on many random clusters", (
 });
 
 Deno.test("a replay that differs from the executed moves says no", () => {
-  const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
-    topic: "traffic-test",
-    partition: p,
-    broker: p < 4 ? 0 : p - 3,
-    bytesInPerSec: 1_666_667,
-    bytesOutPerSec: 0,
-  }));
-  const { lines } = loopLines([0, 1, 2], partitions);
+  const { lines } = loopLines([0, 1, 2], placed411(() => 1_666_667));
   // Pretend the balancer had moved partition 0 instead of 3.
   const forged = lines.map((l) => l.replace("traffic-test-3@node-0", "traffic-test-0@node-0"));
   const [r] = replayLog(forged.join("\n"), balancerSettingsFrom({}));
@@ -109,17 +114,10 @@ Deno.test("a replay that differs from the executed moves says no", () => {
 
 Deno.test("a prediction from another window compares by effect and by name", () => {
   const settings = balancerSettingsFrom({});
-  const at = (p: number, load: number) => ({
-    topic: "traffic-test",
-    partition: p,
-    broker: p < 4 ? 0 : p - 3,
-    bytesInPerSec: load,
-    bytesOutPerSec: 0,
-  });
   // The before-window saw partition 0 a little hotter than the others; the detection saw 1.
-  const before = [0, 1, 2, 3, 4, 5].map((p) => at(p, p === 0 ? 1.8 * MB : 1.6 * MB));
+  const before = placed411((p) => p === 0 ? 1.8 * MB : 1.6 * MB);
   const prediction = planBalance({ brokers: [0, 1, 2], partitions: before, settings });
-  const detection = [0, 1, 2, 3, 4, 5].map((p) => at(p, p === 1 ? 1.8 * MB : 1.6 * MB));
+  const detection = placed411((p) => p === 1 ? 1.8 * MB : 1.6 * MB);
   const { lines } = loopLines([0, 1, 2], detection);
   const replays = replayLog(lines.join("\n"), settings);
   const c = compareWithPrediction(prediction, replays);

@@ -100,7 +100,20 @@ export interface WatchResult {
   balancerEvents: BalancerEvent[];
 }
 
-/** Turns balancer-log events into timeline events (detections and move starts). */
+/**
+ * Turns balancer-log events into timeline events (detections and move starts).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timelineFromLog } from "./watch.ts";
+ * import { parseBalancerLog } from "./log.ts";
+ * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
+ * const timeline = timelineFromLog(parseBalancerLog(text));
+ * assert.ok(timeline.some((e) => e.kind === "detect"));
+ * assert.ok(timeline.some((e) => e.kind === "move-start"));
+ * ```
+ */
 export function timelineFromLog(events: BalancerEvent[]): TimelineEvent[] {
   const timeline: TimelineEvent[] = [];
   let detect: (TimelineEvent & { kind: "detect" }) | undefined;
@@ -125,7 +138,25 @@ export function timelineFromLog(events: BalancerEvent[]): TimelineEvent[] {
   return timeline;
 }
 
-/** Watches until balanced or the timeout. */
+/**
+ * Watches until balanced or the timeout.
+ *
+ * @example
+ * ```ts ignore
+ * import { watchBalance } from "./watch.ts";
+ * import { PromClient } from "../cluster/prom.ts";
+ * const result = await watchBalance({
+ *   prom: new PromClient("http://localhost:9090"),
+ *   bootstrapServers: ["localhost:9092"],
+ *   topic: "traffic-test",
+ *   brokers: [0, 1, 2],
+ *   deviation: 0.1,
+ *   timeoutMs: 120_000,
+ *   readBalancerLog: () => Deno.readTextFile("auto-balancer.log"),
+ * });
+ * console.log(result.balanced);
+ * ```
+ */
 export async function watchBalance(options: WatchOptions): Promise<WatchResult> {
   const since = options.since ?? new Date();
   const windowSeconds = options.windowSeconds ?? 10;
