@@ -128,9 +128,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       check();
       const after = await lab.measure("after");
       result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
-      const rates = after.snapshot.brokers.map((b) => b.bytesInPerSec);
-      const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
-      result.maxOverMeanAfter = mean > 0 ? Math.max(...rates) / mean : undefined;
+      result.maxOverMeanAfter = after.spreadIn.mean > 0 ? after.spreadIn.maxOverMean : undefined;
       running.stop();
       stats = await running.done;
       say(`    Load: ${loadSummary(stats)}`);
