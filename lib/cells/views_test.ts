@@ -123,6 +123,19 @@ Deno.test("measurementTable: MB/s, share, partitions led and band per broker", (
   assert.equal((after.match(/\| inside \|/g) ?? []).length, 3);
 });
 
+Deno.test("the band comes from the balancer's settings: avg deviation and detect threshold", () => {
+  const inside = (md: string) => (md.match(/\| inside \|/g) ?? []).length;
+  assert.equal(inside(text(measurementTable(BEFORE, 0.1), "text/markdown")), 0);
+  // A deviation of 3 (±300 %) holds every broker.
+  assert.equal(inside(text(measurementTable(BEFORE, 3), "text/markdown")), 3);
+  // Under the detect threshold, with the average under it too, every broker counts as fine.
+  const quiet = {
+    avgDeviation: { in: 0.1, out: 0.1 },
+    detectThresholdBytes: { in: 20e6, out: 0 },
+  };
+  assert.equal(inside(text(measurementTable(BEFORE, quiet), "text/markdown")), 3);
+});
+
 Deno.test("partitionTable", () => {
   assert.match(text(partitionTable(BEFORE), "text/markdown"), /\| 4 \| 1 \| 3\.33 \|/);
 });
