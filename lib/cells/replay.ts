@@ -13,11 +13,11 @@ import {
 } from "../balancer/replay.ts";
 import { type Displayable, markdown, type MimeBundle, table } from "../present/display.ts";
 import { actingReplays, decisionLines, describeReplay } from "../present/decisions.ts";
+import { clock } from "../present/sentences.ts";
+import { mbps } from "../core/format.ts";
 
 /** A display object: shown by the kernel, printable as text. */
 export type ReplayView = Displayable & { bundle: MimeBundle };
-
-const clock = (t: Date) => t.toISOString().slice(11, 19);
 
 /** Notebook view: per acting detection, its inputs, band, violators and moves (Markdown). */
 export function decisionsView(replays: readonly Replay[]): ReplayView {
@@ -38,8 +38,8 @@ export function decisionsView(replays: readonly Replay[]): ReplayView {
       table(
         d.brokers.map((b) => ({
           broker: b.broker,
-          "in (MB/s)": ((b.loads.in ?? 0) / 1e6).toFixed(2),
-          "out (MB/s)": ((b.loads.out ?? 0) / 1e6).toFixed(2),
+          "in (MB/s)": mbps(b.loads.in ?? 0),
+          "out (MB/s)": mbps(b.loads.out ?? 0),
           partitions: counts.get(b.broker) ?? 0,
         })),
       ).bundle["text/markdown"] as string,
@@ -56,10 +56,10 @@ export function decisionsView(replays: readonly Replay[]): ReplayView {
 function effectRows(c: PredictionComparison) {
   return c.effect.map((e) => ({
     broker: e.broker,
-    "predicted off (MB/s)": (e.predicted.off / 1e6).toFixed(2),
-    "actual off (MB/s)": (e.actual.off / 1e6).toFixed(2),
-    "predicted onto (MB/s)": (e.predicted.on / 1e6).toFixed(2),
-    "actual onto (MB/s)": (e.actual.on / 1e6).toFixed(2),
+    "predicted off (MB/s)": mbps(e.predicted.off),
+    "actual off (MB/s)": mbps(e.actual.off),
+    "predicted onto (MB/s)": mbps(e.predicted.on),
+    "actual onto (MB/s)": mbps(e.actual.on),
   }));
 }
 

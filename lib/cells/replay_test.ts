@@ -16,6 +16,17 @@ import {
 const SAMPLE = new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url);
 const settings = balancerSettingsFrom({});
 
+/** Six partitions of traffic-test placed 4-1-1 on brokers 0, 1, 2; `rates` gives bytes in, out. */
+function placed411(rates: (partition: number) => [number, number]) {
+  return [0, 1, 2, 3, 4, 5].map((p) => ({
+    topic: "traffic-test",
+    partition: p,
+    broker: p < 4 ? 0 : p - 3,
+    bytesInPerSec: rates(p)[0],
+    bytesOutPerSec: rates(p)[1],
+  }));
+}
+
 Deno.test("the decision lines say what the detection saw, the band, the moves and the verdict", async () => {
   const replays = replayLog(await Deno.readTextFile(SAMPLE), settings);
   assert.equal(actingReplays(replays).length, 1);
@@ -44,13 +55,7 @@ Deno.test("the decision lines say what the detection saw, the band, the moves an
 Deno.test("the prediction is labelled as from another window and compared by effect", async () => {
   const replays = replayLog(await Deno.readTextFile(SAMPLE), settings);
   // A before-window where partition 0 ran hotter: the model predicts moving 0 first.
-  const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
-    topic: "traffic-test",
-    partition: p,
-    broker: p < 4 ? 0 : p - 3,
-    bytesInPerSec: p === 0 ? 1.9e6 : 1.6e6,
-    bytesOutPerSec: 0,
-  }));
+  const partitions = placed411((p) => [p === 0 ? 1.9e6 : 1.6e6, 0]);
   const prediction = planBalance({ brokers: [0, 1, 2], partitions, settings });
   const md = predictionView(prediction, replays).bundle["text/markdown"] as string;
   assert.match(md, /prediction from another window/);
@@ -66,13 +71,7 @@ Deno.test("the prediction is labelled as from another window and compared by eff
 });
 
 Deno.test("a goal whose violators the earlier goal fixed says so", () => {
-  const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
-    topic: "traffic-test",
-    partition: p,
-    broker: p < 4 ? 0 : p - 3,
-    bytesInPerSec: 2e6,
-    bytesOutPerSec: 2e6,
-  }));
+  const partitions = placed411(() => [2e6, 2e6]);
   const at = new Date(Date.UTC(2026, 10, 24, 12, 30, 5));
   const { lines } = planDetection([0, 1, 2], partitions, settings, at);
   const [r] = replayLog(lines.join("\n"), settings);

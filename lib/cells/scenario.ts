@@ -11,15 +11,13 @@ import type { LabConfig } from "../config/config.ts";
 import { type MoveCost, moveCostMarkdown } from "../cluster/move_cost.ts";
 import { describePlacementSetting, describeSkew } from "../present/report.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
-
-/** A Markdown display. */
-export type MarkdownView = ReturnType<typeof markdown>;
+import type { View } from "./views.ts";
 
 /**
  * The scenario in force: its name, title, description and the settings it ended up with,
  * followed by the other scenarios a workshop can pick with `LAB_SCENARIO`.
  */
-export function scenarioView(config: LabConfig): MarkdownView {
+export function scenarioView(config: LabConfig): View {
   const s = config.scenario;
   return markdown([
     `**Scenario \`${s.name}\`: ${s.title}.** ${s.description}` +
@@ -43,13 +41,13 @@ export function scenarioView(config: LabConfig): MarkdownView {
 }
 
 /** What changed in the cluster, one bullet a line; a plain note when nothing did. */
-export function membershipView(lines: readonly string[]): MarkdownView {
+export function membershipView(lines: readonly string[]): View {
   return markdown(
     lines.length ? lines.map((l) => `- ${l}`).join("\n") : "No broker joined or left.",
   );
 }
 
 /** Each move's measured cost (bytes Kafka copied, seconds) beside AutoMQ's. */
-export function moveCostView(costs: readonly MoveCost[]): MarkdownView {
+export function moveCostView(costs: readonly MoveCost[]): View {
   return markdown(moveCostMarkdown(costs));
 }

@@ -2,34 +2,20 @@ import assert from "node:assert/strict";
 import {
   balancerActivityNote,
   bytesInView,
-  describeEvent,
-  environmentView,
-  figureViews,
-  imageFile,
-  loadNote,
   measurementTable,
   partitionTable,
-  picturesViews,
-  placementTable,
-  placementView,
-  planLoadsTable,
-  planMovesTable,
-  planSummary,
-  resultFilesTable,
-  settingsTable,
   spreadTable,
-  statusSummary,
-  statusTable,
-  tallyEvent,
-  tallyNote,
-  waitForWindowWithProgress,
-  watchEventsTable,
-  watchProgressHandler,
-  watchSummary,
-  type WatchTally,
-  zeroLossView,
-} from "./views.ts";
-import { optimalSpreadView } from "./views.ts";
+} from "./measurement.ts";
+import { environmentView, statusSummary, statusTable } from "./environment.ts";
+import { figureViews, loadStatsTable, optimalSpreadView, zeroLossView } from "./after.ts";
+import { imageFile, picturesViews, resultFilesTable } from "./pictures.ts";
+import { placementTable, placementView } from "./placement.ts";
+import { planLoadsTable, planMovesTable, planSummary } from "./plan.ts";
+import { waitForWindowWithProgress } from "./progress.ts";
+import { settingsTable } from "./settings.ts";
+import { describeEvent, watchEventsTable, watchSummary } from "./timeline.ts";
+import { tallyEvent, tallyNote, watchProgressHandler, type WatchTally } from "./watch.ts";
+import { loadNote } from "../present/sentences.ts";
 import { balancerSettingsFrom, loadConfig } from "../config/config.ts";
 import { type JupyterApi, progress } from "../present/display.ts";
 import { planBalance } from "../balancer/plan.ts";
@@ -84,6 +70,8 @@ function measured(
 
 const BEFORE = measured("before", [0, 0, 0, 0, 1, 2]);
 const AFTER = measured("after", [1, 2, 0, 0, 1, 2]);
+/** The default balancer settings: the band is the average ±10 %. */
+const BALANCER = balancerSettingsFrom({});
 
 function text(view: { bundle: Record<string, string> }, type = "text/plain"): string {
   const value = view.bundle[type];
@@ -126,13 +114,26 @@ Deno.test("settingsTable shows values, defaults, and marks what was changed", ()
 });
 
 Deno.test("measurementTable: MB/s, share, partitions led and band per broker", () => {
-  const table = measurementTable(BEFORE);
+  const table = measurementTable(BEFORE, BALANCER);
   const md = text(table, "text/markdown");
   assert.match(md, /\| 0 \| 13\.33 \| 66\.7% \| 0\.00 \| 4 \| 0, 1, 2, 3 \| above \|/);
   assert.match(md, /\| 1 \| 3\.33 \| 16\.7% \| 0\.00 \| 1 \| 4 \| below \|/);
   assert.match(md, /\| 2 \| 3\.33 \| 16\.7% \| 0\.00 \| 1 \| 5 \| below \|/);
-  const after = text(measurementTable(AFTER), "text/markdown");
+  const after = text(measurementTable(AFTER, BALANCER), "text/markdown");
   assert.equal((after.match(/\| inside \|/g) ?? []).length, 3);
+});
+
+Deno.test("the band comes from the balancer's settings: avg deviation and detect threshold", () => {
+  const inside = (md: string) => (md.match(/\| inside \|/g) ?? []).length;
+  assert.equal(inside(text(measurementTable(BEFORE, 0.1), "text/markdown")), 0);
+  // A deviation of 3 (±300 %) holds every broker.
+  assert.equal(inside(text(measurementTable(BEFORE, 3), "text/markdown")), 3);
+  // Under the detect threshold, with the average under it too, every broker counts as fine.
+  const quiet = {
+    avgDeviation: { in: 0.1, out: 0.1 },
+    detectThresholdBytes: { in: 20e6, out: 0 },
+  };
+  assert.equal(inside(text(measurementTable(BEFORE, quiet), "text/markdown")), 3);
 });
 
 Deno.test("partitionTable", () => {
@@ -149,7 +150,7 @@ Deno.test("spreadTable compares before and after", () => {
 });
 
 Deno.test("bytesInView and placementView are charts with SVG and PNG", () => {
-  const bars = bytesInView(BEFORE);
+  const bars = bytesInView(BEFORE, BALANCER);
   assert.match(text(bars, "image/svg+xml"), /acceptable-band/);
   assert.match(text(bars, "image/svg+xml"), /Bytes in per broker, before balancing/);
   assert.ok(text(bars, "image/png").length > 1000);
@@ -272,6 +273,26 @@ Deno.test("watchSummary says whether, when and how fast", () => {
   assert.match(no, /limit 300 s, LAB_VERIFY_TIMEOUT_S/);
   const history = text(watchSummary({ ...watchResult(false), outcome: undefined }));
   assert.match(history, /\*\*Not watched\*\*/);
+});
+
+Deno.test("loadStatsTable: records, bytes, rate and latency with their units", () => {
+  const md = text(
+    loadStatsTable(
+      {
+        acked: 1000,
+        failed: 2,
+        ackedBytes: 10_240_000,
+        durationSeconds: 0.5,
+        achievedMBps: 20.48,
+        latencyMs: { p50: 3, p99: 12, max: 40 },
+      } as unknown as Parameters<typeof loadStatsTable>[0],
+    ),
+    "text/markdown",
+  );
+  assert.match(md, /\| records failed \| 2 \|/);
+  assert.match(md, /\| bytes acknowledged \| 10 MB \|/);
+  assert.match(md, /\| achieved rate \| 20\.48 MB\/s \|/);
+  assert.match(md, /\| produce latency p50 \/ p99 \/ max \| 3 \/ 12 \/ 40 ms \|/);
 });
 
 Deno.test("zeroLossView: the verdict and the counts", () => {
@@ -447,7 +468,7 @@ Deno.test("imageFile, picturesViews and resultFilesTable", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-views-test-" });
   try {
     await Deno.mkdir(`${dir}/charts`);
-    const png = svgToPng(bytesInView(BEFORE).bundle["image/svg+xml"]);
+    const png = svgToPng(bytesInView(BEFORE, BALANCER).bundle["image/svg+xml"]);
     await Deno.writeFile(`${dir}/charts/bytesIn.png`, png);
     await Deno.writeTextFile(`${dir}/before-balancing.md`, "# Before\n");
     await Deno.writeTextFile(`${dir}/charts/x.png.tmp`, "partial");

@@ -14,10 +14,16 @@ import type { LoadStats } from "../cluster/load.ts";
 import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../cluster/move_cost.ts";
 import { type ReadbackResult, readbackSentence, zeroLoss } from "../cluster/readback.ts";
 import { decisionLinesOf } from "../present/decisions.ts";
-import { mbps } from "../core/format.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { eventPrinter, say } from "./print.ts";
-import { loadSummary, verdictLine } from "../present/sentences.ts";
+import { measureBefore, scenarioChange } from "../lab/story.ts";
+import {
+  loadPlanText,
+  loadSummary,
+  measurementLine,
+  storyEndLine,
+  verdictLine,
+} from "../present/sentences.ts";
 
 /** Sets the environment up (balancer paused) and says where it is. */
 export async function setup(lab: Lab): Promise<void> {
@@ -81,11 +87,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
     const { maxSeconds } = await lab.checkDisk(
       2 * window + lab.config.verifyTimeoutSeconds + 120,
     );
-    say(
-      `2/7 Sustained load: ${
-        lab.config.rateMBps ?? "unthrottled"
-      } MB/s of ${lab.config.recordBytes}-byte records`,
-    );
+    say(`2/7 Sustained load: ${loadPlanText(lab.config)}`);
     const running = lab.startLoad({ untilStopped: true, maxSeconds });
     result.loadStartedAt = running.startedAt;
     let stats: LoadStats;
@@ -93,32 +95,23 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       say(`3/7 Waiting ${window} s for Prometheus's rate window to fill`);
       await lab.waitForFullWindow(running.startedAt, signal);
       check();
-      const membership: string[] = [];
-      let drained: TimedMove[] = [];
-      if (scenario.event === "add-broker") {
-        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
-        membership.push(...event.lines);
-        for (const line of event.lines) say(`    ${line}`);
-        check();
-      }
-      const before = await lab.measure("before");
+      const indented = (line: string) => say(`    ${line}`);
+      const joined = await scenarioChange(lab, "before-measure", indented);
+      joined.lines.forEach(indented);
+      check();
+      const { before, report } = await measureBefore(lab);
       result.brokersBefore = before.snapshot.brokers.map((b) => b.broker);
-      say(`    Wrote ${await lab.writeBeforeReport(before)}`);
-      say(
-        `    Before: ${
-          before.snapshot.brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`)
-            .join(", ")
-        }; cv ${before.spreadIn.cv.toFixed(3)}`,
-      );
+      say(`    Wrote ${report}`);
+      say(`    Before: ${measurementLine(before)}`);
       for (const line of explainPlan(lab.planFor(before))) say(`    model: ${line}`);
       if (scenario.event === "remove-broker") {
         say("    A broker leaves: its partitions move off first, as AutoMQ's controller does");
-        const event = await lab.scenarioEvent((line) => say(`    ${line}`));
-        membership.push(...event.lines);
-        drained = event.moves;
-        for (const line of event.lines) say(`    ${line}`);
-        check();
       }
+      const left = await scenarioChange(lab, "after-measure", indented);
+      left.lines.forEach(indented);
+      check();
+      const membership = [...joined.lines, ...left.lines];
+      const drained: TimedMove[] = left.moves;
       say("4/7 Starting the balancer and watching it");
       say(`    ${await lab.startBalancer()}`);
       const watch = await lab.watch({
@@ -135,9 +128,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       check();
       const after = await lab.measure("after");
       result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
-      const rates = after.snapshot.brokers.map((b) => b.bytesInPerSec);
-      const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
-      result.maxOverMeanAfter = mean > 0 ? Math.max(...rates) / mean : undefined;
+      result.maxOverMeanAfter = after.spreadIn.mean > 0 ? after.spreadIn.maxOverMean : undefined;
       running.stop();
       stats = await running.done;
       say(`    Load: ${loadSummary(stats)}`);
@@ -159,24 +150,12 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
         membership,
       });
       say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
-      say(
-        `    After: ${
-          after.snapshot.brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`)
-            .join(", ")
-        }; cv ${after.spreadIn.cv.toFixed(3)}`,
-      );
-      const settled = watch.outcome?.kind === "balanced" ? "balanced" : watch.outcome?.kind ===
-          "best-possible"
-        ? "as balanced as these loads allow"
-        : undefined;
-      const ok = settled !== undefined && zeroLoss(readback);
+      say(`    After: ${measurementLine(after)}`);
+      const settled = watch.outcome?.kind;
+      const ok = (settled === "balanced" || settled === "best-possible") && zeroLoss(readback);
       say(
         `Done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${
-          ok
-            ? `${settled}, nothing lost`
-            : `FAILED (${settled ?? "not balanced"}; ${
-              zeroLoss(readback) ? "nothing lost" : "loss or damage found"
-            })`
+          storyEndLine(settled, zeroLoss(readback))
         }`,
       );
       result.code = ok ? 0 : 1;

@@ -6,16 +6,11 @@
  */
 
 import type { TimelineEvent } from "../balancer/watch.ts";
-import { eventLine } from "../present/sentences.ts";
-
-/** The time of day (UTC), `hh:mm:ss`. */
-function time(date = new Date()): string {
-  return date.toISOString().slice(11, 19);
-}
+import { clock, eventLine } from "../present/sentences.ts";
 
 /** Prints `line` after the time of day (UTC). */
 export function say(line: string): void {
-  console.log(`${time()}  ${line}`);
+  console.log(`${clock(new Date())}  ${line}`);
 }
 
 /** Prints a timeline event as one line; rates at most every 5 s. */

@@ -21,6 +21,7 @@
 import { type BalancePlan, GOAL_RESOURCE } from "../balancer/plan.ts";
 import type { BalancerSettings } from "../config/config.ts";
 import { formatRate } from "../core/format.ts";
+import { clock } from "./sentences.ts";
 import { compareWithPrediction, type Replay, replayLog } from "../balancer/replay.ts";
 
 /** Where the balancer's log and settings come from (a `Lab` is one). */
@@ -30,9 +31,6 @@ export interface DecisionSource {
   /** The settings the balancer decides with. */
   config: { balancer: BalancerSettings };
 }
-
-const mbps = formatRate;
-const clock = (t: Date) => t.toISOString().slice(11, 19);
 
 function capped(items: string[], max: number): string {
   return items.length <= max
@@ -72,7 +70,9 @@ export function describeReplay(r: Replay): string[] {
   lines.push(
     `  It saw: ${
       d.brokers.map((b) =>
-        `broker ${b.broker} in ${mbps(b.loads.in ?? 0)}, out ${mbps(b.loads.out ?? 0)} ` +
+        `broker ${b.broker} in ${formatRate(b.loads.in ?? 0)}, out ${
+          formatRate(b.loads.out ?? 0)
+        } ` +
         `(${counts.get(b.broker) ?? 0} partition(s)${b.slow ? ", slow" : ""}${
           b.outOfDate ? ", out of date" : ""
         })`
@@ -82,25 +82,25 @@ export function describeReplay(r: Replay): string[] {
   if (d.partitions.length > 0) {
     const parts = [...d.partitions]
       .sort((a, b) => b.bytesInPerSec - a.bytesInPerSec)
-      .map((p) => `${p.topic}-${p.partition} on ${p.broker}: ${mbps(p.bytesInPerSec)} in`);
+      .map((p) => `${p.topic}-${p.partition} on ${p.broker}: ${formatRate(p.bytesInPerSec)} in`);
     lines.push(`  Partitions (heaviest first): ${capped(parts, 8)}.`);
   }
   const plan = r.plan;
   if (plan !== undefined) {
     for (const g of plan.goals) {
       const list = (vs: typeof g.violations) =>
-        vs.map((v) => `broker ${v.broker} ${v.side} by ${mbps(v.by)}`).join(", ");
+        vs.map((v) => `broker ${v.broker} ${v.side} by ${formatRate(v.by)}`).join(", ");
       const violators = g.violations.length > 0
         ? `violators ${list(g.violations)}`
         : g.violationsAtStart.length > 0
         ? `violators at the start ${list(g.violationsAtStart)}, all inside after the earlier ` +
           "goal's moves"
         : g.averageBelowThreshold
-        ? `no violator (average under the detect threshold ${mbps(g.detectThreshold)})`
+        ? `no violator (average under the detect threshold ${formatRate(g.detectThreshold)})`
         : "no violator";
       lines.push(
-        `  Bytes ${g.resource}: band ${mbps(g.lower)} to ${mbps(g.upper)} (average ${
-          mbps(g.average)
+        `  Bytes ${g.resource}: band ${formatRate(g.lower)} to ${formatRate(g.upper)} (average ${
+          formatRate(g.average)
         } ±${Math.round(g.deviationRatio * 100)}%); ${violators}.`,
       );
     }
@@ -110,7 +110,7 @@ export function describeReplay(r: Replay): string[] {
       lines.push(
         `  Move ${m.topic}-${m.partition}: broker ${m.from} → ${m.to} (${
           m.mode === "shed" ? `shedding ${m.from}` : `filling ${m.to}`
-        }, ${mbps(m.load.in)} in; scores ${scores}; group ${m.groupScore.toFixed(4)}).`,
+        }, ${formatRate(m.load.in)} in; scores ${scores}; group ${m.groupScore.toFixed(4)}).`,
       );
     }
     if (plan.moves.length === 0) lines.push("  Replayed plan: no move.");
@@ -145,9 +145,9 @@ export function predictionLines(prediction: BalancePlan, replays: readonly Repla
   return [
     `Before-window ${c.label}:`,
     ...c.effect.map((e) =>
-      `  broker ${e.broker}: off predicted ${mbps(e.predicted.off)}, actual ${
-        mbps(e.actual.off)
-      }; onto predicted ${mbps(e.predicted.on)}, actual ${mbps(e.actual.on)}`
+      `  broker ${e.broker}: off predicted ${formatRate(e.predicted.off)}, actual ${
+        formatRate(e.actual.off)
+      }; onto predicted ${formatRate(e.predicted.on)}, actual ${formatRate(e.actual.on)}`
     ),
     `  by name: ${c.sameName.length} same, ${c.otherDestination.length} moved elsewhere, ` +
     `${c.onlyPredicted.length} only predicted, ` +

@@ -1,6 +1,9 @@
 /**
- * The story's sentences, shared by the terminal tasks and the notebooks: a watch event in
- * one line, a finished load in one line, and the watch's verdict.
+ * The story's sentences, one declaration each, shared by the terminal (`deno task demo`,
+ * `lib/cli/print.ts`) and the notebooks (`lib/cells/`): a watch event, a broker's rates, a
+ * measurement, the background load (running and finished), the watch's verdict and the
+ * story's end. Only the rendering differs: the terminal prints a line, a notebook shows a
+ * table row, a Markdown paragraph or a live progress line made of the same words.
  *
  * @example
  * ```ts
@@ -9,38 +12,104 @@
  * const line = eventLine({
  *   kind: "move-start", time: new Date(0), topic: "traffic-test", partition: 3, from: 0, to: 2,
  * });
- * console.assert(line === "balancer: moving traffic-test-3 from broker 0 to broker 2");
+ * console.assert(line === "move starts: traffic-test-3: broker 0 → broker 2");
  * ```
  *
  * @module
  */
 
-import type { LoadStats } from "../cluster/load.ts";
+import type { LoadProgress, LoadStats } from "../cluster/load.ts";
 import { mbps } from "../core/format.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
 
-/** A timeline event as one line, or `undefined` for a detection that planned nothing. */
-export function eventLine(e: TimelineEvent): string | undefined {
+/** A time of day in UTC, `hh:mm:ss`. */
+export function clock(time: Date): string {
+  return time.toISOString().slice(11, 19);
+}
+
+/** A number with `digits` decimals, or `n/a` when it is not finite. */
+export function fixed(value: number, digits = 3): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+}
+
+/** A rate sample's words: `b0 13.30 · b1 3.30 MB/s, cv 0.70, outside the band`. */
+export function ratesText(e: TimelineEvent & { kind: "rates" }): string {
+  const rates = e.bytesInPerSec.map((r) => `b${r.broker} ${mbps(r.value)}`).join(" · ");
+  return `${rates} MB/s, cv ${fixed(e.cv, 2)}, ${e.insideBand ? "inside" : "outside"} the band`;
+}
+
+/** A timeline event as a name and its detail (a notebook table row; a terminal line). */
+export function eventWords(e: TimelineEvent): { event: string; detail: string } {
   switch (e.kind) {
     case "detect":
-      return (e.actions ?? 0) > 0
-        ? `balancer: detection planned ${e.actions} move(s) in ${e.batches} batch(es)`
-        : undefined;
+      return {
+        event: "detection",
+        detail: e.actions === undefined
+          ? "no plan logged (skipped or nothing to do)"
+          : e.actions === 0
+          ? "planned no move"
+          : `planned ${e.actions} move(s) in ${e.batches ?? "?"} batch(es)`,
+      };
     case "move-start":
-      return `balancer: moving ${e.topic}-${e.partition} from broker ${e.from} to broker ${e.to}`;
+      return {
+        event: "move starts",
+        detail: `${e.topic}-${e.partition}: broker ${e.from} → broker ${e.to}`,
+      };
     case "move-end":
-      return `cluster:  ${e.topic}-${e.partition} is now led by broker ${e.to} (was ${e.from})`;
-    case "rates": {
-      const rates = e.bytesInPerSec.map((r) => `b${r.broker} ${mbps(r.value, 1)}`).join("  ");
-      return `bytes in MB/s (10 s): ${rates}   cv ${
-        Number.isFinite(e.cv) ? e.cv.toFixed(2) : "n/a"
-      }${e.insideBand ? "  inside the band" : ""}`;
-    }
+      return {
+        event: "move done",
+        detail: `${e.topic}-${e.partition} now led by broker ${e.to} (was ${e.from})`,
+      };
+    case "rates":
+      return { event: "rates (10 s)", detail: ratesText(e) };
     case "balanced":
-      return "balanced: every broker is inside the band";
+      return { event: "balanced", detail: "every broker inside the band, no move running" };
     case "best-possible":
-      return "as balanced as these loads allow (see the verdict below)";
+      return { event: settledPhrase("best-possible"), detail: e.sentence };
   }
+}
+
+/**
+ * A timeline event as one line (`eventWords` joined), or `undefined` for a detection that
+ * planned nothing.
+ */
+export function eventLine(e: TimelineEvent): string | undefined {
+  if (e.kind === "detect" && !((e.actions ?? 0) > 0)) return undefined;
+  const { event, detail } = eventWords(e);
+  return `${event}: ${detail}`;
+}
+
+/** What a watch settled on, in words: `balanced` or `as balanced as these loads allow`. */
+export function settledPhrase(kind: "balanced" | "best-possible"): string {
+  return kind === "balanced" ? "balanced" : "as balanced as these loads allow";
+}
+
+/** Each broker's bytes in: `broker 0 13.34 MB/s, broker 1 3.30 MB/s`. */
+export function brokerRatesText(
+  brokers: readonly { broker: number; bytesInPerSec: number }[],
+): string {
+  return brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`).join(", ");
+}
+
+/** A measurement in one line: each broker's bytes in and the coefficient of variation. */
+export function measurementLine(
+  m: { snapshot: { brokers: readonly { broker: number; bytesInPerSec: number }[] } } & {
+    spreadIn: { cv: number };
+  },
+): string {
+  return `${brokerRatesText(m.snapshot.brokers)}; cv ${fixed(m.spreadIn.cv)}`;
+}
+
+/** The load a scenario produces: `20 MB/s of 10240-byte records`. */
+export function loadPlanText(config: { rateMBps?: number; recordBytes: number }): string {
+  return `${config.rateMBps ?? "unthrottled"} MB/s of ${config.recordBytes}-byte records`;
+}
+
+/** The background load's progress in a few words. */
+export function loadNote(p: LoadProgress | undefined): string {
+  if (!p) return "waiting for the load's first report";
+  return `load running ${p.elapsedSeconds.toFixed(0)} s: ${p.acked} records acked, ` +
+    `${p.recentMBps.toFixed(1)} MB/s now${p.failed ? `, ${p.failed} FAILED` : ""}`;
 }
 
 /** A finished load in one line: records, MB, rate, failures, latency. */
@@ -54,9 +123,25 @@ export function loadSummary(stats: LoadStats): string {
 
 /** The watch's verdict, with the time it took when it settled. */
 export function verdictLine(result: WatchResult): string {
-  const outcome = result.outcome!;
+  const outcome = result.outcome;
+  if (!outcome) return "Not watched: the balancer's history was read from its log only.";
   const took = result.timeToBalanceSeconds === undefined
     ? ""
     : ` Reached ${result.timeToBalanceSeconds.toFixed(1)} s after the first detection that acted.`;
   return outcome.kind === "not-balanced" ? outcome.sentence : outcome.sentence + took;
+}
+
+/** The story's last words: settled (or not), and whether anything was lost. */
+export function storyEndLine(
+  outcome: "balanced" | "best-possible" | "not-balanced" | undefined,
+  nothingLost: boolean,
+): string {
+  const settled = outcome === "balanced" || outcome === "best-possible"
+    ? settledPhrase(outcome)
+    : undefined;
+  return settled !== undefined && nothingLost
+    ? `${settled}, nothing lost`
+    : `FAILED (${settled ?? "not balanced"}; ${
+      nothingLost ? "nothing lost" : "loss or damage found"
+    })`;
 }

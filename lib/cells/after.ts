@@ -1,0 +1,76 @@
+/**
+ * After balancing, in a notebook: the finished load's numbers, the zero-loss check, the
+ * best spread any placement could reach, and the story's figures as charts.
+ *
+ * @module
+ */
+
+import { optimalSpreadOf } from "../balancer/optimal.ts";
+import type { LoadStats } from "../cluster/load.ts";
+import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
+import { mbps } from "../core/format.ts";
+import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
+import type { StoryFigures } from "../present/figures.ts";
+import type { Measurement } from "../present/report.ts";
+import { fixed } from "../present/sentences.ts";
+import type { View } from "./views.ts";
+
+/** A finished load's numbers: records, bytes, rate, failures and latency. */
+export function loadStatsTable(stats: LoadStats): TableDisplay {
+  return table([
+    { measure: "records acknowledged", value: String(stats.acked) },
+    { measure: "records failed", value: String(stats.failed) },
+    { measure: "bytes acknowledged", value: `${(stats.ackedBytes / 1e6).toFixed(0)} MB` },
+    { measure: "duration", value: `${stats.durationSeconds.toFixed(1)} s` },
+    { measure: "achieved rate", value: `${stats.achievedMBps.toFixed(2)} MB/s` },
+    {
+      measure: "produce latency p50 / p99 / max",
+      value: `${stats.latencyMs.p50.toFixed(0)} / ${stats.latencyMs.p99.toFixed(0)} / ${
+        stats.latencyMs.max.toFixed(0)
+      } ms`,
+    },
+  ], ["measure", "value"]);
+}
+
+/** The zero-loss check: a verdict line and the counts, as Markdown. */
+export function zeroLossView(r: ReadbackResult): View {
+  const head = `**${readbackSentence(r).replace(/:/, ":**")}`;
+  const counts = table([
+    { check: "acknowledged records expected", count: r.expected },
+    { check: "found intact, once", count: r.found },
+    { check: "expired by retention (below the log start)", count: r.expired },
+    { check: "lost (above the log start, missing)", count: r.lost },
+    { check: "duplicated", count: r.duplicated },
+    { check: "corrupt", count: r.corrupt },
+    { check: "stored but never acknowledged", count: r.unacknowledgedButStored },
+  ], ["check", "count"]);
+  return markdown(
+    [head, "", counts.bundle["text/markdown"], "", `Read back in ${r.seconds.toFixed(1)} s.`]
+      .join("\n"),
+  );
+}
+
+/**
+ * The best spread any placement of whole partitions could reach with the measured loads,
+ * next to the spread reached, with the reason an even spread is (im)possible.
+ */
+export function optimalSpreadView(after: Measurement): View {
+  const best = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
+  return markdown(
+    [
+      `**Best possible spread:** with these partition loads no placement can make the busiest ` +
+      `broker lighter than max/mean **${fixed(best.maxOverMean)}** ` +
+      `(standard deviation ${mbps(best.stdDev)} MB/s); the balanced cluster reached ` +
+      `**${fixed(after.spreadIn.maxOverMean)}**.`,
+      "",
+      ...best.explanation.map((line) => `- ${line}`),
+    ].join("\n"),
+  );
+}
+
+/** The story's figures as chart displays: bytes in, timeline (if any), placement, spread. */
+export function figureViews(figures: StoryFigures): View[] {
+  return [figures.bytesIn, figures.timeline, figures.placement, figures.spread]
+    .filter((svg): svg is string => typeof svg === "string")
+    .map((svg) => chart(svg));
+}

@@ -1,0 +1,89 @@
+/**
+ * A run's pictures and files in a notebook: PNG files as image displays (Grafana's panel
+ * screenshots or the lab's own charts) and every result file with its size.
+ *
+ * @module
+ */
+
+import { walkFiles } from "../core/files.ts";
+import {
+  base64,
+  JUPYTER_DISPLAY,
+  markdown,
+  type MimeBundle,
+  table,
+  type TableDisplay,
+} from "../present/display.ts";
+import type { View } from "./views.ts";
+
+/**
+ * A PNG file as an image display (`image/png`), e.g. a Grafana screenshot. `scale` is how many
+ * pixels the file has per CSS pixel (the lab's own charts are rendered at 2): the display's
+ * metadata sets the width so the image shows at its natural size.
+ */
+export async function imageFile(path: string, alt?: string, scale = 1): Promise<View> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    throw new Error(`imageFile: cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (!(bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)) {
+    throw new Error(`imageFile: ${path} is not a PNG file`);
+  }
+  const bundle: MimeBundle = {
+    "image/png": base64(bytes),
+    "text/plain": `[image] ${alt ?? path}`,
+  };
+  const view = { bundle, [JUPYTER_DISPLAY]: () => bundle, toString: () => bundle["text/plain"] };
+  const view2 = view as View & { displayMetadata?: Record<string, unknown> };
+  if (scale !== 1 && bytes.length >= 24) {
+    const header = new DataView(bytes.buffer, bytes.byteOffset, 24); // IHDR: width, height
+    view2.displayMetadata = {
+      "image/png": {
+        width: Math.round(header.getUint32(16) / scale),
+        height: Math.round(header.getUint32(20) / scale),
+      },
+    };
+  }
+  return view2;
+}
+
+/** A run's pictures: why these (Markdown), then each PNG as an image. */
+export async function picturesViews(
+  pictures: { source: string; reason: string; files: readonly string[] },
+): Promise<View[]> {
+  const head = markdown(
+    `**${pictures.source === "grafana" ? "Grafana panel screenshots" : "The lab's own charts"}** ` +
+      `(${pictures.files.length}). ${pictures.reason}`,
+  );
+  // The lab's charts are saved at 2x (lib/present/figures.ts); Grafana's panels at 1x.
+  const scale = pictures.source === "grafana" ? 1 : 2;
+  const images = await Promise.all(pictures.files.map((f) => imageFile(f, undefined, scale)));
+  return [head, ...images];
+}
+
+/**
+ * Every file under `dir` (recursively), with its size; sorted by path. With `since`, only the
+ * files modified at or after it (one run's files, not the committed reference exports).
+ */
+export async function resultFilesTable(
+  dir: string,
+  options: { since?: Date } = {},
+): Promise<TableDisplay> {
+  const found: Array<{ file: string; size: string; bytes: number }> = [];
+  const since = options.since?.getTime();
+  for await (const f of walkFiles(dir.replace(/\/+$/, ""))) {
+    if (f.name.endsWith(".tmp")) continue;
+    const stat = await Deno.stat(f.path);
+    if (since !== undefined && (stat.mtime?.getTime() ?? 0) < since) continue;
+    const size = stat.size;
+    found.push({
+      file: f.relative,
+      bytes: size,
+      size: size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${(size / 1e3).toFixed(1)} kB`,
+    });
+  }
+  found.sort((a, b) => a.file.localeCompare(b.file));
+  return table(found, ["file", { key: "size", align: "right" }]);
+}

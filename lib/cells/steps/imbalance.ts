@@ -1,0 +1,9 @@
+/**
+ * What notebook 02 (imbalance) uses: the lab and the wait for the rate window.
+ *
+ * @module
+ */
+
+export { print } from "../../present/display.ts";
+export { openLab } from "../mod.ts";
+export { waitForWindowWithProgress } from "../progress.ts";

@@ -1,0 +1,10 @@
+/**
+ * What notebook 01 (setup) uses: the lab, the environment's views and the placement's.
+ *
+ * @module
+ */
+
+export { print, show } from "../../present/display.ts";
+export { openLab } from "../mod.ts";
+export { environmentView, statusSummary, statusTable } from "../environment.ts";
+export { placementTable, placementView } from "../placement.ts";
