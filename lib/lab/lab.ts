@@ -2,7 +2,9 @@
  * The lab in one object: the configuration, the chosen environment, and each
  * step of the balancing story (set up, place, load, measure, watch, report,
  * check, clean up). The terminal tasks (`lib/cli/main.ts`) and the notebooks
- * both call it, so they tell the same story with the same code.
+ * both call it, so they tell the same story with the same code. What one step hands
+ * to the next is kept by `run_state.ts`; the background load's process is supervised by
+ * `background.ts`; the reports are written by `reports.ts`.
  *
  * @module
  */
@@ -12,7 +14,7 @@ import { chooseEnvironment } from "../env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "../env/prereqs.ts";
 import type { LabEnvironment } from "../env/types.ts";
 import { withAdmin } from "../cluster/kafka.ts";
-import { type LoadProgress, type LoadStats, runLoad } from "../cluster/load.ts";
+import type { LoadProgress, LoadStats } from "../cluster/load.ts";
 import { checkSeriesPresent, takeSnapshot } from "../cluster/metrics.ts";
 import type { ClusterSnapshot } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
@@ -28,8 +30,6 @@ import {
 } from "../cluster/move_cost.ts";
 import { describeSeriesWait, waitForPartitionSeries } from "../cluster/moved_series.ts";
 import { freeDiskBytes } from "../cluster/run_budget.ts";
-import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
-import { watchResultFromLog } from "./history.ts";
 import {
   applyRetention,
   assignmentFromCounts,
@@ -47,21 +47,14 @@ import {
   writeAfterReport,
   writeBeforeReport,
 } from "./reports.ts";
+import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
+import { watchResultFromLog } from "./history.ts";
+import { type RunningLoad, startRunningLoad } from "./running_load.ts";
 
 /** The least an open-ended load must be able to run before the disk would fill, seconds. */
 export { MIN_OPEN_ENDED_SECONDS };
-
-/** A load running in the background. */
-export interface RunningLoad {
-  /** When it started. */
-  startedAt: Date;
-  /** Resolves with the stats when the load ends (or is stopped). */
-  done: Promise<LoadStats>;
-  /** Stops sending; `done` resolves once records in flight are acked. */
-  stop(): void;
-  /** The latest progress report. */
-  latest(): LoadProgress | undefined;
-}
+/** A load running in the background (`startLoad`). */
+export type { RunningLoad };
 
 /** The lab: configuration, environment, and the story's steps. */
 export class Lab {
@@ -242,10 +235,7 @@ export class Lab {
       maxSeconds?: number;
     } = {},
   ): RunningLoad {
-    const controller = new AbortController();
-    let latest: LoadProgress | undefined;
-    const startedAt = new Date();
-    const done = runLoad({
+    return startRunningLoad({
       bootstrapServers: this.environment.bootstrapServers(),
       topic: this.config.topic,
       recordBytes: this.config.recordBytes,
@@ -256,13 +246,8 @@ export class Lab {
       rateMBps: this.config.rateMBps,
       skew: this.config.skew,
       brokers: this.brokers(),
-      signal: controller.signal,
-      onProgress: (p) => {
-        latest = p;
-        options.onProgress?.(p);
-      },
+      onProgress: options.onProgress,
     });
-    return { startedAt, done, stop: () => controller.abort(), latest: () => latest };
   }
 
   /**
