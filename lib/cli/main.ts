@@ -16,6 +16,7 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { decisionLinesOf } from "../present/decisions.ts";
 import { LabConfigError } from "../config/config.ts";
 import { progress } from "../present/display.ts";
@@ -49,10 +50,10 @@ function loadBar(lab: Lab) {
   };
 }
 
-async function load(lab: Lab, flags: string[]): Promise<void> {
+async function load(lab: Lab, untilStopped: boolean): Promise<void> {
   // `--until-stopped`: the notebooks' sustained load, until SIGINT/SIGTERM; its progress
   // goes to the state directory, not a bar.
-  if (flags.includes("--until-stopped")) return await runBackgroundLoad(lab);
+  if (untilStopped) return await runBackgroundLoad(lab);
   await lab.checkDisk();
   const bar = loadBar(lab);
   const running = lab.startLoad({ onProgress: bar.onProgress });
@@ -73,12 +74,7 @@ async function load(lab: Lab, flags: string[]): Promise<void> {
   }
 }
 
-async function collect(lab: Lab, phase: string | undefined): Promise<void> {
-  if (phase !== "before" && phase !== "after") {
-    throw new Error(
-      `collect needs "before" or "after", not "${phase ?? ""}": deno task collect before`,
-    );
-  }
+async function collect(lab: Lab, phase: "before" | "after"): Promise<void> {
   const m = await lab.measure(phase);
   if (phase === "before") {
     say(`Wrote ${await lab.writeBeforeReport(m)}`);
@@ -129,24 +125,126 @@ async function withInterrupt(
   }
 }
 
+/** A task named on the command line, with its arguments checked. */
+export type Task =
+  | { command: "help" }
+  | { command: "load"; untilStopped: boolean }
+  | { command: "collect"; phase: "before" | "after" }
+  | {
+    command: "setup" | "verify" | "cleanup" | "status" | "demo" | "bench-scenarios" | "bench-load";
+  };
+
+/** Bad command-line input: the message says what was wrong and what to type instead. */
+export class UsageError extends Error {
+  /** Builds the error from its message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** What a task takes: its options (as `parseArgs` wants them) and positional arguments. */
+interface TaskArguments {
+  options: Record<string, { type: "boolean" }>;
+  positionals: string;
+}
+
+const NO_ARGUMENTS: TaskArguments = { options: {}, positionals: "" };
+
+/** Every task and what it takes. */
+const TASKS: Record<string, TaskArguments> = {
+  setup: NO_ARGUMENTS,
+  load: { options: { "until-stopped": { type: "boolean" } }, positionals: "" },
+  collect: { options: {}, positionals: "before|after" },
+  verify: NO_ARGUMENTS,
+  cleanup: NO_ARGUMENTS,
+  status: NO_ARGUMENTS,
+  demo: NO_ARGUMENTS,
+  "bench-scenarios": NO_ARGUMENTS,
+  "bench-load": NO_ARGUMENTS,
+};
+
+/** What `name` takes, in words, for an error message. */
+function takes(name: string): string {
+  const spec = TASKS[name];
+  const words = [
+    ...Object.keys(spec.options).map((o) => `--${o}`),
+    ...(spec.positionals ? [spec.positionals] : []),
+  ];
+  return words.length ? `it takes ${words.join(" ")}` : "it takes no arguments";
+}
+
+/**
+ * Reads the command line (`deno task <task> [arguments]`) into a {@linkcode Task}. Throws a
+ * {@linkcode UsageError} naming what was wrong (an unknown task or option, a missing or
+ * extra argument) and what to type instead.
+ */
+export function parseTask(args: string[]): Task {
+  const [command, ...rest] = args;
+  if (command === undefined || ["help", "--help", "-h"].includes(command)) {
+    return { command: "help" };
+  }
+  const spec = TASKS[command];
+  if (!spec) {
+    throw new UsageError(`unknown task "${command}"; use one of ${Object.keys(TASKS).join(", ")}.`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: spec.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const option = /'([^']+)'/.exec((error as Error).message)?.[1] ?? rest.join(" ");
+    const wrong = (error as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+      ? `${option} takes no value`
+      : `"${option}" is not an option`;
+    throw new UsageError(`${command}: ${wrong}; ${takes(command)}.`);
+  }
+  const { values, positionals } = parsed;
+  if (command === "collect") {
+    const [phase, ...extra] = positionals;
+    if (phase !== "before" && phase !== "after") {
+      throw new UsageError(
+        `collect needs "before" or "after", not "${phase ?? ""}": deno task collect before`,
+      );
+    }
+    if (extra.length) {
+      throw new UsageError(
+        `collect takes one phase, not "${positionals.join(" ")}": deno task collect ${phase}`,
+      );
+    }
+    return { command, phase };
+  }
+  if (positionals.length) {
+    throw new UsageError(`${command}: unexpected "${positionals.join(" ")}"; ${takes(command)}.`);
+  }
+  if (command === "load") return { command, untilStopped: values["until-stopped"] === true };
+  return { command } as Task;
+}
+
 /** Runs one task; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if (!command || command === "help" || command === "--help") {
+  let task: Task;
+  try {
+    task = parseTask(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (task.command === "help") {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return args.length ? 0 : 2;
   }
   try {
     const lab = await Lab.open();
-    switch (command) {
+    switch (task.command) {
       case "setup":
         await setup(lab);
         return 0;
       case "load":
-        await load(lab, rest);
+        await load(lab, task.untilStopped);
         return 0;
       case "collect":
-        await collect(lab, rest[0]);
+        await collect(lab, task.phase);
         return 0;
       case "verify":
         return await withInterrupt("the watch", (i) => verify(lab, i.signal));
@@ -166,9 +264,6 @@ export async function main(args: string[]): Promise<number> {
       case "bench-load":
         await benchLoad(lab, say);
         return 0;
-      default:
-        console.error(`Unknown task "${command}".\n${USAGE}`);
-        return 2;
     }
   } catch (error) {
     const message = error instanceof LabConfigError || error instanceof Error

@@ -2,54 +2,34 @@
  * The lab in one object: the configuration, the chosen environment, and each
  * step of the balancing story (set up, place, load, measure, watch, report,
  * check, clean up). The terminal tasks (`lib/cli/main.ts`) and the notebooks
- * both call it, so they tell the same story with the same code.
+ * both call it, so they tell the same story with the same code. What one step hands
+ * to the next is kept by `run_state.ts`; the background load's process is supervised by
+ * `background.ts`; the reports are written by `reports.ts`.
  *
  * @module
  */
 
-import { decisionLinesOf } from "../present/decisions.ts";
 import { type LabConfig, loadConfig } from "../config/config.ts";
 import { chooseEnvironment } from "../env/select.ts";
 import { DEMO_PREREQUISITES, ensurePrerequisites } from "../env/prereqs.ts";
-import { isAlive, readPidFile, startDetached, stopPidFile } from "../core/process.ts";
 import type { LabEnvironment } from "../env/types.ts";
 import { withAdmin } from "../cluster/kafka.ts";
-import { type LoadProgress, type LoadStats, runLoad, SequenceSet } from "../cluster/load.ts";
-import { checkSeriesPresent, rangeSeries, takeSnapshot } from "../cluster/metrics.ts";
+import type { LoadProgress, LoadStats } from "../cluster/load.ts";
+import { checkSeriesPresent, takeSnapshot } from "../cluster/metrics.ts";
 import type { ClusterSnapshot } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
 import { readBack, type ReadbackResult } from "../cluster/readback.ts";
-import { explainPlan, planBalance } from "../balancer/plan.ts";
-import { optimalSpreadOf } from "../balancer/optimal.ts";
-import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
-import {
-  afterReport,
-  beforeReport,
-  type Measurement,
-  measurement,
-  scenarioSummary,
-} from "../present/report.ts";
-import { parseBalancerLog } from "../balancer/log.ts";
-import {
-  type TimelineEvent,
-  timelineFromLog,
-  watchBalance,
-  type WatchResult,
-} from "../balancer/watch.ts";
+import type { StoryFigures } from "../present/figures.ts";
+import { type Measurement, measurement, scenarioSummary } from "../present/report.ts";
+import { type TimelineEvent, watchBalance, type WatchResult } from "../balancer/watch.ts";
 import {
   measureMoveCosts,
   type MoveCost,
-  moveCostMarkdown,
   type TimedMove,
   timedMoves,
 } from "../cluster/move_cost.ts";
 import { describeSeriesWait, waitForPartitionSeries } from "../cluster/moved_series.ts";
-import {
-  checkRunFits,
-  freeDiskBytes,
-  plannedBytes,
-  secondsThatFit,
-} from "../cluster/run_budget.ts";
+import { freeDiskBytes } from "../cluster/run_budget.ts";
 import {
   applyRetention,
   assignmentFromCounts,
@@ -58,21 +38,23 @@ import {
   type PartitionPlacement,
   placePartitions,
 } from "../cluster/topic.ts";
+import { BackgroundLoad } from "./background.ts";
+import { RunState } from "./run_state.ts";
+import {
+  type AfterReportOptions,
+  planForMeasurement,
+  runFigures,
+  writeAfterReport,
+  writeBeforeReport,
+} from "./reports.ts";
+import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
+import { watchResultFromLog } from "./history.ts";
+import { type RunningLoad, startRunningLoad } from "./running_load.ts";
 
 /** The least an open-ended load must be able to run before the disk would fill, seconds. */
-export const MIN_OPEN_ENDED_SECONDS = 600;
-
-/** A load running in the background. */
-export interface RunningLoad {
-  /** When it started. */
-  startedAt: Date;
-  /** Resolves with the stats when the load ends (or is stopped). */
-  done: Promise<LoadStats>;
-  /** Stops sending; `done` resolves once records in flight are acked. */
-  stop(): void;
-  /** The latest progress report. */
-  latest(): LoadProgress | undefined;
-}
+export { MIN_OPEN_ENDED_SECONDS };
+/** A load running in the background (`startLoad`). */
+export type { RunningLoad };
 
 /** The lab: configuration, environment, and the story's steps. */
 export class Lab {
@@ -82,8 +64,11 @@ export class Lab {
   readonly environment: LabEnvironment;
   /** Why that environment. */
   readonly environmentReason: string;
+  /** The run state kept between steps in the state directory (`LAB_STATE_DIR`). */
+  readonly state: RunState;
   #prom?: PromClient;
   readonly #overrides: Record<string, string>;
+  readonly #background: BackgroundLoad;
 
   private constructor(
     config: LabConfig,
@@ -95,6 +80,8 @@ export class Lab {
     this.environment = environment;
     this.environmentReason = reason;
     this.#overrides = overrides;
+    this.state = new RunState(config.local.stateDir);
+    this.#background = new BackgroundLoad(this.state);
   }
 
   /**
@@ -248,10 +235,7 @@ export class Lab {
       maxSeconds?: number;
     } = {},
   ): RunningLoad {
-    const controller = new AbortController();
-    let latest: LoadProgress | undefined;
-    const startedAt = new Date();
-    const done = runLoad({
+    return startRunningLoad({
       bootstrapServers: this.environment.bootstrapServers(),
       topic: this.config.topic,
       recordBytes: this.config.recordBytes,
@@ -262,13 +246,8 @@ export class Lab {
       rateMBps: this.config.rateMBps,
       skew: this.config.skew,
       brokers: this.brokers(),
-      signal: controller.signal,
-      onProgress: (p) => {
-        latest = p;
-        options.onProgress?.(p);
-      },
+      onProgress: options.onProgress,
     });
-    return { startedAt, done, stop: () => controller.abort(), latest: () => latest };
   }
 
   /**
@@ -278,30 +257,13 @@ export class Lab {
    * {@linkcode stopBackgroundLoad}. Throws if one is already running.
    */
   async startBackgroundLoad(): Promise<{ pid: number; startedAt: Date }> {
-    const pidFile = this.#loadPidFile;
-    const running = await this.backgroundLoadPid();
-    if (running !== undefined) {
-      throw new Error(`A background load is already running (PID ${running}); stop it first.`);
-    }
-    await Deno.mkdir(this.stateDir, { recursive: true });
-    await Deno.remove(`${this.stateDir}/load-progress.json`).catch(() => {});
-    await Deno.remove(`${this.stateDir}/last-load.json`).catch(() => {});
-    const script = new URL("./background_load.ts", import.meta.url).pathname;
-    const started = await startDetached({
-      command: [Deno.execPath(), "run", "-A", "--quiet", script],
-      logFile: `${this.stateDir}/load.log`,
-      pidFile,
-      env: {
-        ...Deno.env.toObject(),
-        ...this.#overrides,
-        // The same environment as this lab, without choosing again.
-        ...(this.environment.kind === "external" ? {} : { LAB_ENV: this.environment.kind }),
-        NO_COLOR: "1",
-      },
+    return await this.#background.start({
+      ...Deno.env.toObject(),
+      ...this.#overrides,
+      // The same environment as this lab, without choosing again.
+      ...(this.environment.kind === "external" ? {} : { LAB_ENV: this.environment.kind }),
+      NO_COLOR: "1",
     });
-    const startedAt = new Date();
-    await this.#saveState("load-started.json", { startedAt, pid: started.pid });
-    return { pid: started.pid, startedAt };
   }
 
   /**
@@ -316,46 +278,27 @@ export class Lab {
   async checkDisk(openEnded?: number | "until-disk"): Promise<{ maxSeconds?: number }> {
     if (this.environment.kind !== "local") return {};
     const free = await freeDiskBytes(this.stateDir);
-    const where = `the disk of ${this.stateDir}`;
-    if (openEnded === "until-disk") {
-      checkRunFits(
-        plannedBytes({ ...this.config, durationSeconds: MIN_OPEN_ENDED_SECONDS }),
-        free,
-        where,
-      );
-      return { maxSeconds: secondsThatFit(this.config.rateMBps, free) };
-    }
-    const plan = openEnded === undefined
-      ? this.config
-      : { ...this.config, durationSeconds: openEnded };
-    checkRunFits(plannedBytes(plan), free, where);
-    return { maxSeconds: openEnded };
-  }
-
-  get #loadPidFile(): string {
-    return `${this.stateDir}/load.pid`;
+    return diskBudget(this.config, free, `the disk of ${this.stateDir}`, openEnded);
   }
 
   /** The PID of the background load if it is running now, else `undefined`. */
   async backgroundLoadPid(): Promise<number | undefined> {
-    const pid = await readPidFile(this.#loadPidFile);
-    return pid !== undefined && isAlive(pid) ? pid : undefined;
+    return await this.#background.pid();
   }
 
   /** The background load's latest progress, or `undefined` before its first report. */
   async backgroundLoadProgress(): Promise<LoadProgress | undefined> {
-    return await this.#loadState<LoadProgress>("load-progress.json");
+    return await this.#background.progress();
   }
 
   /** When the background load started (kept in the state directory), if one did. */
   async backgroundLoadStartedAt(): Promise<Date | undefined> {
-    const s = await this.#loadState<{ startedAt: string }>("load-started.json");
-    return s ? new Date(s.startedAt) : undefined;
+    return await this.#background.startedAt();
   }
 
   /** Keeps a progress report where {@linkcode backgroundLoadProgress} finds it. */
   async saveLoadProgress(progress: LoadProgress): Promise<void> {
-    await this.#saveState("load-progress.json", progress);
+    await this.state.saveLoadProgress(progress);
   }
 
   /**
@@ -363,16 +306,7 @@ export class Lab {
    * its stats, with the acked sequence numbers for the zero-loss check.
    */
   async stopBackgroundLoad(): Promise<LoadStats> {
-    const pid = await readPidFile(this.#loadPidFile);
-    if (pid === undefined) throw new Error("No background load was started (no load.pid).");
-    await stopPidFile(this.#loadPidFile, 60_000);
-    const stats = await this.savedLoadStats();
-    if (!stats) {
-      throw new Error(
-        `The background load left no stats; see ${this.stateDir}/load.log for what happened.`,
-      );
-    }
-    return stats;
+    return await this.#background.stop();
   }
 
   /** Waits until Prometheus's rate window holds only data from after `since`. */
@@ -416,57 +350,23 @@ export class Lab {
       scenarioSummary(this.config),
     );
     if (wait && !wait.ready) m.note = describeSeriesWait(wait);
-    await this.#saveState(`${phase}-measurement.json`, m);
+    await this.state.saveMeasurement(m);
     return m;
   }
 
   /** The measurement a previous step (or task) saved, if any. */
   async savedMeasurement(phase: "before" | "after"): Promise<Measurement | undefined> {
-    const m = await this.#loadState<Measurement>(`${phase}-measurement.json`);
-    if (m) m.snapshot.takenAt = new Date(m.snapshot.takenAt);
-    return m;
+    return await this.state.measurement(phase);
   }
 
   /** Keeps a finished load's stats (with its acked sequences) for the zero-loss check. */
   async saveLoadStats(stats: LoadStats): Promise<void> {
-    const bits: number[] = [];
-    const partitions: number[] = [];
-    for (let s = 0; s < stats.sent; s++) {
-      if (!stats.ackedSequences.has(s)) continue;
-      bits.push(s);
-      partitions.push(stats.ackedSequences.partitionOf(s) ?? -1);
-    }
-    await this.#saveState("last-load.json", {
-      ...stats,
-      targetShares: [...stats.targetShares],
-      ackedSequences: bits,
-      ackedPartitions: partitions,
-    });
+    await this.state.saveLoadStats(stats);
   }
 
   /** The last load's stats saved by {@linkcode saveLoadStats}. */
   async savedLoadStats(): Promise<LoadStats | undefined> {
-    const raw = await this.#loadState<
-      Omit<LoadStats, "ackedSequences" | "targetShares" | "startedAt"> & {
-        ackedSequences: number[];
-        ackedPartitions?: number[];
-        targetShares: Array<[number, number]>;
-        startedAt: string;
-      }
-    >("last-load.json");
-    if (!raw) return undefined;
-    const acked = new SequenceSet();
-    raw.ackedSequences.forEach((s, i) => {
-      const partition = raw.ackedPartitions?.[i];
-      acked.add(s, partition === undefined || partition < 0 ? undefined : partition);
-    });
-    const { ackedPartitions: _, ...rest } = raw;
-    return {
-      ...rest,
-      ackedSequences: acked,
-      targetShares: new Map(raw.targetShares),
-      startedAt: new Date(raw.startedAt),
-    };
+    return await this.state.loadStats();
   }
 
   /** Reads every acked record of a load back with an independent consumer. */
@@ -483,22 +383,15 @@ export class Lab {
 
   /** Writes `results/before-balancing.md`; returns its path. */
   async writeBeforeReport(m: Measurement): Promise<string> {
-    await Deno.mkdir(this.config.resultsDir, { recursive: true });
-    const path = `${this.config.resultsDir}/before-balancing.md`;
-    await Deno.writeTextFile(path, beforeReport(m));
-    return path;
+    return await writeBeforeReport(this.config, m);
   }
 
   /**
    * What the balancer model plans for a measurement's loads: the same decision
    * AutoMQ's controller would take, explained.
    */
-  planFor(m: Measurement) {
-    return planBalance({
-      brokers: m.snapshot.brokers.map((b) => b.broker),
-      partitions: m.snapshot.partitions,
-      settings: { ...this.config.balancer, excludeTopics: this.config.balancer.excludeTopics },
-    });
+  planFor(m: Measurement): ReturnType<typeof planForMeasurement> {
+    return planForMeasurement(this.config, m);
   }
 
   /**
@@ -534,21 +427,7 @@ export class Lab {
    * `collect after` run as its own task): detections and moves, no balance time.
    */
   async watchHistory(since: Date): Promise<WatchResult> {
-    const balancerEvents = parseBalancerLog(await this.environment.balancerLog())
-      .filter((e) => e.time.getTime() >= since.getTime());
-    const events = timelineFromLog(balancerEvents);
-    const firstActing = events.find((e) => e.kind === "detect" && (e.actions ?? 0) > 0);
-    return {
-      balanced: false,
-      firstActingDetection: firstActing?.time,
-      events,
-      moves: events.flatMap((e) =>
-        e.kind === "move-start"
-          ? [{ time: e.time, topic: e.topic, partition: e.partition, from: e.from, to: e.to }]
-          : []
-      ),
-      balancerEvents,
-    };
+    return watchResultFromLog(await this.environment.balancerLog(), since);
   }
 
   /** The figures of a run: from the before/after measurements and Prometheus's history. */
@@ -557,16 +436,7 @@ export class Lab {
     after: Measurement,
     moves: WatchResult["moves"] = [],
   ): Promise<StoryFigures> {
-    const start = new Date(
-      before.snapshot.takenAt.getTime() - before.snapshot.windowSeconds * 1000,
-    );
-    const points = await rangeSeries(this.prom, {
-      start,
-      end: after.snapshot.takenAt,
-      stepSeconds: Math.max(1, this.config.scrapeIntervalSeconds),
-      windowSeconds: 10,
-    });
-    return storyFigures(before, after, { points, moves }, this.config.balancer.avgDeviation.in);
+    return await runFigures(this, before, after, moves);
   }
 
   /**
@@ -576,37 +446,9 @@ export class Lab {
   async writeAfterReport(
     before: Measurement,
     after: Measurement,
-    options: {
-      watch?: WatchResult;
-      readback?: ReadbackResult;
-      moveCosts?: MoveCost[];
-      membership?: string[];
-    } = {},
+    options: AfterReportOptions = {},
   ): Promise<string> {
-    const dir = this.config.resultsDir;
-    const figures = await this.figures(before, after, options.watch?.moves);
-    const charts = await writeFigures(figures, `${dir}/charts`, dir);
-    const optimal = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
-    const text = afterReport(before, after, {
-      moves: options.watch?.moves ?? [],
-      timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
-      verdict: options.watch?.outcome?.sentence,
-      membership: options.membership,
-      moveCosts: options.moveCosts ? moveCostMarkdown(options.moveCosts) : undefined,
-      firstDetection: options.watch?.firstActingDetection,
-      optimal: {
-        maxOverMean: optimal.maxOverMean,
-        stdDevMBps: optimal.stdDev / 1e6,
-        explanation: optimal.explanation,
-      },
-      planExplanation: explainPlan(this.planFor(before)),
-      decisions: await decisionLinesOf(this, before.snapshot.takenAt),
-      charts,
-      readback: options.readback,
-    });
-    const path = `${dir}/after-balancing.md`;
-    await Deno.writeTextFile(path, text);
-    return path;
+    return await writeAfterReport(this, before, after, options);
   }
 
   /**
@@ -615,9 +457,8 @@ export class Lab {
    */
   async cleanup(options: { keepData?: boolean } = {}): Promise<string[]> {
     const done: string[] = [];
-    const pid = await this.backgroundLoadPid();
+    const pid = await this.#background.stopIfRunning();
     if (pid !== undefined) {
-      await stopPidFile(this.#loadPidFile, 60_000);
       done.push(`Stopped the background load (PID ${pid}).`);
     }
     await this.environment.down({ removeData: !options.keepData });
@@ -627,19 +468,6 @@ export class Lab {
       }.`,
     );
     return done;
-  }
-
-  async #saveState(name: string, value: unknown): Promise<void> {
-    await Deno.mkdir(this.stateDir, { recursive: true });
-    await Deno.writeTextFile(`${this.stateDir}/${name}`, JSON.stringify(value));
-  }
-
-  async #loadState<T>(name: string): Promise<T | undefined> {
-    try {
-      return JSON.parse(await Deno.readTextFile(`${this.stateDir}/${name}`)) as T;
-    } catch {
-      return undefined;
-    }
   }
 }
 

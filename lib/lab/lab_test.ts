@@ -5,12 +5,13 @@ import { PromClient } from "../cluster/prom.ts";
 import { beforeReport } from "../present/report.ts";
 import { sharedCluster, testTopic } from "../../testing/cluster.ts";
 
-Deno.test({
-  name:
-    "real cluster, bring-your-own path: 4-1-1 at 20 MB/s gives broker 0 4/6 of bytes in, nothing lost",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
+/** The shared cluster's Kafka and Prometheus are kept open between tests. */
+const KEEPS_CLUSTER_OPEN = { sanitizeResources: false, sanitizeOps: false };
+
+Deno.test(
+  "real cluster, bring-your-own path: 4-1-1 at 20 MB/s gives broker 0 4/6 of bytes in, nothing lost",
+  KEEPS_CLUSTER_OPEN,
+  async () => {
     const cluster = sharedCluster();
     const topic = testTopic("four-one-one");
     const lab = await Lab.open({
@@ -79,4 +80,4 @@ Deno.test({
     assert.equal(readback.found, stats.acked);
     assert.equal(readback.lost + readback.duplicated + readback.corrupt, 0);
   },
-});
+);

@@ -1,0 +1,115 @@
+/**
+ * The story's written results: `results/before-balancing.md`, and `results/after-balancing.md`
+ * with its charts under `results/charts/`, drawn from the before/after measurements and
+ * Prometheus's history. `Lab.writeBeforeReport`, `Lab.figures` and `Lab.writeAfterReport`
+ * call these.
+ *
+ * @module
+ */
+
+import type { LabConfig } from "../config/config.ts";
+import type { PromClient } from "../cluster/prom.ts";
+import { rangeSeries } from "../cluster/metrics.ts";
+import type { ReadbackResult } from "../cluster/readback.ts";
+import { type MoveCost, moveCostMarkdown } from "../cluster/move_cost.ts";
+import { explainPlan, planBalance } from "../balancer/plan.ts";
+import { optimalSpreadOf } from "../balancer/optimal.ts";
+import type { WatchResult } from "../balancer/watch.ts";
+import { decisionLinesOf, type DecisionSource } from "../present/decisions.ts";
+import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
+import { afterReport, beforeReport, type Measurement } from "../present/report.ts";
+
+/** What the reports need of a lab: its settings, its Prometheus and its balancer's log. */
+export interface ReportSource extends DecisionSource {
+  /** The lab's configuration. */
+  readonly config: LabConfig;
+  /** A PromQL client for the environment's Prometheus. */
+  readonly prom: PromClient;
+}
+
+/** What goes into the after-report besides the two measurements. */
+export interface AfterReportOptions {
+  /** The watch's result: moves, time to balance, verdict. */
+  watch?: WatchResult;
+  /** The read-back of every acked record. */
+  readback?: ReadbackResult;
+  /** What each move cost. */
+  moveCosts?: MoveCost[];
+  /** What the scenario did to the cluster, in words. */
+  membership?: string[];
+}
+
+/**
+ * What the balancer model plans for a measurement's loads: the same decision AutoMQ's
+ * controller would take.
+ */
+export function planForMeasurement(config: LabConfig, m: Measurement) {
+  return planBalance({
+    brokers: m.snapshot.brokers.map((b) => b.broker),
+    partitions: m.snapshot.partitions,
+    settings: { ...config.balancer, excludeTopics: config.balancer.excludeTopics },
+  });
+}
+
+/** Writes `<results>/before-balancing.md`; returns its path. */
+export async function writeBeforeReport(config: LabConfig, m: Measurement): Promise<string> {
+  await Deno.mkdir(config.resultsDir, { recursive: true });
+  const path = `${config.resultsDir}/before-balancing.md`;
+  await Deno.writeTextFile(path, beforeReport(m));
+  return path;
+}
+
+/** The figures of a run: from the before/after measurements and Prometheus's history. */
+export async function runFigures(
+  lab: ReportSource,
+  before: Measurement,
+  after: Measurement,
+  moves: WatchResult["moves"] = [],
+): Promise<StoryFigures> {
+  const start = new Date(
+    before.snapshot.takenAt.getTime() - before.snapshot.windowSeconds * 1000,
+  );
+  const points = await rangeSeries(lab.prom, {
+    start,
+    end: after.snapshot.takenAt,
+    stepSeconds: Math.max(1, lab.config.scrapeIntervalSeconds),
+    windowSeconds: 10,
+  });
+  return storyFigures(before, after, { points, moves }, lab.config.balancer.avgDeviation.in);
+}
+
+/**
+ * Writes `<results>/after-balancing.md` and its charts under `<results>/charts/`; returns
+ * the report's path.
+ */
+export async function writeAfterReport(
+  lab: ReportSource,
+  before: Measurement,
+  after: Measurement,
+  options: AfterReportOptions = {},
+): Promise<string> {
+  const dir = lab.config.resultsDir;
+  const figures = await runFigures(lab, before, after, options.watch?.moves);
+  const charts = await writeFigures(figures, `${dir}/charts`, dir);
+  const optimal = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
+  const text = afterReport(before, after, {
+    moves: options.watch?.moves ?? [],
+    timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
+    verdict: options.watch?.outcome?.sentence,
+    membership: options.membership,
+    moveCosts: options.moveCosts ? moveCostMarkdown(options.moveCosts) : undefined,
+    firstDetection: options.watch?.firstActingDetection,
+    optimal: {
+      maxOverMean: optimal.maxOverMean,
+      stdDevMBps: optimal.stdDev / 1e6,
+      explanation: optimal.explanation,
+    },
+    planExplanation: explainPlan(planForMeasurement(lab.config, before)),
+    decisions: await decisionLinesOf(lab, before.snapshot.takenAt),
+    charts,
+    readback: options.readback,
+  });
+  const path = `${dir}/after-balancing.md`;
+  await Deno.writeTextFile(path, text);
+  return path;
+}
