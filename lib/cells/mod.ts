@@ -31,29 +31,14 @@ export async function openLab(overrides: Record<string, string> = {}): Promise<L
   return await Lab.open(overrides);
 }
 
-const WATCH_FILE = "notebook-watch.json";
-const DATE_KEYS = new Set(["time", "takenAt", "balancedAt", "firstActingDetection"]);
-
 /** Keeps a watch's result in the state directory for the next notebook. */
 export async function saveWatchResult(lab: Lab, result: WatchResult): Promise<string> {
-  await Deno.mkdir(lab.stateDir, { recursive: true });
-  const path = `${lab.stateDir}/${WATCH_FILE}`;
-  await Deno.writeTextFile(path, JSON.stringify(result));
-  return path;
+  return await lab.state.saveWatch(result);
 }
 
 /** The watch result {@linkcode saveWatchResult} kept, with its dates revived; else undefined. */
 export async function savedWatchResult(lab: Lab): Promise<WatchResult | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${lab.stateDir}/${WATCH_FILE}`);
-  } catch {
-    return undefined;
-  }
-  return JSON.parse(
-    text,
-    (key, value) => DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value,
-  ) as WatchResult;
+  return await lab.state.watch();
 }
 
 /** Stops the background load if it still runs; returns its stats, or undefined if none ran. */
@@ -90,7 +75,7 @@ export async function requireBackgroundLoad(lab: Lab): Promise<number> {
   const pid = await lab.backgroundLoadPid();
   if (pid === undefined) {
     throw new Error(
-      `No background load is running (no live PID in ${lab.stateDir}/load.pid): run ` +
+      `No background load is running (no live PID in ${lab.state.path("loadPid")}): run ` +
         "02-imbalance.ipynb first; the after-measurement needs traffic.",
     );
   }

@@ -95,7 +95,7 @@ Deno.test("requireMeasurement and requireBackgroundLoad name the notebook to run
     await assert.rejects(() => requireBackgroundLoad(lab), /run 02-imbalance\.ipynb first/);
     await Deno.mkdir(lab.stateDir, { recursive: true });
     const m = measured("before", new Date("2026-09-01T10:00:00Z"));
-    await Deno.writeTextFile(`${lab.stateDir}/before-measurement.json`, JSON.stringify(m));
+    await Deno.writeTextFile(lab.state.path("beforeMeasurement"), JSON.stringify(m));
     assert.deepEqual(await requireMeasurement(lab, "before"), m);
   });
 });
@@ -107,7 +107,7 @@ Deno.test("backgroundLoadPid follows the load's PID file; nothing to stop when i
     const sleeper = new Deno.Command("sleep", { args: ["30"] }).spawn();
     try {
       await Deno.mkdir(lab.stateDir, { recursive: true });
-      await Deno.writeTextFile(`${lab.stateDir}/load.pid`, `${sleeper.pid}\n`);
+      await Deno.writeTextFile(lab.state.path("loadPid"), `${sleeper.pid}\n`);
       assert.equal(await lab.backgroundLoadPid(), sleeper.pid);
       assert.equal(await requireBackgroundLoad(lab), sleeper.pid);
     } finally {

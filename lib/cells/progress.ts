@@ -48,9 +48,9 @@ export async function waitForWindowWithProgress(
   const tick = async () => {
     const elapsed = Math.max(0, (Date.now() - load.startedAt.getTime()) / 1000);
     if (load.pid !== undefined && !isAlive(load.pid)) {
-      const log = await tailFile(`${lab.stateDir}/load.log`, 8);
+      const log = await tailFile(lab.state.path("loadLog"), 8);
       problem = `the background load (PID ${load.pid}) stopped` +
-        (log ? `; the end of ${lab.stateDir}/load.log:\n${log}` : "");
+        (log ? `; the end of ${lab.state.path("loadLog")}:\n${log}` : "");
       stop.abort();
       return;
     }
