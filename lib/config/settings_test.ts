@@ -8,7 +8,7 @@ const README = new URL("../../README.md", import.meta.url);
 
 Deno.test("the README's Settings table lists exactly the table's settings, defaults and meanings", async () => {
   const rows = readmeSettingsRows(await Deno.readTextFile(README));
-  const hint = "run `deno run -A lib/config/settings_doc.ts` to regenerate README.md's table";
+  const hint = "run `deno task settings:readme` to regenerate README.md's table";
   assert.deepEqual(
     rows.map((r) => r[0]),
     SETTINGS.map((s) => `\`${s.name}\``),
