@@ -9,6 +9,9 @@
  * anything; so are tests (`*_test.ts`), which sit above every room and may use the
  * harness in `testing/`. No product module reaches into `testing/`.
  *
+ * And modules stay small: at most 500 lines (the planner's model excepted) and 15 exported
+ * names each.
+ *
  * @module
  */
 import assert from "node:assert/strict";
@@ -115,4 +118,58 @@ Deno.test("the dependency reader sees static, dynamic and script imports, not ex
     "lab/c.ts",
     "cli/d.ts",
   ]);
+});
+
+/** The most lines a non-test module may have; the planner's model is the one exception. */
+const MAX_LINES = 500;
+const LONG_ALLOWED = new Set(["balancer/plan_model.ts"]);
+/** The most names a module may export (declarations and re-exports). */
+const MAX_EXPORTS = 15;
+
+/** The names a module exports: declarations, `export { a, b as c }` and `export type { ... }`. */
+export function exportedNames(text: string): string[] {
+  const code = withoutComments(text);
+  const names: string[] = [];
+  const declared =
+    /^export\s+(?:default\s+)?(?:declare\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|interface|type|enum|namespace|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm;
+  for (const m of code.matchAll(declared)) names.push(m[1]);
+  for (const m of code.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
+    for (const part of m[1].split(",")) {
+      const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()!.trim();
+      if (name) names.push(name);
+    }
+  }
+  if (/^export\s+\*/m.test(code)) names.push("*");
+  return names;
+}
+
+Deno.test("modules stay small: at most 500 lines (but the planner's model) and 15 exports", () => {
+  const big: string[] = [];
+  for (const file of sources()) {
+    if (file.endsWith("_test.ts") || file.includes("/testdata/")) continue;
+    const text = readFileSync(join(LIB, file), "utf8");
+    const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+    if (lines > MAX_LINES && !LONG_ALLOWED.has(file)) big.push(`${file}: ${lines} lines`);
+    const exported = exportedNames(text);
+    if (exported.length > MAX_EXPORTS) big.push(`${file}: ${exported.length} exports`);
+  }
+  assert.deepEqual(
+    big,
+    [],
+    `split these modules (at most ${MAX_LINES} lines, ${MAX_EXPORTS} exports)`,
+  );
+});
+
+Deno.test("exportedNames counts declarations and re-exports, not examples", () => {
+  const text = [
+    "/** @example\n * export const hidden = 1;\n */",
+    "export const a = 1;",
+    "export async function b() {}",
+    "export interface C {}",
+    "export type D = string;",
+    'export { e, f as g } from "./x.ts";',
+    'export type { H } from "./y.ts";',
+    "const i = 1;",
+  ].join("\n");
+  assert.deepEqual(exportedNames(text), ["a", "b", "C", "D", "e", "g", "H"]);
 });
