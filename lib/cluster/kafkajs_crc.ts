@@ -11,6 +11,8 @@
  */
 
 import { createRequire, Module } from "node:module";
+// Makes the npm package resolvable by `require` below, whoever imports this first.
+import "kafkajs";
 import { crc32c } from "../core/crc32c.ts";
 
 const require = createRequire(import.meta.url);

@@ -11,11 +11,14 @@ import { Buffer } from "node:buffer";
 import type { Producer } from "kafkajs";
 import { createKafka, unreachableError } from "./kafka.ts";
 import { installFastCrc32c } from "./kafkajs_crc.ts";
+import { installFastEncoder } from "./kafkajs_encoder.ts";
 import { PartitionPipelines, type PipelineHandlers } from "./load_pipeline.ts";
 import { RecordEncoder } from "../core/records.ts";
 
 // Before kafkajs builds its first produce request (see lib/cluster/kafkajs_crc.ts).
 installFastCrc32c();
+// Fewer allocations and copies when kafkajs assembles a request (lib/cluster/kafkajs_encoder.ts).
+installFastEncoder();
 
 /** What a set of senders needs. */
 export interface SenderOptions {
