@@ -47,6 +47,7 @@ interface PatchedEncoder {
   ensureAvailable(length: number): void;
   writeInt32(value: number): PatchedEncoder;
   writeVarInt(value: number): PatchedEncoder;
+  writeUVarInt(value: number): PatchedEncoder;
   writeBufferInternal(bytes: Buffer): void;
   writeEncoder(value: PatchedEncoder): PatchedEncoder;
 }
@@ -136,6 +137,16 @@ const methods = {
     }
     for (const value of values) this.writeEncoder(value);
     return this;
+  },
+
+  writeVarLong(this: PatchedEncoder, value: unknown): PatchedEncoder {
+    // Small whole numbers (a record's timestamp delta): the 64-bit zigzag of a value
+    // in [-2^30, 2^30) is its 32-bit zigzag, so no Long and no temporary array.
+    if (typeof value !== "number" || !(value >= -0x40000000 && value < 0x40000000)) {
+      return originals.writeVarLong.call(this, value) as PatchedEncoder;
+    }
+    if (!Number.isInteger(value)) return originals.writeVarLong.call(this, value) as PatchedEncoder;
+    return this.writeUVarInt(((value << 1) ^ (value >> 31)) >>> 0);
   },
 
   writeUVarInt(this: PatchedEncoder, value: number): PatchedEncoder {

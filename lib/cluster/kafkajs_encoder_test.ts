@@ -63,6 +63,7 @@ function sampleTopics(): Record<string, Message[][]> {
       [
         { key: "k", value: null, timestamp: t },
         { key: bytes(3000, 1), value: "a string value", timestamp: t + 5 },
+        { value: bytes(40, 5), timestamp: t + 3e9 }, // a delta above 2^30 ms
         {
           value: bytes(5000, 2),
           timestamp: t + 9,
