@@ -11,6 +11,8 @@
  */
 
 import { createRequire, Module } from "node:module";
+// Makes the npm package resolvable by `require` below, whoever imports this first.
+import "kafkajs";
 import { crc32c } from "../core/crc32c.ts";
 
 const require = createRequire(import.meta.url);
@@ -22,12 +24,28 @@ function kafkajsCrc32c(bytes: Uint8Array): number {
   return crc32c(bytes);
 }
 
-/** How many checksums kafkajs has asked the faster CRC-32C for (to prove it is in use). */
+/**
+ * How many checksums kafkajs has asked the faster CRC-32C for (to prove it is in use).
+ *
+ * @example
+ * ```ts
+ * import { fastCrc32cCalls } from "./kafkajs_crc.ts";
+ * if (!(fastCrc32cCalls() >= 0)) throw new Error("a count");
+ * ```
+ */
 export function fastCrc32cCalls(): number {
   return calls;
 }
 
-/** Where kafkajs keeps its record-batch code, from its resolved entry point. */
+/**
+ * Where kafkajs keeps its record-batch code, from its resolved entry point.
+ *
+ * @example
+ * ```ts
+ * import { kafkajsRecordBatchDir } from "./kafkajs_crc.ts";
+ * if (!kafkajsRecordBatchDir().endsWith("/recordBatch/")) throw new Error(kafkajsRecordBatchDir());
+ * ```
+ */
 export function kafkajsRecordBatchDir(): string {
   return require.resolve("kafkajs").replace(/index\.js$/, "src/protocol/recordBatch/");
 }
@@ -35,6 +53,12 @@ export function kafkajsRecordBatchDir(): string {
 /**
  * Installs the faster CRC-32C for kafkajs; returns whether kafkajs's encoder
  * uses it (false when the encoder was loaded before, which keeps its own).
+ *
+ * @example
+ * ```ts
+ * import { installFastCrc32c } from "./kafkajs_crc.ts";
+ * if (!installFastCrc32c()) throw new Error("kafkajs's record-batch encoder was loaded first");
+ * ```
  */
 export function installFastCrc32c(): boolean {
   const dir = kafkajsRecordBatchDir();

@@ -16,6 +16,11 @@ import { LatencyHistogram } from "./load_latency.ts";
 import { epochMs, openSenders, type SenderHandlers, type Senders } from "./load_senders.ts";
 import { openWorkerSenders } from "./load_workers.ts";
 import { SlidingCount } from "./load_window.ts";
+import { SequenceSet } from "./load_sequences.ts";
+import { PartitionPicker, partitionShares } from "./load_shares.ts";
+
+export { SequenceSet } from "./load_sequences.ts";
+export { PartitionPicker, partitionShares } from "./load_shares.ts";
 
 /** What to produce. */
 export interface LoadOptions {
@@ -69,62 +74,6 @@ export interface LoadProgress {
   percent: number;
 }
 
-/**
- * Which sequence numbers were acknowledged, and to which partition each went (so the
- * read-back can tell a record deleted by retention from a lost one).
- *
- * @example
- * ```ts
- * import { SequenceSet } from "./load.ts";
- * const acked = new SequenceSet();
- * acked.add(7, 2);
- * console.log(acked.has(7), acked.partitionOf(7), acked.size); // true 2 1
- * ```
- */
-export class SequenceSet {
-  #bits = new Uint8Array(1024);
-  #partitions = new Uint16Array(0);
-  #count = 0;
-  /** Marks `sequence`, acked by `partition` when known. */
-  add(sequence: number, partition?: number): void {
-    const byte = sequence >>> 3;
-    if (byte >= this.#bits.length) {
-      const grown = new Uint8Array(Math.max(byte + 1, this.#bits.length * 2));
-      grown.set(this.#bits);
-      this.#bits = grown;
-    }
-    const mask = 1 << (sequence & 7);
-    if ((this.#bits[byte] & mask) === 0) {
-      this.#bits[byte] |= mask;
-      this.#count++;
-    }
-    if (partition === undefined) return;
-    if (!Number.isInteger(partition) || partition < 0 || partition >= 0xffff) {
-      throw new Error(`Partition ${partition} cannot be recorded (0 to 65534).`);
-    }
-    if (sequence >= this.#partitions.length) {
-      const grown = new Uint16Array(Math.max(sequence + 1, this.#partitions.length * 2, 1024));
-      grown.set(this.#partitions);
-      this.#partitions = grown;
-    }
-    this.#partitions[sequence] = partition + 1;
-  }
-  /** Whether `sequence` is marked. */
-  has(sequence: number): boolean {
-    const byte = sequence >>> 3;
-    return byte < this.#bits.length && (this.#bits[byte] & (1 << (sequence & 7))) !== 0;
-  }
-  /** The partition that acked `sequence`, if it was recorded. */
-  partitionOf(sequence: number): number | undefined {
-    const p = sequence < this.#partitions.length ? this.#partitions[sequence] : 0;
-    return p === 0 ? undefined : p - 1;
-  }
-  /** How many are marked. */
-  get size(): number {
-    return this.#count;
-  }
-}
-
 /** Per-partition totals of a load. */
 export interface PartitionTotals {
   /** Partition. */
@@ -175,7 +124,23 @@ export interface LoadStats {
   releasedPerSecond: number[];
 }
 
-/** Checks load options without touching the cluster; throws naming the bad one. */
+/**
+ * Checks load options without touching the cluster; throws naming the bad one.
+ *
+ * @example
+ * ```ts
+ * import { validateLoadOptions } from "./load.ts";
+ * const options = { bootstrapServers: ["localhost:9092"], topic: "t", recordBytes: 10_240,
+ *   durationSeconds: 30, skew: { kind: "uniform" as const }, brokers: [0, 1, 2] };
+ * validateLoadOptions(options);
+ * try {
+ *   validateLoadOptions({ ...options, recordBytes: 8 });
+ *   throw new Error("accepted 8-byte records");
+ * } catch (error) {
+ *   if (!(error as Error).message.includes("below 24 bytes")) throw error;
+ * }
+ * ```
+ */
 export function validateLoadOptions(options: LoadOptions): void {
   if (
     options.rateMBps !== undefined && !(options.rateMBps > 0 && Number.isFinite(options.rateMBps))
@@ -207,78 +172,6 @@ export function validateLoadOptions(options: LoadOptions): void {
   }
 }
 
-/** Shares of bytes per partition for a skew, given where partitions are led. */
-export function partitionShares(
-  skew: Skew,
-  placement: PartitionPlacement[],
-  brokers: number[],
-): Map<number, number> {
-  const shares = new Map<number, number>();
-  if (skew.kind === "uniform") {
-    for (const p of placement) shares.set(p.partition, 1 / placement.length);
-    return shares;
-  }
-  if (skew.kind === "partitions") {
-    for (const partition of skew.shares.keys()) {
-      if (!placement.some((p) => p.partition === partition)) {
-        throw new Error(
-          `The skew names partition ${partition}, but the topic has partitions 0-${
-            placement.length - 1
-          } (LAB_SKEW).`,
-        );
-      }
-    }
-    for (const p of placement) shares.set(p.partition, skew.shares.get(p.partition) ?? 0);
-    return shares;
-  }
-  for (const [broker, share] of skew.shares) {
-    if (!brokers.includes(broker)) {
-      throw new Error(
-        `The skew names broker ${broker}, but the cluster's brokers are ${
-          brokers.join(", ")
-        } (LAB_SKEW).`,
-      );
-    }
-    const led = placement.filter((p) => p.leader === broker);
-    if (share > 0 && led.length === 0) {
-      throw new Error(
-        `The skew aims ${share * 100}% of bytes at broker ${broker}, which leads no partition of ` +
-          "the topic; place partitions there first (LAB_PLACEMENT) or change LAB_SKEW.",
-      );
-    }
-    for (const p of led) shares.set(p.partition, share / led.length);
-  }
-  for (const p of placement) if (!shares.has(p.partition)) shares.set(p.partition, 0);
-  return shares;
-}
-
-/**
- * Picks partitions so that the bytes each receives follow its share exactly
- * over any stretch of records (smooth weighted round robin).
- */
-export class PartitionPicker {
-  readonly #entries: Array<{ partition: number; weight: number; current: number }>;
-  /** A picker over `shares` (partitions with share 0 are never picked). */
-  constructor(shares: Map<number, number>) {
-    this.#entries = [...shares].filter(([, w]) => w > 0).map(([partition, weight]) => ({
-      partition,
-      weight,
-      current: 0,
-    }));
-    if (this.#entries.length === 0) throw new Error("The skew gives every partition a share of 0.");
-  }
-  /** The next partition. */
-  next(): number {
-    let best = this.#entries[0];
-    for (const e of this.#entries) {
-      e.current += e.weight;
-      if (e.current > best.current) best = e;
-    }
-    best.current -= 1;
-    return best.partition;
-  }
-}
-
 /** How far a throttled load may fall behind its schedule before the backlog is dropped. */
 const MAX_BACKLOG_MS = 1000;
 /**
@@ -299,6 +192,12 @@ const BATCH_LIMIT_BYTES = 512 * 1024;
  * Workers a load starts by default: none below 4 cores (on 2 cores the brokers
  * need the second one; measured with `deno task bench:load`, workers lowered the
  * rate there), else half the cores, at most 4 and one per partition.
+ *
+ * @example
+ * ```ts
+ * import { defaultWorkers } from "./load.ts";
+ * console.log(defaultWorkers(6, 2), defaultWorkers(6, 8), defaultWorkers(2, 16)); // 0 4 2
+ * ```
  */
 export function defaultWorkers(
   partitions: number,
@@ -307,7 +206,19 @@ export function defaultWorkers(
   return cores < 4 ? 0 : Math.min(Math.floor(cores / 2), MAX_WORKERS, partitions);
 }
 
-/** Runs a load to completion and returns its stats. */
+/**
+ * Runs a load to completion and returns its stats.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a cluster with the topic.
+ * import { runLoad } from "./load.ts";
+ * const stats = await runLoad({ bootstrapServers: ["localhost:19092"], topic: "traffic-test",
+ *   recordBytes: 10_240, durationSeconds: 10, rateMBps: 20, skew: { kind: "uniform" },
+ *   brokers: [0, 1, 2] });
+ * console.log(stats.achievedMBps, stats.acked, stats.failed);
+ * ```
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   validateLoadOptions(options);
   const kafka = createKafka(options.bootstrapServers, { clientId: "lab-load" });
@@ -353,15 +264,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   const runId = newRunId();
   const bytesPerSecond = options.rateMBps === undefined ? undefined : options.rateMBps * 1e6;
   // A request carries up to 512 KiB of one partition (perf-test's batch.size in the
-  // benchmark) and never more than the topic accepts in one record batch. kafkajs
-  // grows its encoding buffers to powers of two, zero-filled, about six per request:
-  // leaving room for each record's ~20 B of framing and the request's headers keeps
-  // a full request inside 512 KiB buffers instead of 1 MiB ones.
+  // benchmark) and never more than the topic accepts in one record batch: a record
+  // batch's 61 B header plus at most 16 B of framing per record (length, deltas, key
+  // and header counts as varints) and the value.
   const batchLimitBytes = Math.min(BATCH_LIMIT_BYTES, Math.floor(maxMessageBytes * 0.8));
-  const batchRecords = Math.max(
-    1,
-    Math.floor((batchLimitBytes - 1024) / (options.recordBytes + 32)),
-  );
+  const batchRecords = Math.max(1, Math.floor((batchLimitBytes - 61) / (options.recordBytes + 16)));
   // Unthrottled, the pacer keeps a request in flight and two more queued per partition.
   const outstandingCap = batchRecords * active.length * 3;
   const acked = new SequenceSet();

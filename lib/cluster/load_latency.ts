@@ -8,7 +8,18 @@
 const FLOOR_MS = 0.05;
 const GROWTH = Math.log(1.01);
 
-/** Counts of latencies (milliseconds) in buckets 1% apart. */
+/**
+ * Counts of latencies (milliseconds) in buckets 1% apart.
+ *
+ * @example
+ * ```ts
+ * import { LatencyHistogram } from "./load_latency.ts";
+ * const h = new LatencyHistogram();
+ * for (let ms = 1; ms <= 100; ms++) h.add(ms);
+ * const p50 = h.percentile(0.5);
+ * if (Math.abs(p50 - 50) > 0.5) throw new Error(`p50 ${p50} ms`);
+ * ```
+ */
 export class LatencyHistogram {
   readonly #counts = new Map<number, number>();
   #total = 0;

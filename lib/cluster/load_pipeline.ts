@@ -35,7 +35,29 @@ interface Lane {
 /** How long a partition waits after a failed request before its next one. */
 const FAILURE_PAUSE_MS = 250;
 
-/** The queues and in-flight requests of every partition of a load. */
+/**
+ * The queues and in-flight requests of every partition of a load.
+ *
+ * @example
+ * ```ts
+ * import { Buffer } from "node:buffer";
+ * import { PartitionPipelines } from "./load_pipeline.ts";
+ * const requests: string[] = [];
+ * const acked: number[] = [];
+ * const pipelines = new PartitionPipelines([0, 1], 2, {
+ *   send: (partition, values) => {
+ *     requests.push(`p${partition}x${values.length}`);
+ *     return Promise.resolve();
+ *   },
+ *   onAcked: (_partition, sequences) => acked.push(...sequences),
+ *   onFailed: (_partition, _sequences, error) => { throw error; },
+ * });
+ * for (let seq = 0; seq < 5; seq++) pipelines.enqueue(seq % 2, seq, Buffer.alloc(8), 0);
+ * await pipelines.drain();
+ * if (acked.length !== 5) throw new Error(`acked ${acked}`);
+ * console.log(requests); // ["p0x2", "p1x2", "p0x1"]
+ * ```
+ */
 export class PartitionPipelines {
   readonly #lanes = new Map<number, Lane>();
   readonly #batchRecords: number;

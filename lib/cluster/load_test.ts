@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseSkew } from "../config/config.ts";
+import { parseSkew, type Skew } from "../config/config.ts";
 import { withAdmin } from "./kafka.ts";
 import { readBack } from "./readback.ts";
 import {
@@ -10,10 +10,11 @@ import {
   SequenceSet,
   validateLoadOptions,
 } from "./load.ts";
+import type { LoadStats } from "./load.ts";
 import { takeSnapshot } from "./metrics.ts";
 import { PromClient } from "./prom.ts";
 import { spreadOf } from "../core/stats.ts";
-import { sharedCluster, testTopic } from "../../testing/cluster.ts";
+import { type SharedCluster, sharedCluster, testTopic } from "../../testing/cluster.ts";
 import { assignmentFromCounts, describePlacement, ensureTopic, placePartitions } from "./topic.ts";
 
 const placement = [0, 1, 2, 3, 4, 5].map((partition) => ({
@@ -21,6 +22,42 @@ const placement = [0, 1, 2, 3, 4, 5].map((partition) => ({
   leader: partition < 4 ? 0 : partition - 3,
   replicas: [],
 }));
+
+/** A test on the shared cluster (its clients outlive the test's own resources). */
+function clusterTest(name: string, fn: (cluster: SharedCluster) => Promise<void>): void {
+  Deno.test({
+    name,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () => fn(sharedCluster()),
+  });
+}
+
+/** A 30 s load of 10,240-byte records at `rateMBps` on the shared cluster's brokers 0-2. */
+function thirtySeconds(topic: string, rateMBps: number, skew: Skew): Promise<LoadStats> {
+  return runLoad({
+    bootstrapServers: sharedCluster().bootstrapServers,
+    topic,
+    recordBytes: 10240,
+    durationSeconds: 30,
+    rateMBps,
+    skew,
+    brokers: [0, 1, 2],
+  });
+}
+
+/** A fresh 6-partition topic on the shared cluster, led 2-2-2 by brokers 0, 1 and 2. */
+async function placedTopic(name: string): Promise<string> {
+  const cluster = sharedCluster();
+  const topic = testTopic(name);
+  await withAdmin(cluster.bootstrapServers, async (admin) => {
+    await ensureTopic(admin, { topic, partitions: 6 });
+    await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
+      bootstrapServers: cluster.bootstrapServers,
+    });
+  });
+  return topic;
+}
 
 Deno.test("a per-broker skew splits each broker's share over the partitions it leads", () => {
   const shares = partitionShares(parseSkew("b0=0.8,b1=0.1,b2=0.1"), placement, [0, 1, 2]);
@@ -110,12 +147,9 @@ Deno.test("an unreachable bootstrap server fails fast with what to do", async ()
   assert.ok(performance.now() - started < 10_000, "the error came within 10 s");
 });
 
-Deno.test({
-  name: "real cluster: a record above the broker's limit is refused with the limit named",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
+clusterTest(
+  "real cluster: a record above the broker's limit is refused with the limit named",
+  async (cluster) => {
     const topic = testTopic("too-big");
     await withAdmin(
       cluster.bootstrapServers,
@@ -133,31 +167,14 @@ Deno.test({
       /Record size 2097152 B is above what .* accepts \(max\.message\.bytes=1048588/,
     );
   },
-});
+);
 
-Deno.test({
-  name: "real cluster: an 80% skew to broker 0 shows as 80% of bytes in, at the target rate",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
-    const topic = testTopic("skew");
-    await withAdmin(cluster.bootstrapServers, async (admin) => {
-      await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
-        bootstrapServers: cluster.bootstrapServers,
-      });
-    });
+clusterTest(
+  "real cluster: an 80% skew to broker 0 shows as 80% of bytes in, at the target rate",
+  async (cluster) => {
+    const topic = await placedTopic("skew");
     const windowSeconds = 20;
-    const stats = await runLoad({
-      bootstrapServers: cluster.bootstrapServers,
-      topic,
-      recordBytes: 10240,
-      durationSeconds: 30,
-      rateMBps: 10,
-      skew: parseSkew("b0=0.8,b1=0.1,b2=0.1"),
-      brokers: [0, 1, 2],
-    });
+    const stats = await thirtySeconds(topic, 10, parseSkew("b0=0.8,b1=0.1,b2=0.1"));
     console.log(
       `  10 MB/s target over 30 s: achieved ${stats.achievedMBps.toFixed(3)} MB/s, ` +
         `p99 latency ${stats.latencyMs.p99.toFixed(1)} ms`,
@@ -190,31 +207,14 @@ Deno.test({
     );
     assert.ok(spreadOf(topicIn).cv > 0.5);
   },
-});
+);
 
-Deno.test({
-  name: "real cluster: a 50 MB/s target holds within ±2% over 30 s, and no second goes above it",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
-    const topic = testTopic("rate");
-    await withAdmin(cluster.bootstrapServers, async (admin) => {
-      await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
-        bootstrapServers: cluster.bootstrapServers,
-      });
-    });
+clusterTest(
+  "real cluster: a 50 MB/s target holds within ±2% over 30 s, and no second goes above it",
+  async () => {
+    const topic = await placedTopic("rate");
     const recordBytes = 10240;
-    const stats = await runLoad({
-      bootstrapServers: cluster.bootstrapServers,
-      topic,
-      recordBytes,
-      durationSeconds: 30,
-      rateMBps: 50,
-      skew: { kind: "uniform" },
-      brokers: [0, 1, 2],
-    });
+    const stats = await thirtySeconds(topic, 50, { kind: "uniform" });
     const perSecondMBps = stats.releasedPerSecond.slice(0, 30).map((n) => n * recordBytes / 1e6);
     console.log(
       `  50 MB/s target over 30 s: achieved ${stats.achievedMBps.toFixed(2)} MB/s; ` +
@@ -235,22 +235,12 @@ Deno.test({
       `no second above ${ceiling} MB/s: ${perSecondMBps.map((m) => m.toFixed(2)).join(" ")}`,
     );
   },
-});
+);
 
-Deno.test({
-  name:
-    "real cluster: leaders move under load from Web Workers; every acked record reads back once",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
-    const topic = testTopic("moves");
-    await withAdmin(cluster.bootstrapServers, async (admin) => {
-      await ensureTopic(admin, { topic, partitions: 6 });
-      await placePartitions(admin, topic, assignmentFromCounts([2, 2, 2], [0, 1, 2]), {
-        bootstrapServers: cluster.bootstrapServers,
-      });
-    });
+clusterTest(
+  "real cluster: leaders move under load from Web Workers; every acked record reads back once",
+  async (cluster) => {
+    const topic = await placedTopic("moves");
     const stop = new AbortController();
     let flowing: () => void = () => {};
     const started = new Promise<void>((resolve) => (flowing = resolve));
@@ -309,4 +299,4 @@ Deno.test({
     assert.deepEqual([readback.lost, readback.duplicated, readback.corrupt], [0, 0, 0]);
     assert.equal(readback.found, stats.acked);
   },
-});
+);

@@ -5,7 +5,18 @@
  * @module
  */
 
-/** Counts added at times (milliseconds), summed over the last `windowMs`. */
+/**
+ * Counts added at times (milliseconds), summed over the last `windowMs`.
+ *
+ * @example
+ * ```ts
+ * import { SlidingCount } from "./load_window.ts";
+ * const window = new SlidingCount(1000);
+ * window.add(0, 5);
+ * window.add(600, 3);
+ * console.log(window.sumAt(900), window.sumAt(1000)); // 8 3
+ * ```
+ */
 export class SlidingCount {
   readonly #times: number[] = [];
   readonly #counts: number[] = [];

@@ -40,6 +40,16 @@ interface Slot {
 /**
  * Starts `workers` workers, splits `options.partitions` over them round robin,
  * and returns senders that route each record to its partition's worker.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a cluster with the topic.
+ * import { openWorkerSenders } from "./load_workers.ts";
+ * const senders = await openWorkerSenders({ bootstrapServers: ["localhost:19092"],
+ *   topic: "traffic-test", recordBytes: 1024, runId: 1, partitions: [0, 1], batchRecords: 100,
+ *   producers: 2 }, 2, { onAcked: () => {}, onFailed: (_p, _s, e) => console.error(e) });
+ * await senders.close();
+ * ```
  */
 export async function openWorkerSenders(
   options: SenderOptions,
