@@ -7,6 +7,8 @@
  * @module
  */
 
+import { runCommand } from "../core/command.ts";
+
 /** A rate assumed for unthrottled loads when planning disk use, MB/s (above any measured here). */
 export const UNTHROTTLED_PLANNING_MBPS = 200;
 
@@ -64,12 +66,8 @@ export function plannedBytes(plan: RunPlan): PlannedBytes {
 export async function freeDiskBytes(path: string): Promise<number> {
   let dir = path;
   while (dir !== "/" && !(await exists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
-  const out = await new Deno.Command("df", {
-    args: ["-P", "-B1", dir],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const fields = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)?.split(/\s+/);
+  const out = await runCommand(["df", "-P", "-B1", dir]);
+  const fields = out.stdout.trim().split("\n").at(-1)?.split(/\s+/);
   const available = Number(fields?.[3]);
   if (!out.success || !Number.isFinite(available)) {
     throw new Error(`Could not read the free disk space of ${dir} with df.`);

@@ -11,6 +11,7 @@
  */
 
 import { cellSource, readNotebook } from "./ipynb.ts";
+import { runCommand } from "../core/command.ts";
 
 /** Where a line of an extracted module came from. */
 export interface SourcePosition {
@@ -137,14 +138,11 @@ export async function checkNotebooks(
       files.set(new URL(`file://${target}`).href, extracted);
       targets.push(target);
     }
-    const result = await new Deno.Command(options.deno ?? Deno.execPath(), {
-      args: ["check", "--quiet", "--config", config, ...targets],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const raw = new TextDecoder().decode(result.stdout) + new TextDecoder().decode(result.stderr);
+    const result = await runCommand(
+      [options.deno ?? Deno.execPath(), "check", "--quiet", "--config", config, ...targets],
+      { env: { NO_COLOR: "1" } },
+    );
+    const raw = result.stdout + result.stderr;
     const { text } = mapOutput(raw, files);
     const diagnostics: NotebookDiagnostic[] = [];
     // deno prints each diagnostic as a block that starts with "TSxxxx [ERROR]:".
