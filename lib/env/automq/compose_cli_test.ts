@@ -3,7 +3,7 @@ import { findComposeCli, parseByteValue, parseComposeConfig, runProgram } from "
 import { ComposeProject, judgeService } from "./compose_project.ts";
 import type { ContainerDetails } from "./docker_api.ts";
 
-const TESTDATA = new URL("../testdata/", import.meta.url).pathname;
+const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 
 Deno.test("parseComposeConfig reads short and long port syntax", () => {
   const model = parseComposeConfig(`
