@@ -11,6 +11,7 @@
  */
 
 import { cellSource, readNotebook } from "./ipynb.ts";
+import { parseCommandLine } from "../core/args.ts";
 import { runCommand } from "../core/command.ts";
 
 /** Where a line of an extracted module came from. */
@@ -158,7 +159,11 @@ export async function checkNotebooks(
 }
 
 if (import.meta.main) {
-  const paths = Deno.args.length ? Deno.args : [...Deno.readDirSync("notebooks")]
+  const { positionals } = parseCommandLine(
+    { args: Deno.args, allowPositionals: true },
+    "usage: deno run -A lib/notebooks/extract.ts [NOTEBOOK.ipynb ...]",
+  );
+  const paths = positionals.length ? positionals : [...Deno.readDirSync("notebooks")]
     .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
     .map((e) => `notebooks/${e.name}`)
     .sort();

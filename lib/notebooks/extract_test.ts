@@ -59,9 +59,7 @@ Deno.test("checkNotebooks names the notebook, cell and line of a type error", as
   try {
     const good = await writeNotebook(dir, "good.ipynb", ["const n: number = 1;\nn;"]);
     const bad = await writeNotebook(dir, "bad.ipynb", [
-      `import { MB } from "${
-        new URL("../core/format.ts", import.meta.url).href
-      }";\nconst a = MB;`,
+      `import { MB } from "${new URL("../core/format.ts", import.meta.url).href}";\nconst a = MB;`,
       "// second cell\nconst s: string = a;",
     ]);
     const result = await checkNotebooks([good, bad]);
