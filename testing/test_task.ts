@@ -10,7 +10,8 @@
  * - a root directory for everything else tests start (`LAB_TEST_ROOT`); whatever a
  *   test left running there is stopped by its PID file at the end.
  *
- * Arguments are passed to `deno test` (e.g. a file or `--filter`). The last line
+ * Arguments are passed to `deno test --doc` (e.g. a file or `--filter`): the tests
+ * and the JSDoc examples of the modules named (all of them with no file). The last line
  * printed is `N passed, N failed` from deno test's summary.
  *
  * @module
@@ -20,6 +21,7 @@ import { loadConfig } from "../lib/config/config.ts";
 import { LocalEnvironment } from "../lib/env/local/local.ts";
 import { stopPidFile } from "../lib/core/process.ts";
 import { walkFiles } from "../lib/core/files.ts";
+import { programWorks } from "../lib/core/command.ts";
 import { ensurePrerequisites, pathWithSbin, TEST_PREREQUISITES } from "../lib/env/prereqs.ts";
 
 const projectRoot = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -92,7 +94,7 @@ export async function runTestTask(args: string[]): Promise<number> {
 
     if (Deno.env.get("LAB_TEST_DOCKER") === "off") {
       console.log("LAB_TEST_DOCKER=off: no Docker engine; the real-engine tests will fail.");
-    } else if (await hasProgram("dockerd")) {
+    } else if (await programWorks("sh", ["-c", "command -v dockerd"])) {
       const { startTestEngine } = await import("./docker_engine.ts");
       console.log("Starting a private Docker engine for the tests...");
       const engine = await startTestEngine(`${root}/docker`);
@@ -104,7 +106,8 @@ export async function runTestTask(args: string[]): Promise<number> {
 
     stopIfInterrupted();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["test", "-A", "--no-check=remote", ...args],
+      // `--doc` runs the JSDoc examples too (an example that needs a cluster is fenced `ignore`).
+      args: ["test", "-A", "--doc", "--no-check=remote", ...args],
       cwd: projectRoot,
       env: { ...env, NO_COLOR: "1" },
       stdin: "null",
@@ -155,19 +158,6 @@ export async function runTestTask(args: string[]): Promise<number> {
   }
   console.log(summary);
   return code;
-}
-
-async function hasProgram(name: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("sh", {
-      args: ["-c", `command -v ${name}`],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.main) Deno.exit(await runTestTask(Deno.args));

@@ -18,6 +18,7 @@
 
 import { cellSource, readNotebook } from "../notebooks/ipynb.ts";
 import { runCommand } from "../core/command.ts";
+import { walkFiles } from "../core/files.ts";
 import { checkNotebooks } from "../notebooks/extract.ts";
 import { checkWalkthrough, NOTEBOOK_SETS } from "../notebooks/walkthrough.ts";
 
@@ -38,16 +39,11 @@ export interface CheckStep {
 
 /** Every `.ts` file under `dir` (relative to `root`), sorted, without the ones git ignores. */
 export async function listTsFiles(dir: string, root: string = ROOT): Promise<string[]> {
+  const top = dir.replace(/\/+$/, "");
   const found: string[] = [];
-  const walk = async (path: string): Promise<void> => {
-    for await (const entry of Deno.readDir(`${root}/${path}`)) {
-      const rel = `${path}/${entry.name}`;
-      if (entry.isDirectory && entry.name !== "node_modules") await walk(rel);
-      else if (entry.isFile && entry.name.endsWith(".ts")) found.push(rel);
-    }
-  };
-  await walk(dir.replace(/\/+$/, ""));
-  found.sort();
+  for await (const file of walkFiles(`${root}/${top}`, { skipDirs: ["node_modules"] })) {
+    if (file.name.endsWith(".ts")) found.push(`${top}/${file.relative}`);
+  }
   const ignored = await gitIgnored(found, root);
   return found.filter((f) => !ignored.has(f));
 }
