@@ -40,3 +40,17 @@ export function sharedCluster(): SharedCluster {
 export function testTopic(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/**
+ * Declares a test that runs against the shared cluster: `fn` gets the cluster (the
+ * test fails, saying how to run it, outside `deno task test`). Kafka clients keep
+ * timers and sockets past a test, so the resource and op sanitizers are off.
+ */
+export function clusterTest(name: string, fn: (cluster: SharedCluster) => Promise<void>): void {
+  Deno.test({
+    name,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () => fn(sharedCluster()),
+  });
+}
