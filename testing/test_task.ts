@@ -17,6 +17,7 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config/config.ts";
 import { LocalEnvironment } from "../lib/env/local/local.ts";
 import { stopPidFile } from "../lib/core/process.ts";
@@ -45,6 +46,56 @@ export async function stopEverythingUnder(dir: string): Promise<number> {
     if (file.name.endsWith(".pid") && (await stopPidFile(file.path, 10_000))) stopped++;
   }
   return stopped;
+}
+
+/** `deno test` options that take a value, so that value is not read as a path. */
+const VALUE_OPTIONS = ["filter", "reporter", "junit-path", "coverage", "seed", "config", "c"];
+
+/**
+ * The files `deno test --doc` gets for the task's arguments: options are kept as given;
+ * each directory named (by default `lib` and `testing`) becomes its test files
+ * (`*_test.ts`) and the modules with a code example in their JSDoc, `testdata`
+ * left out. Naming the files keeps `--doc` away from Markdown, whose code blocks
+ * (the notebooks' sources) are not examples to run.
+ */
+export async function denoTestTargets(args: string[]): Promise<string[]> {
+  const { tokens } = parseArgs({
+    args,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const }])),
+  });
+  const options: string[] = [];
+  const paths: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") paths.push(token.value);
+    else if (token.kind === "option-terminator") options.push("--");
+    else if (token.inlineValue) options.push(`${token.rawName}=${token.value}`);
+    else options.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
+  }
+  const files: string[] = [];
+  for (const path of paths.length > 0 ? paths : ["lib", "testing"]) {
+    const info = await Deno.stat(`${projectRoot}/${path}`).catch(() => undefined);
+    if (!info?.isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const top = path.replace(/\/+$/, "");
+    const skipDirs = ["testdata", "node_modules"];
+    for await (const file of walkFiles(`${projectRoot}/${top}`, { skipDirs })) {
+      if (!file.name.endsWith(".ts")) continue;
+      if (file.name.endsWith("_test.ts") || hasExample(await Deno.readTextFile(file.path))) {
+        files.push(`${top}/${file.relative}`);
+      }
+    }
+  }
+  return [...options, ...files];
+}
+
+/** Whether a module's text has a JSDoc code example. */
+function hasExample(text: string): boolean {
+  return /^\s*\*\s*```(ts|typescript|js|javascript)\b/m.test(text);
 }
 
 /** Runs the whole test task; returns the exit code. */
@@ -107,7 +158,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     stopIfInterrupted();
     const child = new Deno.Command(Deno.execPath(), {
       // `--doc` runs the JSDoc examples too (an example that needs a cluster is fenced `ignore`).
-      args: ["test", "-A", "--doc", "--no-check=remote", ...args],
+      args: ["test", "-A", "--doc", "--no-check=remote", ...await denoTestTargets(args)],
       cwd: projectRoot,
       env: { ...env, NO_COLOR: "1" },
       stdin: "null",
