@@ -42,15 +42,17 @@ export function testTopic(prefix: string): string {
 }
 
 /**
- * Declares a test that runs against the shared cluster: `fn` gets the cluster (the
- * test fails, saying how to run it, outside `deno task test`). Kafka clients keep
+ * Declares a test that starts real things (Kafka clients, processes): they keep
  * timers and sockets past a test, so the resource and op sanitizers are off.
  */
+export function realTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, sanitizeResources: false, sanitizeOps: false, fn });
+}
+
+/**
+ * Declares a {@linkcode realTest} against the shared cluster: `fn` gets the cluster
+ * (outside `deno task test` the test fails, saying how to run it).
+ */
 export function clusterTest(name: string, fn: (cluster: SharedCluster) => Promise<void>): void {
-  Deno.test({
-    name,
-    sanitizeResources: false,
-    sanitizeOps: false,
-    fn: () => fn(sharedCluster()),
-  });
+  realTest(name, () => fn(sharedCluster()));
 }
