@@ -13,7 +13,7 @@ import type { LabConfig } from "../../config/config.ts";
 import { parseCommandLine } from "../../core/args.ts";
 import { createKafka } from "../../cluster/kafka.ts";
 import { PartitionBytesCounter, readPartitionLogs } from "./partition_bytes.ts";
-import { initialMembership, readMembership } from "./local.ts";
+import { initialMembership, readMembership } from "./membership.ts";
 import { startBalancerLoop } from "../../balancer/loop.ts";
 
 /** Runs the agent until SIGTERM or SIGINT. */

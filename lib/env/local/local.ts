@@ -49,14 +49,6 @@ import {
   startLocalPrometheus,
 } from "./local_prometheus.ts";
 
-export {
-  initialMembership,
-  LocalEnvironmentError,
-  type LocalMembership,
-  newClusterId,
-  readMembership,
-} from "./membership.ts";
-
 const AGENT_SCRIPT = fromFileUrl(new URL("./agent.ts", import.meta.url));
 
 /** The local environment. */

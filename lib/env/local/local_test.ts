@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config/config.ts";
 import { clusterTest } from "../../../testing/cluster.ts";
-import { LocalEnvironment, newClusterId } from "./local.ts";
+import { LocalEnvironment } from "./local.ts";
+import { newClusterId } from "./membership.ts";
 
 /** A local environment on ports no other test uses, in a fresh state directory. */
 async function scratchEnvironment(extra: Record<string, string> = {}) {
