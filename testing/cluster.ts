@@ -6,6 +6,9 @@
  * @module
  */
 
+import { withAdmin } from "../lib/cluster/kafka.ts";
+import { assignmentFromCounts, ensureTopic, placePartitions } from "../lib/cluster/topic.ts";
+
 /** Where the shared test cluster is. */
 export interface SharedCluster {
   /** Bootstrap servers. */
@@ -39,4 +42,42 @@ export function sharedCluster(): SharedCluster {
 /** A unique topic name for one test. */
 export function testTopic(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Declares a test that starts real things (Kafka clients, processes): they keep
+ * timers and sockets past a test, so the resource and op sanitizers are off.
+ */
+export function realTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, sanitizeResources: false, sanitizeOps: false, fn });
+}
+
+/**
+ * Declares a {@linkcode realTest} against the shared cluster: `fn` gets the cluster
+ * (outside `deno task test` the test fails, saying how to run it).
+ */
+export function clusterTest(name: string, fn: (cluster: SharedCluster) => Promise<void>): void {
+  realTest(name, () => fn(sharedCluster()));
+}
+
+/**
+ * Creates a fresh topic (named from `prefix`) on the shared cluster with one partition
+ * per entry of `counts` summed, placed so broker i leads `counts[i]` of them (brokers
+ * 0, 1, 2, ...), and returns its name.
+ */
+export async function placedTopic(
+  cluster: SharedCluster,
+  prefix: string,
+  counts: number[],
+): Promise<string> {
+  const topic = testTopic(prefix);
+  const brokers = counts.map((_, i) => i);
+  const partitions = counts.reduce((sum, n) => sum + n, 0);
+  await withAdmin(cluster.bootstrapServers, async (admin) => {
+    await ensureTopic(admin, { topic, partitions });
+    await placePartitions(admin, topic, assignmentFromCounts(counts, brokers), {
+      bootstrapServers: cluster.bootstrapServers,
+    });
+  });
+  return topic;
 }

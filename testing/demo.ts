@@ -7,6 +7,7 @@
 
 import { loadConfig } from "../lib/config/config.ts";
 import { LocalEnvironment } from "../lib/env/local/local.ts";
+import { runCommand } from "../lib/core/command.ts";
 import { sharedCluster } from "./cluster.ts";
 
 /** What a demo run printed and where its results are. */
@@ -44,18 +45,14 @@ export async function runDemo(
   };
   const started = performance.now();
   try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "-q", "demo"],
+    const output = await runCommand([Deno.execPath(), "task", "-q", "demo"], {
       cwd: new URL("../", import.meta.url).pathname,
       env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    });
     return {
       success: output.success,
-      stdout: new TextDecoder().decode(output.stdout),
-      stderr: new TextDecoder().decode(output.stderr),
+      stdout: output.stdout,
+      stderr: output.stderr,
       resultsDir: env.LAB_RESULTS_DIR,
       seconds: (performance.now() - started) / 1000,
     };

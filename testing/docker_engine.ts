@@ -12,6 +12,7 @@
 
 import { isAlive } from "../lib/core/process.ts";
 import { checkEngine, connectDocker, toBuffer, withDeadline } from "../lib/env/automq/docker.ts";
+import { runCommand } from "../lib/core/command.ts";
 import { collectBytes, type TarInput, writeTar } from "../lib/env/automq/docker_streams.ts";
 
 /** A running test engine. */
@@ -209,8 +210,7 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
       for (const p of rest) kill(p, "SIGKILL");
       const alive = await waitGone(rest, 5000);
       for (const point of mountsUnder(root)) {
-        await new Deno.Command("umount", { args: ["-l", point], stdout: "null", stderr: "null" })
-          .output().catch(() => {});
+        await runCommand(["umount", "-l", point]).catch(() => {});
       }
       await Deno.remove(socket).catch(() => {});
       if (alive.length > 0) {
@@ -280,8 +280,8 @@ export async function buildBusyboxImage(host: string, tag: string): Promise<stri
       `${busyboxPath} is dynamically linked; install busybox-static (\`apt-get install busybox-static\`).`,
     );
   }
-  const list = await new Deno.Command(busyboxPath, { args: ["--list"], stdout: "piped" }).output();
-  const applets = new TextDecoder().decode(list.stdout).split("\n").map((s) => s.trim())
+  const list = await runCommand([busyboxPath, "--list"]);
+  const applets = list.stdout.split("\n").map((s) => s.trim())
     .filter((s) => /^[\w.[-]+$/.test(s) && s !== "busybox");
   const entries: TarInput[] = [
     { name: "bin/", type: "directory" },

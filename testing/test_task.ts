@@ -10,16 +10,19 @@
  * - a root directory for everything else tests start (`LAB_TEST_ROOT`); whatever a
  *   test left running there is stopped by its PID file at the end.
  *
- * Arguments are passed to `deno test` (e.g. a file or `--filter`). The last line
+ * Arguments are passed to `deno test --doc` (e.g. a file or `--filter`): the tests
+ * and the JSDoc examples of the modules named (all of them with no file). The last line
  * printed is `N passed, N failed` from deno test's summary.
  *
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config/config.ts";
 import { LocalEnvironment } from "../lib/env/local/local.ts";
 import { stopPidFile } from "../lib/core/process.ts";
 import { walkFiles } from "../lib/core/files.ts";
+import { programWorks } from "../lib/core/command.ts";
 import { ensurePrerequisites, pathWithSbin, TEST_PREREQUISITES } from "../lib/env/prereqs.ts";
 
 const projectRoot = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -43,6 +46,56 @@ export async function stopEverythingUnder(dir: string): Promise<number> {
     if (file.name.endsWith(".pid") && (await stopPidFile(file.path, 10_000))) stopped++;
   }
   return stopped;
+}
+
+/** `deno test` options that take a value, so that value is not read as a path. */
+const VALUE_OPTIONS = ["filter", "reporter", "junit-path", "coverage", "seed", "config", "c"];
+
+/**
+ * The files `deno test --doc` gets for the task's arguments: options are kept as given;
+ * each directory named (by default `lib` and `testing`) becomes its test files
+ * (`*_test.ts`) and the modules with a code example in their JSDoc, `testdata`
+ * left out. Naming the files keeps `--doc` away from Markdown, whose code blocks
+ * (the notebooks' sources) are not examples to run.
+ */
+export async function denoTestTargets(args: string[]): Promise<string[]> {
+  const { tokens } = parseArgs({
+    args,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const }])),
+  });
+  const options: string[] = [];
+  const paths: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") paths.push(token.value);
+    else if (token.kind === "option-terminator") options.push("--");
+    else if (token.inlineValue) options.push(`${token.rawName}=${token.value}`);
+    else options.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
+  }
+  const files: string[] = [];
+  for (const path of paths.length > 0 ? paths : ["lib", "testing"]) {
+    const info = await Deno.stat(`${projectRoot}/${path}`).catch(() => undefined);
+    if (!info?.isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const top = path.replace(/\/+$/, "");
+    const skipDirs = ["testdata", "node_modules"];
+    for await (const file of walkFiles(`${projectRoot}/${top}`, { skipDirs })) {
+      if (!file.name.endsWith(".ts")) continue;
+      if (file.name.endsWith("_test.ts") || hasExample(await Deno.readTextFile(file.path))) {
+        files.push(`${top}/${file.relative}`);
+      }
+    }
+  }
+  return [...options, ...files];
+}
+
+/** Whether a module's text has a JSDoc code example. */
+function hasExample(text: string): boolean {
+  return /^\s*\*\s*```(ts|typescript|js|javascript)\b/m.test(text);
 }
 
 /** Runs the whole test task; returns the exit code. */
@@ -92,7 +145,7 @@ export async function runTestTask(args: string[]): Promise<number> {
 
     if (Deno.env.get("LAB_TEST_DOCKER") === "off") {
       console.log("LAB_TEST_DOCKER=off: no Docker engine; the real-engine tests will fail.");
-    } else if (await hasProgram("dockerd")) {
+    } else if (await programWorks("sh", ["-c", "command -v dockerd"])) {
       const { startTestEngine } = await import("./docker_engine.ts");
       console.log("Starting a private Docker engine for the tests...");
       const engine = await startTestEngine(`${root}/docker`);
@@ -104,7 +157,8 @@ export async function runTestTask(args: string[]): Promise<number> {
 
     stopIfInterrupted();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["test", "-A", "--no-check=remote", ...args],
+      // `--doc` runs the JSDoc examples too (an example that needs a cluster is fenced `ignore`).
+      args: ["test", "-A", "--doc", "--no-check=remote", ...await denoTestTargets(args)],
       cwd: projectRoot,
       env: { ...env, NO_COLOR: "1" },
       stdin: "null",
@@ -155,19 +209,6 @@ export async function runTestTask(args: string[]): Promise<number> {
   }
   console.log(summary);
   return code;
-}
-
-async function hasProgram(name: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("sh", {
-      args: ["-c", `command -v ${name}`],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.main) Deno.exit(await runTestTask(Deno.args));

@@ -14,6 +14,7 @@
  */
 
 import { runNotebooks } from "./notebooks.ts";
+import { parseCommandLine } from "../core/args.ts";
 import { readNotebook } from "../notebooks/ipynb.ts";
 import { countStressOutputs } from "../notebooks/stress.ts";
 
@@ -103,19 +104,24 @@ function describe(label: string, t: BenchTotals): string {
     (t.missing.length ? `\n  missing (round:cell:kind): ${t.missing.join(", ")}` : "");
 }
 
-function intArg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
+function wholeNumber(name: string, text: string): number {
+  const value = Number(text);
   if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} needs a whole number >= 0, got ${args[i + 1]}`);
+    throw new Error(`${name} needs a whole number >= 0, got ${text}`);
   }
   return value;
 }
 
 if (import.meta.main) {
-  const rounds = intArg(Deno.args, "--rounds", 50);
-  const compare = intArg(Deno.args, "--compare", 3);
+  const { values } = parseCommandLine({
+    args: Deno.args,
+    options: {
+      rounds: { type: "string", default: "50" },
+      compare: { type: "string", default: "3" },
+    },
+  }, "usage: deno task bench:notebooks [--rounds N] [--compare N]");
+  const rounds = wholeNumber("--rounds", values.rounds);
+  const compare = wholeNumber("--compare", values.compare);
   if (rounds < 1) throw new Error("--rounds must be at least 1");
   const fixed = await benchStress(rounds);
   console.log(describe("lab runner", fixed));

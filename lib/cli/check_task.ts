@@ -17,6 +17,8 @@
  */
 
 import { cellSource, readNotebook } from "../notebooks/ipynb.ts";
+import { runCommand } from "../core/command.ts";
+import { walkFiles } from "../core/files.ts";
 import { checkNotebooks } from "../notebooks/extract.ts";
 import { checkWalkthrough, NOTEBOOK_SETS } from "../notebooks/walkthrough.ts";
 
@@ -37,16 +39,11 @@ export interface CheckStep {
 
 /** Every `.ts` file under `dir` (relative to `root`), sorted, without the ones git ignores. */
 export async function listTsFiles(dir: string, root: string = ROOT): Promise<string[]> {
+  const top = dir.replace(/\/+$/, "");
   const found: string[] = [];
-  const walk = async (path: string): Promise<void> => {
-    for await (const entry of Deno.readDir(`${root}/${path}`)) {
-      const rel = `${path}/${entry.name}`;
-      if (entry.isDirectory && entry.name !== "node_modules") await walk(rel);
-      else if (entry.isFile && entry.name.endsWith(".ts")) found.push(rel);
-    }
-  };
-  await walk(dir.replace(/\/+$/, ""));
-  found.sort();
+  for await (const file of walkFiles(`${root}/${top}`, { skipDirs: ["node_modules"] })) {
+    if (file.name.endsWith(".ts")) found.push(`${top}/${file.relative}`);
+  }
   const ignored = await gitIgnored(found, root);
   return found.filter((f) => !ignored.has(f));
 }
@@ -55,18 +52,11 @@ export async function listTsFiles(dir: string, root: string = ROOT): Promise<str
 async function gitIgnored(paths: string[], root: string): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
   try {
-    const child = new Deno.Command("git", {
-      args: ["check-ignore", "--stdin"],
+    const out = await runCommand(["git", "check-ignore", "--stdin"], {
       cwd: root,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(paths.join("\n") + "\n"));
-    await writer.close();
-    const out = await child.output();
-    return new Set(new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== ""));
+      input: paths.join("\n") + "\n",
+    });
+    return new Set(out.stdout.split("\n").filter((l) => l !== ""));
   } catch {
     return new Set();
   }
@@ -98,16 +88,11 @@ async function run(
   args: string[],
   options: { env?: Record<string, string>; deno: string; root: string },
 ): Promise<{ ok: boolean; output: string }> {
-  const out = await new Deno.Command(options.deno, {
-    args,
+  const out = await runCommand([options.deno, ...args], {
     cwd: options.root,
     env: { NO_COLOR: "1", ...options.env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  const output = (decoder.decode(out.stdout) + decoder.decode(out.stderr)).trim();
+  });
+  const output = (out.stdout + out.stderr).trim();
   return { ok: out.success, output };
 }
 

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { parseCommandLine } from "../core/args.ts";
+
 /** Options of {@linkcode runNotebooks}. */
 export interface RunNotebooksOptions {
   /** Notebooks to run in this order (default: `notebooks/*.ipynb` sorted by name). */
@@ -218,44 +220,31 @@ options:
 
 /** Parses `deno task notebooks` arguments. */
 export function parseArgs(args: string[]): RunNotebooksOptions | "help" {
-  const options: RunNotebooksOptions = { notebooks: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value (see --help)`);
-      return v;
-    };
-    switch (arg) {
-      case "-h":
-      case "--help":
-        return "help";
-      case "--timeout": {
-        const v = Number(value());
-        if (!(v > 0)) throw new Error(`--timeout must be a positive number of seconds`);
-        options.timeoutSeconds = v;
-        break;
-      }
-      case "--out":
-        options.out = value();
-        break;
-      case "--executed-dir":
-        options.executedDir = value();
-        break;
-      case "--no-export":
-        options.noExport = true;
-        break;
-      case "--keep-going":
-        options.keepGoing = true;
-        break;
-      case "--python":
-        options.python = value();
-        break;
-      default:
-        if (arg.startsWith("-")) throw new Error(`unknown option ${arg} (see --help)`);
-        options.notebooks!.push(arg);
-    }
+  const { values, positionals } = parseCommandLine({
+    args,
+    allowPositionals: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      timeout: { type: "string" },
+      out: { type: "string" },
+      "executed-dir": { type: "string" },
+      "no-export": { type: "boolean" },
+      "keep-going": { type: "boolean" },
+      python: { type: "string" },
+    },
+  }, "see --help");
+  if (values.help) return "help";
+  const options: RunNotebooksOptions = { notebooks: positionals };
+  if (values.timeout !== undefined) {
+    const v = Number(values.timeout);
+    if (!(v > 0)) throw new Error(`--timeout must be a positive number of seconds`);
+    options.timeoutSeconds = v;
   }
+  if (values.out !== undefined) options.out = values.out;
+  if (values["executed-dir"] !== undefined) options.executedDir = values["executed-dir"];
+  if (values["no-export"]) options.noExport = true;
+  if (values["keep-going"]) options.keepGoing = true;
+  if (values.python !== undefined) options.python = values.python;
   return options;
 }
 

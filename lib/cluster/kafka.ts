@@ -33,7 +33,16 @@ export interface KafkaOptions {
   retries?: number;
 }
 
-/** A kafkajs client for the lab's cluster. */
+/**
+ * A kafkajs client for the lab's cluster.
+ *
+ * @example
+ * ```ts ignore
+ * import { createKafka } from "./kafka.ts";
+ * const kafka = createKafka(["127.0.0.1:9092"], { clientId: "example" });
+ * const producer = kafka.producer();
+ * ```
+ */
 export function createKafka(brokers: string[], options: KafkaOptions = {}): Kafka {
   if (brokers.length === 0) {
     throw new Error("No bootstrap servers given; set LAB_BOOTSTRAP or start an environment.");
@@ -53,7 +62,16 @@ export function createKafka(brokers: string[], options: KafkaOptions = {}): Kafk
   });
 }
 
-/** Says plainly that the cluster did not answer, keeping kafkajs's reason. */
+/**
+ * Says plainly that the cluster did not answer, keeping kafkajs's reason.
+ *
+ * @example
+ * ```ts
+ * import { unreachableError } from "./kafka.ts";
+ * const error = unreachableError(["127.0.0.1:9092"], new Error("ECONNREFUSED"));
+ * console.log(error.message.includes("deno task setup")); // true
+ * ```
+ */
 export function unreachableError(brokers: string[], cause: unknown): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new Error(
@@ -63,7 +81,15 @@ export function unreachableError(brokers: string[], cause: unknown): Error {
   );
 }
 
-/** Runs `work` with a connected admin client and always disconnects it. */
+/**
+ * Runs `work` with a connected admin client and always disconnects it.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * const topics = await withAdmin(["127.0.0.1:9092"], (admin) => admin.listTopics());
+ * ```
+ */
 export async function withAdmin<T>(
   brokers: string[],
   work: (admin: Admin) => Promise<T>,
@@ -86,6 +112,14 @@ export async function withAdmin<T>(
 /**
  * Runs `work`, retrying for up to `timeoutMs` while it fails with an error Kafka
  * marks retriable (a new topic not yet known to every broker, a leader moving).
+ *
+ * @example
+ * ```ts
+ * import { retryTransient } from "./kafka.ts";
+ * let calls = 0;
+ * const value = await retryTransient(() => Promise.resolve(++calls));
+ * console.log(value); // 1
+ * ```
  */
 export async function retryTransient<T>(work: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -107,6 +107,16 @@ export interface HostCandidate {
  *    counter stops growing when the partition leaves, even if it still exposes it;
  * 3. then the newer last sample, then the higher rate over the window, then the
  *    lower broker id (so the choice is deterministic).
+ *
+ * @example
+ * ```ts
+ * import { chooseHost } from "./metrics.ts";
+ * const host = chooseHost([
+ *   { broker: 0, bytesInPerSec: 900, bytesOutPerSec: 0, currentRate: 0, lastSeen: 10 },
+ *   { broker: 2, bytesInPerSec: 300, bytesOutPerSec: 0, currentRate: 1000, lastSeen: 10 },
+ * ]);
+ * console.log(host.broker); // 2
+ * ```
  */
 export function chooseHost(candidates: readonly HostCandidate[]): HostCandidate {
   if (candidates.length === 0) throw new RangeError("chooseHost needs at least one candidate.");
@@ -161,6 +171,16 @@ function partitionKey(s: InstantSample): string | undefined {
  *
  * When `topic` is given, partitions are that topic's only and each broker's
  * `topicLeaders` counts the partitions attributed to it.
+ *
+ * @example
+ * ```ts ignore
+ * import { takeSnapshot } from "./metrics.ts";
+ * import { PromClient } from "./prom.ts";
+ * const snapshot = await takeSnapshot(new PromClient("http://127.0.0.1:9090"), {
+ *   topic: "lab-traffic",
+ *   windowSeconds: 30,
+ * });
+ * ```
  */
 export async function takeSnapshot(
   prom: PromClient,
@@ -252,6 +272,19 @@ export interface BrokerRatePoint {
 /**
  * Each broker's bytes-in rate from `start` to `end` every `stepSeconds`, for charts;
  * sorted by time, then broker. Steps where a broker had no data are left out.
+ *
+ * @example
+ * ```ts ignore
+ * import { rangeSeries } from "./metrics.ts";
+ * import { PromClient } from "./prom.ts";
+ * const end = new Date();
+ * const points = await rangeSeries(new PromClient("http://127.0.0.1:9090"), {
+ *   start: new Date(end.getTime() - 600_000),
+ *   end,
+ *   stepSeconds: 5,
+ *   windowSeconds: 30,
+ * });
+ * ```
  */
 export async function rangeSeries(
   prom: PromClient,
@@ -281,7 +314,16 @@ export interface Reassigning {
   byBroker: Array<{ broker: number; partitions: number }>;
 }
 
-/** Reads `kafka_reassign_partition_count` per broker. */
+/**
+ * Reads `kafka_reassign_partition_count` per broker.
+ *
+ * @example
+ * ```ts ignore
+ * import { reassigningPartitions } from "./metrics.ts";
+ * import { PromClient } from "./prom.ts";
+ * const { total } = await reassigningPartitions(new PromClient("http://127.0.0.1:9090"));
+ * ```
+ */
 export async function reassigningPartitions(prom: PromClient): Promise<Reassigning> {
   const perBroker = byBroker(await prom.queryVector(queries.reassignCount()));
   const byBrokerList = [...perBroker].sort(([a], [b]) => a - b)
@@ -293,6 +335,13 @@ export async function reassigningPartitions(prom: PromClient): Promise<Reassigni
  * Throws a clear error when Prometheus lacks the series a snapshot of `topic` needs:
  * the per-partition bytes of the topic, or the per-broker bytes. The message adds
  * which scrape targets are down, when any are.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkSeriesPresent } from "./metrics.ts";
+ * import { PromClient } from "./prom.ts";
+ * await checkSeriesPresent(new PromClient("http://127.0.0.1:9090"), "lab-traffic");
+ * ```
  */
 export async function checkSeriesPresent(prom: PromClient, topic: string): Promise<void> {
   const [partitionSeries, brokerSeries] = await Promise.all([

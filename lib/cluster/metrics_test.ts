@@ -146,41 +146,48 @@ function describe(snapshot: ClusterSnapshot): string {
 
 Deno.test("chooseHost prefers exposed series, then the current rate, then freshness", () => {
   const base = { bytesInPerSec: 100, bytesOutPerSec: 0 };
-  // The old broker dropped the series (stale): the exposed one wins despite a lower rate.
-  assert.equal(
-    chooseHost([
-      { ...base, broker: 0, bytesInPerSec: 900, currentRate: 900 },
-      { ...base, broker: 1, currentRate: 100, lastSeen: 10 },
-    ]).broker,
-    1,
-  );
-  // Both still exposed, the old one flat: the current rate decides.
-  assert.equal(
-    chooseHost([
-      { ...base, broker: 0, bytesInPerSec: 700, currentRate: 0, lastSeen: 10 },
-      { ...base, broker: 2, bytesInPerSec: 300, currentRate: 1000, lastSeen: 10 },
-    ]).broker,
-    2,
-  );
-  // Same current rate: the newer sample, then the window rate, then the lower id.
-  assert.equal(
-    chooseHost([
-      { ...base, broker: 0, currentRate: 0, lastSeen: 9 },
-      { ...base, broker: 1, currentRate: 0, lastSeen: 10 },
-    ]).broker,
-    1,
-  );
-  assert.equal(
-    chooseHost([
-      { ...base, broker: 0, currentRate: 0, lastSeen: 10 },
-      { ...base, broker: 1, bytesInPerSec: 200, currentRate: 0, lastSeen: 10 },
-    ]).broker,
-    1,
-  );
-  assert.equal(
-    chooseHost([{ ...base, broker: 2, lastSeen: 5 }, { ...base, broker: 1, lastSeen: 5 }]).broker,
-    1,
-  );
+  const cases: Array<[string, Parameters<typeof chooseHost>[0], number]> = [
+    [
+      "the old broker dropped the series (stale): the exposed one wins despite a lower rate",
+      [
+        { ...base, broker: 0, bytesInPerSec: 900, currentRate: 900 },
+        { ...base, broker: 1, currentRate: 100, lastSeen: 10 },
+      ],
+      1,
+    ],
+    [
+      "both still exposed, the old one flat: the current rate decides",
+      [
+        { ...base, broker: 0, bytesInPerSec: 700, currentRate: 0, lastSeen: 10 },
+        { ...base, broker: 2, bytesInPerSec: 300, currentRate: 1000, lastSeen: 10 },
+      ],
+      2,
+    ],
+    [
+      "same current rate: the newer sample",
+      [
+        { ...base, broker: 0, currentRate: 0, lastSeen: 9 },
+        { ...base, broker: 1, currentRate: 0, lastSeen: 10 },
+      ],
+      1,
+    ],
+    [
+      "same current rate and sample: the window rate",
+      [
+        { ...base, broker: 0, currentRate: 0, lastSeen: 10 },
+        { ...base, broker: 1, bytesInPerSec: 200, currentRate: 0, lastSeen: 10 },
+      ],
+      1,
+    ],
+    [
+      "all else equal: the lower id",
+      [{ ...base, broker: 2, lastSeen: 5 }, { ...base, broker: 1, lastSeen: 5 }],
+      1,
+    ],
+  ];
+  for (const [why, candidates, broker] of cases) {
+    assert.equal(chooseHost(candidates).broker, broker, why);
+  }
   assert.throws(() => chooseHost([]), /at least one candidate/);
 });
 

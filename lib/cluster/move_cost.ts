@@ -36,6 +36,13 @@ export interface MoveCost extends TimedMove {
  * Measures each move's cost: the partition's log size (`kafka_log_size`) on its source
  * broker at the moment it was issued (what the reassignment had to copy), and how long
  * it took.
+ *
+ * @example
+ * ```ts ignore
+ * import { measureMoveCosts, timedMoves } from "./move_cost.ts";
+ * import { PromClient } from "./prom.ts";
+ * const costs = await measureMoveCosts(new PromClient("http://127.0.0.1:9090"), timedMoves([], []));
+ * ```
  */
 export async function measureMoveCosts(
   prom: PromClient,

@@ -34,6 +34,12 @@ export const PARTITION_SERIES_METRIC = "kafka_network_io_bytes_total";
  * The query: for each (broker, partition) of `topic`, how many samples its
  * bytes-in series has in the last `windowSeconds`. A rate over that window needs
  * at least two.
+ *
+ * @example
+ * ```ts
+ * import { partitionSeriesQuery } from "./moved_series.ts";
+ * console.log(partitionSeriesQuery("lab-traffic", 30).startsWith("count_over_time(")); // true
+ * ```
  */
 export function partitionSeriesQuery(topic: string, windowSeconds: number): string {
   if (!(windowSeconds > 0)) {
@@ -47,6 +53,13 @@ export function partitionSeriesQuery(topic: string, windowSeconds: number): stri
  * The partitions (ascending) whose series is not yet on the broker `placement`
  * says hosts them, with at least `minSamples` samples. `samples` are the answer
  * to {@linkcode partitionSeriesQuery}; each needs `broker` and `partition` labels.
+ *
+ * @example
+ * ```ts
+ * import { partitionsNotReady } from "./moved_series.ts";
+ * const samples = [{ labels: { partition: "0", broker: "1" }, timestamp: 0, value: 3 }];
+ * console.log(partitionsNotReady(samples, new Map([[0, 1], [1, 2]]))); // [ 1 ]
+ * ```
  */
 export function partitionsNotReady(
   samples: InstantSample[],
@@ -84,6 +97,17 @@ export interface VectorSource {
  * gives it (partition to broker), or `timeoutMs` passes (default 90 s: the
  * exporter's 60 s rescan, a scrape and a rate window). Never throws on a timeout;
  * the answer says which partitions were still missing.
+ *
+ * @example
+ * ```ts
+ * import { waitForPartitionSeries } from "./moved_series.ts";
+ * // Any source of instant vectors will do; this one already has partition 0 on broker 1.
+ * const source = {
+ *   queryVector: () => Promise.resolve([{ labels: { partition: "0", broker: "1" }, timestamp: 0, value: 5 }]),
+ * };
+ * const wait = await waitForPartitionSeries(source, "lab-traffic", new Map([[0, 1]]));
+ * console.log(wait.ready); // true
+ * ```
  */
 export async function waitForPartitionSeries(
   prom: VectorSource,
@@ -104,7 +128,16 @@ export async function waitForPartitionSeries(
   }
 }
 
-/** One line for people about a {@linkcode SeriesWait}, with units. */
+/**
+ * One line for people about a {@linkcode SeriesWait}, with units.
+ *
+ * @example
+ * ```ts
+ * import { describeSeriesWait } from "./moved_series.ts";
+ * console.log(describeSeriesWait({ ready: true, missing: [], waitedMs: 1500 }));
+ * // every partition's series is on its current broker (waited 1.5 s)
+ * ```
+ */
 export function describeSeriesWait(wait: SeriesWait): string {
   const seconds = (wait.waitedMs / 1000).toFixed(1);
   return wait.ready

@@ -99,7 +99,15 @@ export interface PromClientOptions {
   timeoutMs?: number;
 }
 
-/** Parses a Prometheus sample value: a decimal, `NaN`, `+Inf` or `-Inf`. */
+/**
+ * Parses a Prometheus sample value: a decimal, `NaN`, `+Inf` or `-Inf`.
+ *
+ * @example
+ * ```ts
+ * import { parseSampleValue } from "./prom.ts";
+ * console.log(parseSampleValue("1.5e3"), parseSampleValue("+Inf")); // 1500 Infinity
+ * ```
+ */
 export function parseSampleValue(text: string): number {
   if (text === "NaN") return NaN;
   if (text === "+Inf" || text === "Inf") return Infinity;
@@ -111,12 +119,28 @@ export function parseSampleValue(text: string): number {
   return value;
 }
 
-/** Quotes a string as a PromQL string literal (for label matchers). */
+/**
+ * Quotes a string as a PromQL string literal (for label matchers).
+ *
+ * @example
+ * ```ts
+ * import { promString } from "./prom.ts";
+ * console.log(promString('a"b')); // "a\"b"
+ * ```
+ */
 export function promString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
-/** Formats seconds as a PromQL duration: `30s`, or `1500ms` when not whole seconds. */
+/**
+ * Formats seconds as a PromQL duration: `30s`, or `1500ms` when not whole seconds.
+ *
+ * @example
+ * ```ts
+ * import { promDuration } from "./prom.ts";
+ * console.log(promDuration(30), promDuration(1.5)); // 30s 1500ms
+ * ```
+ */
 export function promDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new RangeError(`A PromQL duration must be a positive number of seconds, not ${seconds}.`);

@@ -69,7 +69,22 @@ export interface ReadbackOptions {
   signal?: AbortSignal;
 }
 
-/** Reads the topic back and counts lost, duplicated and corrupt records. */
+/**
+ * Reads the topic back and counts lost, duplicated and corrupt records.
+ *
+ * @example
+ * ```ts ignore
+ * import { readBack } from "./readback.ts";
+ * import { SequenceSet } from "./load.ts";
+ * const result = await readBack({
+ *   bootstrapServers: ["127.0.0.1:9092"],
+ *   topic: "lab-traffic",
+ *   runId: 1,
+ *   acked: new SequenceSet(),
+ *   sent: 0,
+ * });
+ * ```
+ */
 export async function readBack(options: ReadbackOptions): Promise<ReadbackResult> {
   const started = performance.now();
   const kafka = createKafka(options.bootstrapServers, { clientId: "lab-readback" });
@@ -281,7 +296,16 @@ export function classifyMissing(input: MissingInput): MissingCounts {
   };
 }
 
-/** Whether the read-back proves zero loss: nothing lost, duplicated or corrupt. */
+/**
+ * Whether the read-back proves zero loss: nothing lost, duplicated or corrupt.
+ *
+ * @example
+ * ```ts
+ * import { zeroLoss } from "./readback.ts";
+ * console.log(zeroLoss({ lost: 0, duplicated: 0, corrupt: 0 })); // true
+ * console.log(zeroLoss({ lost: 2, duplicated: 0, corrupt: 0 })); // false
+ * ```
+ */
 export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrupt">): boolean {
   return r.lost === 0 && r.duplicated === 0 && r.corrupt === 0;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { withAdmin } from "./kafka.ts";
 import { runLoad, SequenceSet } from "./load.ts";
 import { classifyMissing, readBack, readbackSentence } from "./readback.ts";
-import { sharedCluster, testTopic } from "../../testing/cluster.ts";
+import { clusterTest, testTopic } from "../../testing/cluster.ts";
 import { describePlacement, ensureTopic } from "./topic.ts";
 
 Deno.test("missing records below the log start are expired, above it lost", () => {
@@ -68,12 +68,9 @@ Deno.test("the verdict sentence says expired records are not lost, and names rea
   );
 });
 
-Deno.test({
-  name: "real cluster: retention deletes old segments; the read-back says expired N, lost 0",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
+clusterTest(
+  "real cluster: retention deletes old segments; the read-back says expired N, lost 0",
+  async (cluster) => {
     const topic = testTopic("retention");
     await withAdmin(cluster.bootstrapServers, async (admin) => {
       // Created with small segments (each still above the producer's 512 KiB batches) and
@@ -131,4 +128,4 @@ Deno.test({
     assert.equal(r.endOffsetSum - r.logStartOffsetSum, r.found);
     assert.equal(r.logStartOffsetSum, r.expired);
   },
-});
+);

@@ -7,10 +7,20 @@
  * @module
  */
 
+import { runCommand } from "../core/command.ts";
+
 /** A rate assumed for unthrottled loads when planning disk use, MB/s (above any measured here). */
 export const UNTHROTTLED_PLANNING_MBPS = 200;
 
-/** Free space the check leaves untouched: 1 GiB plus 10% of what is free. */
+/**
+ * Free space the check leaves untouched: 1 GiB plus 10% of what is free.
+ *
+ * @example
+ * ```ts
+ * import { diskReserve } from "./run_budget.ts";
+ * console.log(diskReserve(10e9) / 1e9); // 2.073741824 (1 GiB plus a tenth of 10 GB)
+ * ```
+ */
 export function diskReserve(freeBytes: number): number {
   return 2 ** 30 + 0.1 * Math.max(0, freeBytes);
 }
@@ -60,16 +70,20 @@ export function plannedBytes(plan: RunPlan): PlannedBytes {
   };
 }
 
-/** Free bytes on the file system holding `path` (its nearest existing parent). */
+/**
+ * Free bytes on the file system holding `path` (its nearest existing parent).
+ *
+ * @example
+ * ```ts
+ * import { freeDiskBytes } from "./run_budget.ts";
+ * console.log(await freeDiskBytes(Deno.cwd()) > 0); // true
+ * ```
+ */
 export async function freeDiskBytes(path: string): Promise<number> {
   let dir = path;
   while (dir !== "/" && !(await exists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
-  const out = await new Deno.Command("df", {
-    args: ["-P", "-B1", dir],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const fields = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)?.split(/\s+/);
+  const out = await runCommand(["df", "-P", "-B1", dir]);
+  const fields = out.stdout.trim().split("\n").at(-1)?.split(/\s+/);
   const available = Number(fields?.[3]);
   if (!out.success || !Number.isFinite(available)) {
     throw new Error(`Could not read the free disk space of ${dir} with df.`);
@@ -111,6 +125,12 @@ export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: st
 /**
  * The longest an open-ended load can run at `rateMBps` before its bytes would no
  * longer fit (see {@linkcode checkRunFits}), seconds.
+ *
+ * @example
+ * ```ts
+ * import { secondsThatFit } from "./run_budget.ts";
+ * console.log(secondsThatFit(10, 0)); // 0: nothing fits on a full disk
+ * ```
  */
 export function secondsThatFit(rateMBps: number | undefined, freeBytes: number): number {
   const usable = Math.max(0, freeBytes - diskReserve(freeBytes));

@@ -37,7 +37,16 @@ export interface PartitionPlacement {
   replicas: number[];
 }
 
-/** Creates the topic (replication factor 1) unless it exists with the same partition count. */
+/**
+ * Creates the topic (replication factor 1) unless it exists with the same partition count.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { ensureTopic } from "./topic.ts";
+ * await withAdmin(["127.0.0.1:9092"], (admin) => ensureTopic(admin, { topic: "t", partitions: 6 }));
+ * ```
+ */
 export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"created" | "existed"> {
   // createTopics itself says whether the topic already existed (false), which is
   // safer than asking a broker's metadata first: that can lag a fresh topic.
@@ -62,7 +71,16 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
   return created ? "created" : "existed";
 }
 
-/** The topic-level settings the lab creates (and keeps) its topic with. */
+/**
+ * The topic-level settings the lab creates (and keeps) its topic with.
+ *
+ * @example
+ * ```ts
+ * import { retentionEntries } from "./topic.ts";
+ * console.log(retentionEntries({ retentionBytesPerPartition: 1e6 })[0]);
+ * // { name: "retention.bytes", value: "1000000" }
+ * ```
+ */
 export function retentionEntries(
   spec: Pick<TopicSpec, "retentionBytesPerPartition" | "retentionMs" | "segmentBytes">,
 ): Array<{ name: string; value: string }> {
@@ -76,6 +94,14 @@ export function retentionEntries(
 /**
  * Gives an existing topic the lab's retention (a topic left by an earlier version of
  * the lab kept only 1 GiB per partition, which deleted records before the read-back).
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { applyRetention } from "./topic.ts";
+ * await withAdmin(["127.0.0.1:9092"], (admin) =>
+ *   applyRetention(admin, { topic: "t", retentionBytesPerPartition: 1e9 }));
+ * ```
  */
 export async function applyRetention(
   admin: Admin,
@@ -94,6 +120,13 @@ export async function applyRetention(
 /**
  * Whether the topic exists. A topic created a moment ago may not be known yet to
  * the broker asked, so a "no" is only believed after `waitMs` of asking.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { topicExists } from "./topic.ts";
+ * const there = await withAdmin(["127.0.0.1:9092"], (admin) => topicExists(admin, "t"));
+ * ```
  */
 export async function topicExists(admin: Admin, topic: string, waitMs = 5000): Promise<boolean> {
   const deadline = Date.now() + waitMs;
@@ -104,7 +137,16 @@ export async function topicExists(admin: Admin, topic: string, waitMs = 5000): P
   }
 }
 
-/** Deletes the topic if it exists. */
+/**
+ * Deletes the topic if it exists.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { deleteTopic } from "./topic.ts";
+ * const deleted = await withAdmin(["127.0.0.1:9092"], (admin) => deleteTopic(admin, "t"));
+ * ```
+ */
 export async function deleteTopic(admin: Admin, topic: string): Promise<boolean> {
   const topics = await admin.listTopics();
   if (!topics.includes(topic)) return false;
@@ -115,6 +157,13 @@ export async function deleteTopic(admin: Admin, topic: string): Promise<boolean>
 /**
  * Where every partition of the topic is, sorted by partition. Retries for a few
  * seconds while a new or moving partition is not yet known to every broker.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { describePlacement } from "./topic.ts";
+ * const placement = await withAdmin(["127.0.0.1:9092"], (admin) => describePlacement(admin, "t"));
+ * ```
  */
 export async function describePlacement(
   admin: Admin,
@@ -138,7 +187,19 @@ export async function describePlacement(
   }
 }
 
-/** Partitions led per broker, for every broker in `brokers` (0 where none). */
+/**
+ * Partitions led per broker, for every broker in `brokers` (0 where none).
+ *
+ * @example
+ * ```ts
+ * import { leadersPerBroker } from "./topic.ts";
+ * const placement = [
+ *   { partition: 0, leader: 0, replicas: [0] },
+ *   { partition: 1, leader: 0, replicas: [0] },
+ * ];
+ * console.log(leadersPerBroker(placement, [0, 1])); // Map(2) { 0 => 2, 1 => 0 }
+ * ```
+ */
 export function leadersPerBroker(
   placement: PartitionPlacement[],
   brokers: number[],
@@ -151,6 +212,12 @@ export function leadersPerBroker(
 /**
  * The assignment for broker counts like [4, 1, 1]: partitions 0-3 on the first
  * broker, 4 on the second, 5 on the third.
+ *
+ * @example
+ * ```ts
+ * import { assignmentFromCounts } from "./topic.ts";
+ * console.log(assignmentFromCounts([2, 1], [0, 1])); // Map(3) { 0 => 0, 1 => 0, 2 => 1 }
+ * ```
  */
 export function assignmentFromCounts(counts: number[], brokers: number[]): Map<number, number> {
   if (counts.length > brokers.length) {
@@ -170,6 +237,14 @@ export function assignmentFromCounts(counts: number[], brokers: number[]): Map<n
 /**
  * Moves partitions so that partition p lives on `assignment.get(p)` alone, and
  * waits (bounded) until Kafka has finished and every leader is where it should be.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { assignmentFromCounts, placePartitions } from "./topic.ts";
+ * await withAdmin(["127.0.0.1:9092"], (admin) =>
+ *   placePartitions(admin, "t", assignmentFromCounts([4, 1, 1], [0, 1, 2])));
+ * ```
  */
 export async function placePartitions(
   admin: Admin,
@@ -226,6 +301,17 @@ export async function placePartitions(
 /**
  * Waits until the metadata of every broker in `bootstrapServers` (asked one at a
  * time) shows each partition of `assignment` led where it should be.
+ *
+ * @example
+ * ```ts ignore
+ * import { assignmentFromCounts, waitForPlacementEverywhere } from "./topic.ts";
+ * await waitForPlacementEverywhere(
+ *   ["127.0.0.1:9092"],
+ *   "t",
+ *   assignmentFromCounts([2, 2, 2], [0, 1, 2]),
+ *   Date.now() + 30_000,
+ * );
+ * ```
  */
 export async function waitForPlacementEverywhere(
   bootstrapServers: string[],

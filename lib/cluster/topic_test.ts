@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { withAdmin } from "./kafka.ts";
-import { sharedCluster, testTopic } from "../../testing/cluster.ts";
+import { clusterTest, testTopic } from "../../testing/cluster.ts";
 import {
   assignmentFromCounts,
   describePlacement,
@@ -24,13 +24,9 @@ Deno.test("broker counts become an assignment, partitions in order", () => {
   );
 });
 
-Deno.test({
-  name:
-    "real cluster: a topic is created, placed 4-1-1, and a different partition count is refused",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
+clusterTest(
+  "real cluster: a topic is created, placed 4-1-1, and a different partition count is refused",
+  async (cluster) => {
     const topic = testTopic("placement");
     await withAdmin(cluster.bootstrapServers, async (admin) => {
       assert.equal(await ensureTopic(admin, { topic, partitions: 6 }), "created");
@@ -55,4 +51,4 @@ Deno.test({
       );
     });
   },
-});
+);

@@ -26,7 +26,15 @@ const TABLES = (() => {
   return t;
 })();
 
-/** CRC-32C of `bytes`, as an unsigned 32-bit integer. */
+/**
+ * CRC-32C of `bytes`, as an unsigned 32-bit integer.
+ *
+ * @example
+ * ```ts
+ * import { crc32c } from "./crc32c.ts";
+ * console.log(crc32c(new TextEncoder().encode("123456789")).toString(16)); // e3069283
+ * ```
+ */
 export function crc32c(bytes: Uint8Array): number {
   const t = TABLES;
   let crc = -1;

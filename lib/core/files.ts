@@ -1,9 +1,13 @@
 /**
- * Walking a directory tree: every file below a directory, depth first, with its
- * path relative to the top. An unreadable or missing directory yields nothing.
+ * Walking a directory tree: every file below a directory, with its path relative to
+ * the top, read with `readdir(dir, { recursive: true })` from "node:fs/promises".
+ * The one directory walker of the lab. An unreadable or missing directory yields
+ * nothing.
  *
  * @module
  */
+
+import { readdir } from "node:fs/promises";
 
 /** A file found by {@linkcode walkFiles}. */
 export interface FoundFile {
@@ -15,18 +19,42 @@ export interface FoundFile {
   name: string;
 }
 
-/** Yields every regular file under `dir` (recursively). */
-export async function* walkFiles(dir: string, prefix = ""): AsyncGenerator<FoundFile> {
-  let entries: Deno.DirEntry[];
+/** Options of {@linkcode walkFiles}. */
+export interface WalkOptions {
+  /** Directory names not to look into (e.g. "node_modules"). */
+  skipDirs?: string[];
+}
+
+/**
+ * Yields every regular file under `dir` (recursively), sorted by relative path.
+ *
+ * @example
+ * ```ts
+ * import { walkFiles } from "./files.ts";
+ * const here = new URL(".", import.meta.url).pathname;
+ * const names = (await Array.fromAsync(walkFiles(here))).map((f) => f.relative);
+ * console.log(names.includes("files.ts")); // true
+ * ```
+ */
+export async function* walkFiles(
+  dir: string,
+  options: WalkOptions = {},
+): AsyncGenerator<FoundFile> {
+  const top = dir.replace(/\/+$/, "") || "/";
+  let entries;
   try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
+    entries = await readdir(top, { recursive: true, withFileTypes: true });
   } catch {
     return;
   }
+  const skip = new Set(options.skipDirs ?? []);
+  const found: FoundFile[] = [];
   for (const entry of entries) {
-    const path = `${dir}/${entry.name}`;
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory) yield* walkFiles(path, relative);
-    else if (entry.isFile) yield { path, relative, name: entry.name };
+    if (!entry.isFile()) continue;
+    const path = `${entry.parentPath}/${entry.name}`;
+    const relative = path.slice(top.length + 1);
+    if (relative.split("/").slice(0, -1).some((part) => skip.has(part))) continue;
+    found.push({ path, relative, name: entry.name });
   }
+  yield* found.sort((a, b) => a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0);
 }

@@ -32,6 +32,19 @@ export interface StartOptions {
 /**
  * Starts a program in a new session (it survives the caller and a Ctrl-C to it),
  * with output appended to `logFile`, and records its PID in `pidFile`.
+ *
+ * @example
+ * ```ts
+ * import { startDetached, stopPidFile } from "./process.ts";
+ * const dir = await Deno.makeTempDir();
+ * const started = await startDetached({
+ *   command: ["sleep", "30"],
+ *   logFile: `${dir}/sleep.log`,
+ *   pidFile: `${dir}/sleep.pid`,
+ * });
+ * console.log(await stopPidFile(started.pidFile)); // true
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function startDetached(options: StartOptions): Promise<StartedProcess> {
   const child = new Deno.Command("/bin/sh", {
@@ -49,7 +62,15 @@ export async function startDetached(options: StartOptions): Promise<StartedProce
   return { pid: child.pid, logFile: options.logFile, pidFile: options.pidFile };
 }
 
-/** Whether a process with this PID exists and is not a zombie. */
+/**
+ * Whether a process with this PID exists and is not a zombie.
+ *
+ * @example
+ * ```ts
+ * import { isAlive } from "./process.ts";
+ * console.log(isAlive(Deno.pid)); // true
+ * ```
+ */
 export function isAlive(pid: number): boolean {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -60,7 +81,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Reads a PID file; `undefined` when absent or unreadable. */
+/**
+ * Reads a PID file; `undefined` when absent or unreadable.
+ *
+ * @example
+ * ```ts
+ * import { readPidFile } from "./process.ts";
+ * console.log(await readPidFile("/nonexistent/x.pid")); // undefined
+ * ```
+ */
 export async function readPidFile(pidFile: string): Promise<number | undefined> {
   try {
     const pid = Number((await Deno.readTextFile(pidFile)).trim());
@@ -73,6 +102,14 @@ export async function readPidFile(pidFile: string): Promise<number | undefined> 
 /**
  * Stops a process: SIGTERM, then SIGKILL after `graceMs`, and waits until it is
  * gone. Returns true if it was running.
+ *
+ * @example
+ * ```ts
+ * import { stopPid } from "./process.ts";
+ * const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+ * console.log(await stopPid(child.pid, 5000)); // true
+ * await child.status;
+ * ```
  */
 export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
   if (!isAlive(pid)) return false;
@@ -95,7 +132,15 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
   return true;
 }
 
-/** Stops the process named in a PID file and removes the file; safe to repeat. */
+/**
+ * Stops the process named in a PID file and removes the file; safe to repeat.
+ *
+ * @example
+ * ```ts
+ * import { stopPidFile } from "./process.ts";
+ * console.log(await stopPidFile("/nonexistent/x.pid")); // false: nothing was running
+ * ```
+ */
 export async function stopPidFile(pidFile: string, graceMs?: number): Promise<boolean> {
   const pid = await readPidFile(pidFile);
   const wasRunning = pid !== undefined && (await stopPid(pid, graceMs));
@@ -103,7 +148,15 @@ export async function stopPidFile(pidFile: string, graceMs?: number): Promise<bo
   return wasRunning;
 }
 
-/** Whether a file or directory exists at `path`. */
+/**
+ * Whether a file or directory exists at `path`.
+ *
+ * @example
+ * ```ts
+ * import { pathExists } from "./process.ts";
+ * console.log(await pathExists("/"), await pathExists("/nonexistent")); // true false
+ * ```
+ */
 export async function pathExists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -113,12 +166,28 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-/** Resolves after `ms` milliseconds. */
+/**
+ * Resolves after `ms` milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { delay } from "./process.ts";
+ * await delay(10);
+ * ```
+ */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The last `maxLines` lines of a text file, or "" if it cannot be read. */
+/**
+ * The last `maxLines` lines of a text file, or "" if it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { tailFile } from "./process.ts";
+ * console.log(await tailFile("/nonexistent/log", 5)); // "" (unreadable)
+ * ```
+ */
 export async function tailFile(path: string, maxLines = 40): Promise<string> {
   try {
     const text = await Deno.readTextFile(path);
@@ -138,7 +207,23 @@ export interface WantedPort {
   setting: string;
 }
 
-/** Throws naming the first port on 127.0.0.1 that is already taken, and how to move it. */
+/**
+ * Throws naming the first port on 127.0.0.1 that is already taken, and how to move it.
+ *
+ * @example
+ * ```ts
+ * import { assertPortsFree } from "./process.ts";
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = (listener.addr as Deno.NetAddr).port;
+ * try {
+ *   assertPortsFree([{ port, purpose: "a test", setting: "TEST_PORT" }]);
+ * } catch (error) {
+ *   console.log((error as Error).message.includes("TEST_PORT")); // true
+ * } finally {
+ *   listener.close();
+ * }
+ * ```
+ */
 export function assertPortsFree(ports: WantedPort[]): void {
   for (const wanted of ports) {
     try {

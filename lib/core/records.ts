@@ -23,14 +23,30 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 (IEEE) of bytes. */
+/**
+ * CRC-32 (IEEE) of bytes.
+ *
+ * @example
+ * ```ts
+ * import { crc32 } from "./records.ts";
+ * console.log(crc32(new TextEncoder().encode("123456789")).toString(16)); // cbf43926
+ * ```
+ */
 export function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** A fresh run id (random 53-bit integer, safe as a JS number). */
+/**
+ * A fresh run id (random 53-bit integer, safe as a JS number).
+ *
+ * @example
+ * ```ts
+ * import { newRunId } from "./records.ts";
+ * console.log(Number.isSafeInteger(newRunId())); // true
+ * ```
+ */
 export function newRunId(): number {
   const [a, b] = crypto.getRandomValues(new Uint32Array(2));
   return (a & 0x1fffff) * 2 ** 32 + b;
@@ -92,7 +108,16 @@ export interface DecodedRecord {
   intact: boolean;
 }
 
-/** Reads a value written by {@linkcode RecordEncoder}; `undefined` if it is not one. */
+/**
+ * Reads a value written by {@linkcode RecordEncoder}; `undefined` if it is not one.
+ *
+ * @example
+ * ```ts
+ * import { decodeRecord, RecordEncoder } from "./records.ts";
+ * const value = new RecordEncoder(64, 7).encode(42);
+ * console.log(decodeRecord(value)); // { runId: 7, sequence: 42, intact: true }
+ * ```
+ */
 export function decodeRecord(value: Uint8Array | null | undefined): DecodedRecord | undefined {
   if (!value || value.length < HEADER_BYTES) return undefined;
   const view = new DataView(value.buffer, value.byteOffset, value.byteLength);

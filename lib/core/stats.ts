@@ -36,7 +36,16 @@ export interface Spread {
   shares: number[];
 }
 
-/** Computes the {@linkcode Spread} of `values` (e.g. bytes in per second per broker). */
+/**
+ * Computes the {@linkcode Spread} of `values` (e.g. bytes in per second per broker).
+ *
+ * @example
+ * ```ts
+ * import { spreadOf } from "./stats.ts";
+ * const spread = spreadOf([40, 10, 10]);
+ * console.log(spread.mean, spread.maxOverMean); // 20 2
+ * ```
+ */
 export function spreadOf(values: readonly number[]): Spread {
   if (values.length === 0) {
     throw new RangeError("spreadOf needs at least one value; got none (were any brokers listed?).");

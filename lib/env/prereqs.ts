@@ -11,6 +11,8 @@
  * @module
  */
 
+import { programWorks, runCommand } from "../core/command.ts";
+
 /** One program the lab needs, and the Debian package that brings it. */
 export interface Prerequisite {
   /** A program on PATH (or an absolute path) that shows it is there. */
@@ -68,13 +70,13 @@ async function present(program: string): Promise<boolean> {
       return false;
     }
   }
-  const out = await new Deno.Command("sh", {
-    args: ["-c", 'PATH="$PATH:$2" command -v "$1" >/dev/null 2>&1', "sh", program, SBIN_DIRS],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return out.success;
+  return await programWorks("sh", [
+    "-c",
+    'PATH="$PATH:$2" command -v "$1" >/dev/null 2>&1',
+    "sh",
+    program,
+    SBIN_DIRS,
+  ]);
 }
 
 /** The prerequisites that are missing. */
@@ -88,15 +90,9 @@ export async function missingPrerequisites(
 
 async function run(command: string[], log: (line: string) => void): Promise<void> {
   log(`$ ${command.join(" ")}`);
-  const out = await new Deno.Command(command[0], {
-    args: command.slice(1),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { DEBIAN_FRONTEND: "noninteractive" },
-  }).output();
+  const out = await runCommand(command, { env: { DEBIAN_FRONTEND: "noninteractive" } });
   if (!out.success) {
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    const text = out.stdout + out.stderr;
     throw new Error(`${command.join(" ")} failed:\n${text.slice(-2000)}`);
   }
 }

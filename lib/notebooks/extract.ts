@@ -11,6 +11,8 @@
  */
 
 import { cellSource, readNotebook } from "./ipynb.ts";
+import { parseCommandLine } from "../core/args.ts";
+import { runCommand } from "../core/command.ts";
 
 /** Where a line of an extracted module came from. */
 export interface SourcePosition {
@@ -137,14 +139,11 @@ export async function checkNotebooks(
       files.set(new URL(`file://${target}`).href, extracted);
       targets.push(target);
     }
-    const result = await new Deno.Command(options.deno ?? Deno.execPath(), {
-      args: ["check", "--quiet", "--config", config, ...targets],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const raw = new TextDecoder().decode(result.stdout) + new TextDecoder().decode(result.stderr);
+    const result = await runCommand(
+      [options.deno ?? Deno.execPath(), "check", "--quiet", "--config", config, ...targets],
+      { env: { NO_COLOR: "1" } },
+    );
+    const raw = result.stdout + result.stderr;
     const { text } = mapOutput(raw, files);
     const diagnostics: NotebookDiagnostic[] = [];
     // deno prints each diagnostic as a block that starts with "TSxxxx [ERROR]:".
@@ -160,7 +159,11 @@ export async function checkNotebooks(
 }
 
 if (import.meta.main) {
-  const paths = Deno.args.length ? Deno.args : [...Deno.readDirSync("notebooks")]
+  const { positionals } = parseCommandLine(
+    { args: Deno.args, allowPositionals: true },
+    "usage: deno run -A lib/notebooks/extract.ts [NOTEBOOK.ipynb ...]",
+  );
+  const paths = positionals.length ? positionals : [...Deno.readDirSync("notebooks")]
     .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
     .map((e) => `notebooks/${e.name}`)
     .sort();

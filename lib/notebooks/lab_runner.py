@@ -1,6 +1,7 @@
 """The part of the notebook runner that needs the venv's packages (nbclient, nbconvert).
 
-``run_notebooks.py`` bootstraps the venv and imports ``run_all`` from here.
+``run_notebooks.py`` bootstraps the venv and imports ``run_all`` from here; this module
+imports only ``runner_common`` of the two (the dependency goes one way).
 """
 
 from __future__ import annotations
@@ -30,7 +31,16 @@ from nbclient.exceptions import (
 )
 from nbclient.util import ensure_async
 
-from run_notebooks import KERNEL_NAME, ROOT, TEMPLATES, display_path, first_line, log
+from runner_common import (
+    KERNEL_NAME,
+    ROOT,
+    TEMPLATES,
+    SetupError,
+    default_notebooks,
+    display_path,
+    first_line,
+    log,
+)
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data"}
 
@@ -374,7 +384,6 @@ def watch_parent() -> None:
 
 def resolve_notebooks(args: argparse.Namespace) -> list[Path]:
     """The notebooks to run, checked to exist."""
-    from run_notebooks import SetupError, default_notebooks
 
     paths = [Path(p).resolve() for p in args.notebooks] if args.notebooks else default_notebooks()
     missing = [str(p) for p in paths if not p.is_file()]
@@ -388,7 +397,6 @@ def resolve_notebooks(args: argparse.Namespace) -> list[Path]:
 
 async def run_all(args: argparse.Namespace) -> int:
     """Runs the notebooks (rounds times); prints one line each; writes the JSON report."""
-    from run_notebooks import SetupError
 
     try:
         paths = resolve_notebooks(args)

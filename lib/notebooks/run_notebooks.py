@@ -44,23 +44,18 @@ from pathlib import Path
 # No __pycache__/ beside the sources (the runner's modules live in the repository).
 sys.dont_write_bytecode = True
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+from runner_common import (  # noqa: E402  (after dont_write_bytecode)
+    HERE,
+    KERNEL_NAME,
+    ROOT,
+    SetupError,
+    log,
+)
+
 REQUIREMENTS = HERE / "requirements.txt"
-TEMPLATES = HERE / "templates"
-KERNEL_NAME = "lab-deno"
 KERNEL_DISPLAY = "Deno (lab runner)"
 BOOTSTRAP_ENV = "LAB_NOTEBOOK_BOOTSTRAPPED"
 STAMP_NAME = ".lab-requirements.sha256"
-
-
-class SetupError(Exception):
-    """The runner cannot start: the message says what is missing and what to do."""
-
-
-def log(line: str) -> None:
-    """One line of progress on stderr."""
-    print(line, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,28 +215,6 @@ def install_kernelspec(venv: Path, deno: str) -> Path:
     if not spec.exists():
         raise SetupError(f"`deno jupyter --install` did not write {spec}")
     return share / "jupyter"
-
-
-def default_notebooks() -> list[Path]:
-    """notebooks/*.ipynb sorted by name."""
-    return sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-def first_line(source: str) -> str:
-    """The first non-blank line of a cell, shortened for messages."""
-    for line in source.splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= 80 else line[:77] + "..."
-    return ""
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the project when inside it."""
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def main_in_venv(args: argparse.Namespace) -> int:

@@ -26,13 +26,18 @@ function alive(pid: number | undefined): boolean {
   }
 }
 
-async function tempDir(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "lab-runner-test-" });
+/** Runs `fn` with a fresh directory, removed afterwards. */
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "lab-runner-test-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 Deno.test("stress notebook: 3 rounds with the real kernel lose no output", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const result = await runNotebooks({
       notebooks: [`${TESTDATA}stress.ipynb`],
       rounds: 3,
@@ -48,14 +53,11 @@ Deno.test("stress notebook: 3 rounds with the real kernel lose no output", async
       assert.deepEqual(count.missing, [], `round ${entry.round} lost outputs`);
       assert.equal(alive(entry.kernel_pid), false, `kernel ${entry.kernel_pid} still running`);
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a failing cell makes the runner exit 1 naming the notebook and the cell", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const result = await runNotebooks({
       notebooks: [`${TESTDATA}failing.ipynb`, `${TESTDATA}display.ipynb`],
       out: dir,
@@ -75,14 +77,11 @@ Deno.test("a failing cell makes the runner exit 1 naming the notebook and the ce
     const md = await Deno.readTextFile(`${dir}/failing.md`);
     assert.ok(md.includes("before the failure 42"));
     assert.ok(md.includes("Error: deliberate failure for the runner test"));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("display notebook: progress updated in place, a chart as image, exports, screenshot", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const result = await runNotebooks({
       notebooks: [`${TESTDATA}display.ipynb`],
       out: `${dir}/out`,
@@ -129,14 +128,11 @@ Deno.test("display notebook: progress updated in place, a chart as image, export
     assert.equal(picture.width, 1000);
     const red = countPixels(picture, (r, g, b) => near("#e15759")(r, g, b));
     assert.ok(red > 10_000, `chart bars visible in the screenshot (${red} red pixels)`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a cell over the timeout fails within seconds and its kernel is killed", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const nb = notebook([
       codeCell(`console.log("start");`),
       codeCell(
@@ -159,14 +155,11 @@ Deno.test("a cell over the timeout fails within seconds and its kernel is killed
       /slow\.ipynb: cell 2 \(index 1, first line: '\/\/ sleeps far longer than the timeout'\) failed: Timeout: the cell ran longer than 2 s/,
     );
     assert.equal(alive(result.notebooks[0].kernel_pid), false);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("SIGTERM stops the runner and the kernel it started", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const nb = notebook([codeCell(`await new Promise((r) => setTimeout(r, 120_000));`)]);
     await Deno.writeTextFile(`${dir}/hang.ipynb`, JSON.stringify(nb));
     const report = `${dir}/report.json`;
@@ -195,9 +188,7 @@ Deno.test("SIGTERM stops the runner and the kernel it started", async () => {
     assert.equal(status.code, 143, await stderr);
     assert.match(await stderr, /stopped by SIGTERM/);
     assert.equal(alive(kernel), false, `kernel ${kernel} still running`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("runNotebooks rejects bad options and missing notebooks clearly", async () => {

@@ -10,6 +10,7 @@
  */
 
 import { codeCell, type Notebook, notebook } from "./ipynb.ts";
+import { parseCommandLine } from "../core/args.ts";
 
 /** The kinds of output every stress cell sends. */
 export type StressKind = "log" | "display" | "value";
@@ -84,7 +85,14 @@ export function countStressOutputs(executed: Notebook): StressCount {
 }
 
 if (import.meta.main) {
-  const cells = Deno.args[0] ? Number(Deno.args[0]) : 40;
+  const { positionals } = parseCommandLine(
+    { args: Deno.args, allowPositionals: true },
+    "usage: deno run -A lib/notebooks/stress.ts [CELLS]",
+  );
+  const cells = positionals[0] ? Number(positionals[0]) : 40;
+  if (!Number.isInteger(cells) || cells < 1) {
+    throw new Error(`CELLS must be a whole number >= 1, got ${positionals[0]}`);
+  }
   const target = new URL("./testdata/stress.ipynb", import.meta.url);
   await Deno.writeTextFile(target, JSON.stringify(stressNotebook(cells), null, 1) + "\n");
   console.log(`wrote ${target.pathname} (${cells} cells)`);

@@ -17,6 +17,7 @@
  */
 
 import { type Cell, codeCell, markdownCell, type Notebook, notebook } from "./ipynb.ts";
+import { parseCommandLine } from "../core/args.ts";
 
 /** Where the sources are. */
 export const SOURCES_DIR: string = decodeURIComponent(
@@ -201,10 +202,15 @@ export async function checkWalkthrough(
 }
 
 if (import.meta.main) {
-  const check = Deno.args.includes("--check");
-  const unknown = Deno.args.filter((a) => a !== "--check");
-  if (unknown.length > 0) {
-    console.error(`usage: deno task notebooks:build [--check] (unknown: ${unknown.join(" ")})`);
+  let check: boolean;
+  try {
+    const { values } = parseCommandLine(
+      { args: Deno.args, options: { check: { type: "boolean", default: false } } },
+      "usage: deno task notebooks:build [--check]",
+    );
+    check = values.check;
+  } catch (error) {
+    console.error((error as Error).message);
     Deno.exit(2);
   }
   if (check) {

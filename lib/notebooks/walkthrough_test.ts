@@ -15,7 +15,7 @@ import { PROGRESS_METADATA_KEY } from "../present/display.ts";
 import { LocalEnvironment } from "../env/local/local.ts";
 import { isAlive, stopPidFile } from "../core/process.ts";
 import { countPixels, decodePng, isNotWhite, near } from "../../testing/png.ts";
-import { sharedCluster } from "../../testing/cluster.ts";
+import { clusterTest } from "../../testing/cluster.ts";
 import { cellSource, type Notebook, readNotebook } from "./ipynb.ts";
 import { screenshot } from "../../testing/screenshot.ts";
 import { WALKTHROUGH } from "./walkthrough.ts";
@@ -55,12 +55,9 @@ function readable(o: Output): string {
   return o.output_type === "stream" ? [o.text ?? ""].flat().join("") : plain(o, "text/plain");
 }
 
-Deno.test({
-  name: "walkthrough: notebooks 00-07 run headless on their own local cluster, charts included",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const shared = sharedCluster();
+clusterTest(
+  "walkthrough: notebooks 00-07 run headless on their own local cluster, charts included",
+  async (shared) => {
     const dir = `${shared.root}/walkthrough`;
     const env: Record<string, string> = {
       LAB_ENV: "local",
@@ -188,4 +185,4 @@ Deno.test({
       await new LocalEnvironment(config).down({ removeData: true });
     }
   },
-});
+);

@@ -22,6 +22,7 @@
  */
 
 import { WALKTHROUGH } from "../../lib/notebooks/walkthrough.ts";
+import { parseCommandLine } from "../../lib/core/args.ts";
 import { loadConfig } from "../../lib/config/config.ts";
 import { LocalEnvironment } from "../../lib/env/local/local.ts";
 import { stopPidFile } from "../../lib/core/process.ts";
@@ -48,41 +49,30 @@ export interface BrowserTestOptions {
 
 /** Parses the task's arguments; throws a clear error on bad input. */
 export function parseArgs(args: string[]): BrowserTestOptions {
+  const { values } = parseCommandLine(
+    {
+      args,
+      options: {
+        pause: { type: "string", default: Deno.env.get("LAB_BROWSER_PAUSE_S") ?? "20" },
+        "headless-dir": { type: "string" },
+        notebooks: { type: "string" },
+        chromium: { type: "string", default: Deno.env.get("LAB_CHROMIUM") ?? "/usr/bin/chromium" },
+      },
+    },
+    "usage: deno task test:browser [--pause SECONDS] [--headless-dir DIR] [--notebooks 00,01,...] [--chromium PATH]",
+  );
   const options: BrowserTestOptions = {
-    pause: Number(Deno.env.get("LAB_BROWSER_PAUSE_S") ?? 20),
-    notebooks: [...NOTEBOOKS],
-    chromium: Deno.env.get("LAB_CHROMIUM") ?? "/usr/bin/chromium",
+    pause: Number(values.pause),
+    headlessDir: values["headless-dir"],
+    notebooks: values.notebooks === undefined
+      ? [...NOTEBOOKS]
+      : values.notebooks.split(",").map((n) => {
+        const found = NOTEBOOKS.find((m) => m.startsWith(n));
+        if (!n || !found) throw new Error(`--notebooks: unknown notebook "${n}"`);
+        return found;
+      }),
+    chromium: values.chromium,
   };
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i + 1];
-    switch (args[i]) {
-      case "--pause":
-        options.pause = Number(value);
-        i++;
-        break;
-      case "--headless-dir":
-        options.headlessDir = value;
-        i++;
-        break;
-      case "--notebooks":
-        options.notebooks = (value ?? "").split(",").map((n) => {
-          const found = NOTEBOOKS.find((m) => m.startsWith(n));
-          if (!n || !found) throw new Error(`--notebooks: unknown notebook "${n}"`);
-          return found;
-        });
-        i++;
-        break;
-      case "--chromium":
-        options.chromium = value;
-        i++;
-        break;
-      default:
-        throw new Error(
-          `unknown argument ${args[i]}; usage: deno task test:browser [--pause SECONDS] ` +
-            `[--headless-dir DIR] [--notebooks 00,01,...] [--chromium PATH]`,
-        );
-    }
-  }
   if (!Number.isFinite(options.pause) || options.pause < 0) {
     throw new Error(`--pause must be a number of seconds >= 0, got ${options.pause}`);
   }

@@ -8,9 +8,9 @@ Deno.test("parseArgs: pause, notebooks by prefix, clear errors", () => {
   assert.equal(o.pause, 30);
   assert.deepEqual(o.notebooks, ["02-imbalance", "04-watch-balancer"]);
   assert.deepEqual(parseArgs([]).notebooks, NOTEBOOKS);
-  assert.throws(() => parseArgs(["--pause", "-1"]), /--pause must be a number of seconds >= 0/);
+  assert.throws(() => parseArgs(["--pause=-1"]), /--pause must be a number of seconds >= 0/);
   assert.throws(() => parseArgs(["--notebooks", "09"]), /unknown notebook "09"/);
-  assert.throws(() => parseArgs(["--bogus"]), /unknown argument --bogus/);
+  assert.throws(() => parseArgs(["--bogus"]), /unknown option --bogus/);
 });
 
 Deno.test("descendants walks the parent map through every generation", () => {

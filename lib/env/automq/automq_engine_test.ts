@@ -10,7 +10,7 @@ import { buildBusyboxImage } from "../../../testing/docker_engine.ts";
 import { PreflightError } from "./preflight.ts";
 import { lendTestEngine } from "../../../testing/test_engine.ts";
 
-const TESTDATA = new URL("../testdata/", import.meta.url).pathname;
+const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 const IMAGE = "lab-test/busybox:1";
 
 Deno.test("AutomqEnvironment drives a compose project on a real engine", async () => {

@@ -7,6 +7,7 @@
  */
 
 import { parse as parseYaml } from "yaml";
+import { runCommand } from "../../core/command.ts";
 
 /** A Compose CLI found on this machine. */
 export interface ComposeCli {
@@ -29,7 +30,7 @@ export interface CliResult {
 }
 
 /** Runs a program with a deadline; never throws for a non-zero exit. */
-export async function runProgram(
+export function runProgram(
   command: string[],
   options: {
     env?: Record<string, string>;
@@ -38,47 +39,7 @@ export async function runProgram(
     onLine?: (line: string) => void;
   },
 ): Promise<CliResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  try {
-    const child = new Deno.Command(command[0], {
-      args: command.slice(1),
-      env: options.env,
-      cwd: options.cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: controller.signal,
-    }).spawn();
-    const read = async (stream: ReadableStream<Uint8Array>) => {
-      let text = "";
-      let pending = "";
-      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-        text += chunk;
-        if (options.onLine) {
-          pending += chunk;
-          const lines = pending.split(/\r?\n|\r/);
-          pending = lines.pop() ?? "";
-          for (const line of lines) if (line.trim() !== "") options.onLine(line);
-        }
-      }
-      if (options.onLine && pending.trim() !== "") options.onLine(pending);
-      return text;
-    };
-    const [stdout, stderr, status] = await Promise.all([
-      read(child.stdout),
-      read(child.stderr),
-      child.status,
-    ]);
-    if (controller.signal.aborted) {
-      throw new Error(
-        `\`${command.join(" ")}\` did not finish within ${options.timeoutMs} ms and was stopped.`,
-      );
-    }
-    return { code: status.code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  return runCommand(command, options);
 }
 
 async function tryVersion(command: string[], env: Record<string, string>) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { findComposeCli, parseByteValue, parseComposeConfig, runProgram } from "./compose_cli.ts";
 import { ComposeProject, judgeService } from "./compose_project.ts";
-import type { ContainerDetails } from "./docker.ts";
+import type { ContainerDetails } from "./docker_api.ts";
 
-const TESTDATA = new URL("../testdata/", import.meta.url).pathname;
+const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 
 Deno.test("parseComposeConfig reads short and long port syntax", () => {
   const model = parseComposeConfig(`

@@ -19,11 +19,10 @@ import {
   parseComposeConfig,
   runProgram,
 } from "./compose_cli.ts";
+import type { ContainerDetails, DockerApi } from "./docker_api.ts";
 import {
   connectDocker,
-  type ContainerDetails,
   containerLogs,
-  type DockerApi,
   engineMessage,
   labelFilter,
   readContainerFile,

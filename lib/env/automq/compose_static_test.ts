@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
+import { walkFiles } from "../../core/files.ts";
 import {
   AUTOMQ_BROKERS,
   AUTOMQ_GRAFANA_URL,
@@ -127,7 +128,7 @@ Deno.test("every image is pinned once, in compose/automq/.env", async () => {
     assert.match(line, /image: \$\{\w+_IMAGE(:\?[^}]*)?\}$/, `not from .env: ${line.trim()}`);
   }
   // No other configuration file under compose/automq names an AutoMQ image.
-  for await (const file of walk(DIR.pathname)) {
+  for await (const { path: file } of walkFiles(DIR.pathname)) {
     if (file.endsWith("/.env") || file.endsWith(".md")) continue;
     assert.ok(
       !(await Deno.readTextFile(file)).includes("automqinc/automq:"),
@@ -142,14 +143,6 @@ Deno.test("every image is pinned once, in compose/automq/.env", async () => {
   }
   for (const n of nodes(m)) assert.equal(n.image, pinned.get("AUTOMQ_IMAGE"));
 });
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for await (const entry of Deno.readDir(dir)) {
-    const path = `${dir.replace(/\/$/, "")}/${entry.name}`;
-    if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield path;
-  }
-}
 
 Deno.test("every published port is bound to 127.0.0.1", async () => {
   const m = await model();

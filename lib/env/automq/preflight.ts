@@ -13,7 +13,8 @@
  */
 
 import type { PublishedPort } from "./compose_cli.ts";
-import { type DockerApi, engineMessage, statusCodeOf, withDeadline } from "./docker.ts";
+import { engineMessage, statusCodeOf, withDeadline } from "./docker.ts";
+import type { DockerApi } from "./docker_api.ts";
 
 /** Problems found before start; the message lists each with its fix. */
 export class PreflightError extends Error {

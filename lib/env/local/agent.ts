@@ -10,9 +10,10 @@
  */
 
 import type { LabConfig } from "../../config/config.ts";
+import { parseCommandLine } from "../../core/args.ts";
 import { createKafka } from "../../cluster/kafka.ts";
 import { PartitionBytesCounter, readPartitionLogs } from "./partition_bytes.ts";
-import { initialMembership, readMembership } from "./local.ts";
+import { initialMembership, readMembership } from "./membership.ts";
 import { startBalancerLoop } from "../../balancer/loop.ts";
 
 /** Runs the agent until SIGTERM or SIGINT. */
@@ -117,9 +118,11 @@ export async function runAgent(config: LabConfig): Promise<void> {
 }
 
 if (import.meta.main) {
-  const file = Deno.args[0];
-  if (!file) {
-    console.error("usage: deno run -A lib/env/local/agent.ts <config.json>");
+  const usage = "usage: deno run -A lib/env/local/agent.ts <config.json>";
+  const { positionals } = parseCommandLine({ args: Deno.args, allowPositionals: true }, usage);
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    console.error(usage);
     Deno.exit(2);
   }
   await runAgent(JSON.parse(await Deno.readTextFile(file)) as LabConfig);

@@ -9,6 +9,7 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LocalSettings } from "../../config/config.ts";
 import { pathExists } from "../../core/process.ts";
+import { type CommandResult, runCommand } from "../../core/command.ts";
 
 /** The Kafka version the local environment runs (AutoMQ 1.6/1.7 build on 3.9). */
 export const KAFKA_VERSION = "3.9.1";
@@ -64,21 +65,17 @@ export async function ensureKafkaDistribution(
   if (!(await pathExists(marker))) {
     onProgress(`Fetching Kafka ${KAFKA_VERSION} and the JMX exporter from Maven Central...`);
     await Deno.mkdir(cached, { recursive: true });
-    let output: Deno.CommandOutput;
+    let output: CommandResult;
     try {
-      output = await new Deno.Command("mvn", {
-        args: [
-          "-q",
-          "-B",
-          "-f",
-          `${LOCAL_FILES_DIR}pom.xml`,
-          "dependency:copy-dependencies",
-          `-DoutputDirectory=${cached}`,
-        ],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      output = await runCommand([
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        `${LOCAL_FILES_DIR}pom.xml`,
+        "dependency:copy-dependencies",
+        `-DoutputDirectory=${cached}`,
+      ]);
     } catch (error) {
       throw new KafkaDistributionError(
         `Could not run mvn (${(error as Error).message}). Install Maven (apt-get install maven) ` +
@@ -86,8 +83,7 @@ export async function ensureKafkaDistribution(
       );
     }
     if (!output.success) {
-      const text = new TextDecoder().decode(output.stdout) +
-        new TextDecoder().decode(output.stderr);
+      const text = output.stdout + output.stderr;
       throw new KafkaDistributionError(
         `mvn could not fetch Kafka's jars from Maven Central:\n${text.slice(-1500)}\n` +
           `Check the network to Maven Central, or set KAFKA_HOME.`,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config/config.ts";
-import { sharedCluster } from "../../../testing/cluster.ts";
-import { LocalEnvironment, newClusterId } from "./local.ts";
+import { clusterTest } from "../../../testing/cluster.ts";
+import { LocalEnvironment } from "./local.ts";
+import { newClusterId } from "./membership.ts";
 
 /** A local environment on ports no other test uses, in a fresh state directory. */
 async function scratchEnvironment(extra: Record<string, string> = {}) {
@@ -107,12 +108,9 @@ Deno.test("the generated configurations bind to 127.0.0.1 and pass promtool", as
   }
 });
 
-Deno.test({
-  name: "real cluster: status reports every part of the shared local environment",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const cluster = sharedCluster();
+clusterTest(
+  "real cluster: status reports every part of the shared local environment",
+  async (cluster) => {
     const env = new LocalEnvironment(loadConfig({
       ...Deno.env.toObject(),
       LAB_KAFKA_PORT: cluster.bootstrapServers[0].split(":")[1],
@@ -132,7 +130,7 @@ Deno.test({
     assert.match(await env.logs("kafka-0"), /Kafka Server started|started \(kafka\.server/);
     await assert.rejects(env.logs("kafka-9"), /No part "kafka-9".*kafka-0/);
   },
-});
+);
 
 Deno.test("more brokers: nodes past the third are broker-only, Prometheus scrapes each", async () => {
   const { env, stateDir } = await scratchEnvironment({ LAB_BROKERS: "5" });
