@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pct } from "./views.ts";
  *
- * console.assert(pct(2 / 3) === "66.7%");
+ * assert.ok(pct(2 / 3) === "66.7%");
  * ```
  *
  * @module

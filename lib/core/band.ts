@@ -10,14 +10,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acceptableBand, allAcceptable, isAcceptable, sideOfBand } from "./band.ts";
  *
  * const band = acceptableBand([30e6, 10e6, 20e6], 0.1);
- * console.assert(band.average === 20e6 && band.low === 18e6 && band.high === 22e6);
- * console.assert(sideOfBand(30e6, band) === "above" && !isAcceptable(30e6, band));
- * console.assert(allAcceptable([20e6, 20.5e6, 19.6e6], 0.1));
+ * assert.ok(band.average === 20e6 && band.low === 18e6 && band.high === 22e6);
+ * assert.ok(sideOfBand(30e6, band) === "above" && !isAcceptable(30e6, band));
+ * assert.ok(allAcceptable([20e6, 20.5e6, 19.6e6], 0.1));
  * // Under the detect threshold nothing is worth moving:
- * console.assert(allAcceptable([0.3e6, 0.1e6, 0], 0.1, 1_048_576));
+ * assert.ok(allAcceptable([0.3e6, 0.1e6, 0], 0.1, 1_048_576));
  * ```
  *
  * @module
@@ -38,6 +39,14 @@ export interface Band {
 /**
  * The band of `values` (one load per broker, bytes/s) for `deviation` (a ratio of the
  * average) and the detect `threshold` (bytes/s, 0 for none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { acceptableBand } from "./band.ts";
+ * const band = acceptableBand([30e6, 10e6, 20e6], 0.1);
+ * assert.ok(band.low === 18e6 && band.high === 22e6);
+ * ```
  */
 export function acceptableBand(values: readonly number[], deviation = 0.1, threshold = 0): Band {
   if (values.length === 0) throw new Error("acceptableBand: no values (give one per broker)");
@@ -54,20 +63,48 @@ export function acceptableBand(values: readonly number[], deviation = 0.1, thres
   return bandAround(average, deviation, threshold);
 }
 
-/** The band around a known `average`. */
+/**
+ * The band around a known `average`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bandAround } from "./band.ts";
+ * assert.ok(bandAround(10e6, 0.1).low === 9e6);
+ * ```
+ */
 export function bandAround(average: number, deviation: number, threshold = 0): Band {
   const dev = average * deviation;
   return { average, low: Math.max(0, average - dev), high: average + dev, threshold };
 }
 
-/** Whether a broker's `load` is acceptable: inside the band, or it and the average under the threshold. */
+/**
+ * Whether a broker's `load` is acceptable: inside the band, or it and the average under the threshold.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bandAround, isAcceptable } from "./band.ts";
+ * assert.ok(isAcceptable(10.5e6, bandAround(10e6, 0.1)));
+ * assert.ok(!isAcceptable(12e6, bandAround(10e6, 0.1)));
+ * ```
+ */
 export function isAcceptable(load: number, band: Band): boolean {
   const threshold = band.threshold ?? 0;
   if (load < threshold && band.average < threshold) return true;
   return load >= band.low && load <= band.high;
 }
 
-/** Where a load lies against a band: `above`, `inside` (acceptable) or `below`. */
+/**
+ * Where a load lies against a band: `above`, `inside` (acceptable) or `below`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bandAround, sideOfBand } from "./band.ts";
+ * assert.ok(sideOfBand(12e6, bandAround(10e6, 0.1)) === "above");
+ * ```
+ */
 export function sideOfBand(load: number, band: Band): "above" | "inside" | "below" {
   if (isAcceptable(load, band)) return "inside";
   return load > band.high ? "above" : "below";
@@ -76,6 +113,14 @@ export function sideOfBand(load: number, band: Band): "above" | "inside" | "belo
 /**
  * Whether every broker's load is acceptable. With no load at all (average 0) there is
  * nothing to judge, and the answer is `false`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allAcceptable } from "./band.ts";
+ * assert.ok(allAcceptable([20e6, 20.5e6, 19.6e6], 0.1));
+ * assert.ok(!allAcceptable([0, 0, 0], 0.1));
+ * ```
  */
 export function allAcceptable(
   values: readonly number[],

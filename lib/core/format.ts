@@ -4,11 +4,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRate, mbps } from "./format.ts";
  *
- * console.assert(formatRate(12_345_678) === "12.35 MB/s");
- * console.assert(formatRate(5_600) === "5.6 kB/s");
- * console.assert(mbps(12_345_678, 1) === "12.3");
+ * assert.ok(formatRate(12_345_678) === "12.35 MB/s");
+ * assert.ok(formatRate(5_600) === "5.6 kB/s");
+ * assert.ok(mbps(12_345_678, 1) === "12.3");
  * ```
  *
  * @module
@@ -17,7 +18,17 @@
 /** Bytes in one MB: the lab's rate unit is MB/s = 10^6 bytes per second. */
 export const MB = 1_000_000;
 
-/** Bytes per second with its unit: `12.34 MB/s` (10^6 bytes), `5.6 kB/s`, `12 B/s`. */
+/**
+ * Bytes per second with its unit: `12.34 MB/s` (10^6 bytes), `5.6 kB/s`, `12 B/s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRate } from "./format.ts";
+ * assert.ok(formatRate(12_345_678) === "12.35 MB/s");
+ * assert.ok(formatRate(12) === "12 B/s");
+ * ```
+ */
 export function formatRate(bytesPerSec: number): string {
   const abs = Math.abs(bytesPerSec);
   if (abs >= 1e6) return `${(bytesPerSec / 1e6).toFixed(2)} MB/s`;
@@ -28,12 +39,29 @@ export function formatRate(bytesPerSec: number): string {
 /**
  * Bytes per second as a number of MB/s with `digits` decimals and no unit, for tables and
  * sentences whose header or words already say "MB/s".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mbps } from "./format.ts";
+ * assert.ok(mbps(12_345_678, 1) === "12.3");
+ * ```
  */
 export function mbps(bytesPerSec: number, digits = 2): string {
   return (bytesPerSec / MB).toFixed(digits);
 }
 
-/** Bytes per second in MB/s with as many decimals as the size deserves: `123 MB/s`, `12.3 MB/s`, `1.23 MB/s`. */
+/**
+ * Bytes per second in MB/s with as many decimals as the size deserves: `123 MB/s`, `12.3 MB/s`, `1.23 MB/s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatMBps } from "./format.ts";
+ * assert.ok(formatMBps(123_456_789) === "123 MB/s");
+ * assert.ok(formatMBps(1_234_567) === "1.23 MB/s");
+ * ```
+ */
 export function formatMBps(bytesPerSec: number): string {
   const mb = bytesPerSec / MB;
   const digits = Math.abs(mb) >= 100 ? 0 : Math.abs(mb) >= 10 ? 1 : 2;

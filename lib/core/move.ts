@@ -5,12 +5,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type MoveRecord, moveText } from "./move.ts";
  *
  * const move: MoveRecord = {
  *   time: new Date(0), topic: "traffic-test", partition: 3, from: 0, to: 2,
  * };
- * console.assert(moveText(move) === "traffic-test-3: broker 0 → 2");
+ * assert.ok(moveText(move) === "traffic-test-3: broker 0 → 2");
  * ```
  *
  * @module
@@ -34,7 +35,17 @@ export interface MoveRecord extends Move {
   time: Date;
 }
 
-/** A move in words: `traffic-test-3: broker 0 → 2`. */
+/**
+ * A move in words: `traffic-test-3: broker 0 → 2`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moveText } from "./move.ts";
+ * const text = moveText({ topic: "traffic-test", partition: 3, from: 0, to: 2 });
+ * assert.ok(text === "traffic-test-3: broker 0 → 2");
+ * ```
+ */
 export function moveText(move: Move): string {
   return `${move.topic}-${move.partition}: broker ${move.from} → ${move.to}`;
 }

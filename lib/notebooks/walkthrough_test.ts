@@ -14,6 +14,7 @@ import { loadConfig } from "../config/config.ts";
 import { PROGRESS_METADATA_KEY } from "../present/display.ts";
 import { LocalEnvironment } from "../env/local/local.ts";
 import { isAlive, stopPidFile } from "../core/process.ts";
+import { RunState } from "../lab/run_state.ts";
 import { countPixels, decodePng, isNotWhite, near } from "../../testing/png.ts";
 import { clusterTest } from "../../testing/cluster.ts";
 import { cellSource, type Notebook, readNotebook } from "./ipynb.ts";
@@ -181,7 +182,9 @@ clusterTest(
       const status = await new LocalEnvironment(config).status();
       assert.ok(status.parts.every((p) => !p.healthy), JSON.stringify(status.parts));
     } finally {
-      await stopPidFile(`${config.local.stateDir}/load.pid`, 10_000).catch(() => false);
+      await stopPidFile(new RunState(config.local.stateDir).path("loadPid"), 10_000).catch(() =>
+        false
+      );
       await new LocalEnvironment(config).down({ removeData: true });
     }
   },

@@ -7,12 +7,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { eventLine } from "./sentences.ts";
  *
  * const line = eventLine({
  *   kind: "move-start", time: new Date(0), topic: "traffic-test", partition: 3, from: 0, to: 2,
  * });
- * console.assert(line === "move starts: traffic-test-3: broker 0 → broker 2");
+ * assert.ok(line === "move starts: traffic-test-3: broker 0 → broker 2");
  * ```
  *
  * @module

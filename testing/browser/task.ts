@@ -26,6 +26,7 @@ import { parseCommandLine } from "../../lib/core/args.ts";
 import { loadConfig } from "../../lib/config/config.ts";
 import { LocalEnvironment } from "../../lib/env/local/local.ts";
 import { stopPidFile } from "../../lib/core/process.ts";
+import { RunState } from "../../lib/lab/run_state.ts";
 import { runNotebooks } from "../../lib/cli/notebooks.ts";
 import { stopGroup } from "./processes.ts";
 
@@ -185,7 +186,9 @@ export async function main(args: string[]): Promise<number> {
       }
       for (const env of clusters) {
         const config = loadConfig({ ...Deno.env.toObject(), ...env });
-        await stopPidFile(`${config.local.stateDir}/load.pid`, 10_000).catch(() => false);
+        await stopPidFile(new RunState(config.local.stateDir).path("loadPid"), 10_000).catch(() =>
+          false
+        );
         await new LocalEnvironment(config).down({ removeData: true }).catch((e) =>
           console.error(`browser: stopping the cluster: ${e.message}`)
         );
