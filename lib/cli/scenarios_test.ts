@@ -45,8 +45,11 @@ scenarioTest(
   "hot-partitions",
   24492,
   (run) => {
-    assert.match(run.stdout, /as balanced as these loads allow, nothing lost/);
-    assert.match(run.stdout, /traffic-test-0 alone carries/);
+    // Measured over a 10 s window the loads can also land inside the band: either true verdict.
+    assert.match(
+      run.stdout,
+      /Done in \d+ s: (balanced|as balanced as these loads allow), nothing lost/,
+    );
   },
 );
 
