@@ -193,7 +193,9 @@ export function replayDetection(detection: Detection, settings: BalancerSettings
   let plan: BalancePlan;
   try {
     plan = planBalance({
+      // Logged in the snapshot map's order, which is the order to keep.
       brokers: detection.brokers.map((b) => b.broker),
+      brokerOrder: "snapshot",
       partitions: detection.partitions,
       // The log holds only the brokers and topics the detection kept.
       settings: { ...settings, excludeBrokers: [], excludeTopics: [] },
@@ -313,6 +315,7 @@ function effects(
  * // A prediction made from the very inputs the detection logged names the same moves.
  * const prediction = planBalance({
  *   brokers: last.detection.brokers.map((b) => b.broker),
+ *   brokerOrder: "snapshot",
  *   partitions: last.detection.partitions,
  *   settings,
  * });
