@@ -223,9 +223,10 @@ export interface DetectionState {
   /**
    * `acted`: it executed moves; `planned-nothing`: fresh loads, nothing to move; `stale`:
    * some or all brokers out of date or untrusted (not a decision about them); `skipped`:
-   * it did not plan; `open`: it has not finished (or planned moves not yet logged).
+   * it did not plan; `unexecuted`: it planned moves and finished without executing them;
+   * `open`: it has not finished.
    */
-  kind: "acted" | "planned-nothing" | "stale" | "skipped" | "open";
+  kind: "acted" | "planned-nothing" | "stale" | "skipped" | "unexecuted" | "open";
   /** `acted: 2 moves`, `planned nothing`, `skipped: stale loads (…)`, … */
   words: string;
 }
@@ -280,8 +281,11 @@ export function detectionState(d: Detection): DetectionState {
   if (stale.length > 0 && stale.length === d.brokers.length) {
     return { kind: "stale", words: `skipped: stale loads (${staleWords(stale)})` };
   }
-  if ((d.plannedCount ?? 0) > 0 || d.finish === undefined) {
+  if (d.finish === undefined) {
     return { kind: "open", words: `planned ${d.plannedCount ?? "?"} move(s), none executed yet` };
+  }
+  if ((d.plannedCount ?? 0) > 0) {
+    return { kind: "unexecuted", words: `planned ${d.plannedCount} move(s) but executed none` };
   }
   if (stale.length > 0) {
     return {

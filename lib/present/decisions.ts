@@ -174,6 +174,8 @@ export function decisionTally(replays: readonly Replay[]): string {
       ? "acted"
       : state.kind === "open"
       ? "still running"
+      : state.kind === "unexecuted"
+      ? "planned moves but executed none"
       : "planned nothing";
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
@@ -183,11 +185,12 @@ export function decisionTally(replays: readonly Replay[]): string {
     "judged only some brokers (the others' loads stale)",
     "skipped: stale loads",
     "skipped (no loads to plan from)",
+    "planned moves but executed none",
     "still running",
   ];
   const parts = order.filter((k) => groups.has(k)).map((k) => {
     const group = groups.get(k)!;
-    const replayed = k === "acted" || k === "planned nothing" || k.startsWith("judged");
+    const replayed = k === "acted" || k.startsWith("planned") || k.startsWith("judged");
     return `${group.length} ${k}${replayed ? agreementWords(group) : ""}`;
   });
   return `${replays.length} detection(s)${parts.length > 0 ? `: ${parts.join("; ")}` : ""}.`;
