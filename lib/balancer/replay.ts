@@ -67,7 +67,11 @@ export interface Replay {
   agrees: boolean;
   /** Executed moves the plain replay also plans (same partition, source and destination). */
   matched: number;
-  /** The score normaliser used, bytes/s, and where it came from. */
+  /**
+   * The score normaliser used, bytes/s, and where it came from: the log's last
+   * `linearNormalizerThreshold` before the detection, or `LAB_BALANCER_BASELINE_BANDWIDTH`
+   * when the log names none (the lab's own balancer, or a log rotated past it).
+   */
   normalizer: { bytes: number; source: "log" | "settings" };
   /** The tie that explains a `by-effect` or `at-precision` agreement, in words. */
   tie?: string;
@@ -242,12 +246,6 @@ export function replayDetection(detection: Detection, settings: BalancerSettings
   const notes: string[] = [];
   if (stale.length > 0) {
     notes.push(`left out as AutoMQ leaves them: ${detectionState(d).words.replace(/^.*\(/, "(")}`);
-  }
-  if (normalizer.source === "settings") {
-    notes.push(
-      `the log names no score normaliser before this detection: used ${normalizer.bytes} B/s ` +
-        "(LAB_BALANCER_BASELINE_BANDWIDTH)",
-    );
   }
   const countOk = d.plannedCount === undefined || d.plannedCount === plan.actions.length;
   // Execution may stop early (60 s limit, balancer stopped): executed is then a prefix.
