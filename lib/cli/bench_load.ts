@@ -63,7 +63,18 @@ const WALKTHROUGH = { rateMBps: 20, recordBytes: 10_240, leadersPerBroker: [4, 1
 /** Seconds each arm of the patches' comparison runs at the walkthrough's rate. */
 const COMPARISON_SECONDS = 60;
 
-/** The share of one core a producer used at a rate: CPU s/GB × GB/s, as a percentage. */
+/**
+ * The share of one core a producer used at a rate: CPU s/GB × GB/s, as a percentage.
+ *
+ * @example
+ * ```ts
+ * import { coreShareLine } from "./bench_load.ts";
+ * const line = coreShareLine("stock", {
+ *   mbPerSec: 20, recordsPerSec: 1953, p50Ms: 3, p99Ms: 24, cpuSecondsPerGB: 25,
+ * });
+ * if (line !== "stock: 50.0% of one core at 20.00 MB/s") throw new Error(line);
+ * ```
+ */
 export function coreShareLine(name: string, f: BenchFigures): string {
   return `${name}: ${(f.cpuSecondsPerGB * f.mbPerSec / 10).toFixed(1)}% of one core ` +
     `at ${f.mbPerSec.toFixed(2)} MB/s`;
