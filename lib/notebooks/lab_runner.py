@@ -1,5 +1,10 @@
 """The part of the notebook runner that needs the venv's packages (nbclient, nbconvert).
 
+Workaround: ``LossFreeNotebookClient`` below keeps outputs Deno's kernel publishes after a cell's
+idle (Deno 2.9.5 ``cli/js/jupyter_kernel.js``, see ``lib/present/kernel_settle.ts``), which stock
+nbclient 0.10's ``_async_poll_output_msg`` drops. Cost: each cell waits ``--quiet-ms`` (30 ms)
+after idle. Delete with ``kernel_settle.ts``, when the benchmark's stock rounds lose nothing.
+
 ``run_notebooks.py`` bootstraps the venv and imports ``run_all`` from here; this module
 imports only ``runner_common`` of the two (the dependency goes one way).
 """

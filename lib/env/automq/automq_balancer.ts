@@ -1,6 +1,11 @@
 /**
  * Turning AutoMQ's auto-balancer on and off at run time, through the Kafka admin API.
  *
+ * Workaround for kafkajs 2.2.4 having only the legacy AlterConfigs
+ * (https://github.com/tulios/kafkajs/issues/1517, open) and refusing an empty resource name
+ * (src/admin/index.js `alterConfigs`). Cost: a read-modify-write per controller node. Delete
+ * when kafkajs sends IncrementalAlterConfigs with the cluster-wide "" resource.
+ *
  * How AutoMQ 1.7.3 takes the change (read in its source): each controller's
  * `AutoBalancerManager` is a reconfigurable of that node's dynamic configuration,
  * and `autobalancer.controller.enable` is one of its reconfigurable keys;
