@@ -31,14 +31,38 @@ export async function openLab(overrides: Record<string, string> = {}): Promise<L
   return await Lab.open(overrides);
 }
 
-/** Keeps a watch's result in the state directory for the next notebook. */
-export async function saveWatchResult(lab: Lab, result: WatchResult): Promise<string> {
-  return await lab.state.saveWatch(result);
+/** A watch's result as the notebooks pass it on: with when the balancer was switched on. */
+export type NotebookWatch = WatchResult & { balancerOnAt?: Date };
+
+/**
+ * Keeps a watch's result in the state directory for the next notebook, with when the balancer
+ * was switched on (the timeline marks it).
+ */
+export async function saveWatchResult(
+  lab: Lab,
+  result: WatchResult,
+  balancerOnAt?: Date,
+): Promise<string> {
+  return await lab.state.saveWatch({ ...result, balancerOnAt } as WatchResult);
 }
 
 /** The watch result {@linkcode saveWatchResult} kept, with its dates revived; else undefined. */
-export async function savedWatchResult(lab: Lab): Promise<WatchResult | undefined> {
-  return await lab.state.watch();
+export async function savedWatchResult(lab: Lab): Promise<NotebookWatch | undefined> {
+  const saved = await lab.state.watch() as
+    | (WatchResult & { balancerOnAt?: Date | string })
+    | undefined;
+  if (saved && typeof saved.balancerOnAt === "string") {
+    saved.balancerOnAt = new Date(saved.balancerOnAt);
+  }
+  return saved as NotebookWatch | undefined;
+}
+
+/**
+ * The run's watch: the one notebook 04 kept, else the balancer's history since `since`, read
+ * from its log (no verdict, no time to balance).
+ */
+export async function watchOfRun(lab: Lab, since: Date): Promise<NotebookWatch> {
+  return await savedWatchResult(lab) ?? await lab.watchHistory(since);
 }
 
 /** Stops the background load if it still runs; returns its stats, or undefined if none ran. */

@@ -1,25 +1,35 @@
 /**
- * Notebook views of a scenario: what it sets up and expects, what changed in the
- * cluster (brokers joining or leaving), and the measured cost of every move beside
- * AutoMQ's.
+ * Notebook views of a scenario: what it sets up and expects, and what changed in the cluster
+ * (brokers joining or leaving). The cost of the moves is `cost.ts`'s view.
  *
  * @module
  */
 
 import { markdown } from "../present/display.ts";
 import type { LabConfig } from "../config/config.ts";
-import { type MoveCost, moveCostMarkdown } from "../cluster/move_cost.ts";
 import { describePlacementSetting, describeSkew } from "../present/report.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
 import type { View } from "./views.ts";
 
 /**
  * The scenario in force: its name, title, description and the settings it ended up with,
- * followed by the other scenarios a workshop can pick with `LAB_SCENARIO`.
+ * followed by the other scenarios a workshop can pick. `fromEnvironment` is `LAB_SCENARIO` as
+ * Jupyter was started with it: when it names another scenario, the view says plainly that the
+ * notebook's parameter cell won.
  */
-export function scenarioView(config: LabConfig): View {
+export function scenarioView(config: LabConfig, fromEnvironment?: string): View {
   const s = config.scenario;
+  const overruled = fromEnvironment !== undefined && fromEnvironment.trim() !== "" &&
+    fromEnvironment.trim() !== s.name;
   return markdown([
+    ...(overruled
+      ? [
+        `**Note:** Jupyter was started with \`LAB_SCENARIO=${fromEnvironment}\`; the parameter ` +
+        `cell above chose \`${s.name}\`, and the cell wins. Change the cell to run another ` +
+        "scenario.",
+        "",
+      ]
+      : []),
     `**Scenario \`${s.name}\`: ${s.title}.** ${s.description}` +
     (config.scenarioOverrides.length
       ? ` Changed here by ${config.scenarioOverrides.map((o) => `\`${o}\``).join(", ")}.`
@@ -45,9 +55,4 @@ export function membershipView(lines: readonly string[]): View {
   return markdown(
     lines.length ? lines.map((l) => `- ${l}`).join("\n") : "No broker joined or left.",
   );
-}
-
-/** Each move's measured cost (bytes Kafka copied, seconds) beside AutoMQ's. */
-export function moveCostView(costs: readonly MoveCost[]): View {
-  return markdown(moveCostMarkdown(costs));
 }

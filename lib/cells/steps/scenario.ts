@@ -1,5 +1,6 @@
 /**
- * What the scenario notebook uses besides its own views (cells/scenario.ts): the story's steps from set-up to clean-up.
+ * What the scenario notebook uses for the story's steps, set-up to clean-up (its views are in
+ * `scenario_views.ts`).
  *
  * @module
  */
@@ -10,6 +11,6 @@ export { cleanupUnlessKept, openLab, saveWatchResult } from "../mod.ts";
 export { placementView } from "../placement.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { bytesInView, measurementTable } from "../measurement.ts";
-export { watchWithProgress } from "../watch.ts";
+export { switchBalancerOn, watchLive } from "../watch.ts";
 export { watchSummary } from "../timeline.ts";
-export { figureViews, zeroLossView } from "../after.ts";
+export { zeroLossView } from "../after.ts";
