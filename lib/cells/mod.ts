@@ -98,9 +98,14 @@ export async function requireMeasurement(
 export async function requireBackgroundLoad(lab: Lab): Promise<number> {
   const pid = await lab.backgroundLoadPid();
   if (pid === undefined) {
+    const cap = lab.config.loadMaxSeconds;
     throw new Error(
       `No background load is running (no live PID in ${lab.state.path("loadPid")}): run ` +
-        "02-imbalance.ipynb first; the after-measurement needs traffic.",
+        "02-imbalance.ipynb first; the after-measurement needs traffic." +
+        (cap !== undefined
+          ? ` (The load stops by itself after LAB_LOAD_MAX_S = ${cap} s; if it did, run 02 ` +
+            "again: the balanced placement stays.)"
+          : ""),
     );
   }
   return pid;
