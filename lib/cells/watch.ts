@@ -183,6 +183,7 @@ export function watchFrame(
     status: string;
     verdict?: { text: string; good: boolean };
     final?: boolean;
+    now?: Date;
   },
 ): MimeBundle {
   const svg = watchTimelineChart(events, { ...options, title: "The balancer at work" });
@@ -192,7 +193,8 @@ export function watchFrame(
 }
 
 /**
- * `lab.watch` with ONE live chart, redrawn in place after every event (at most once a second):
+ * `lab.watch` with ONE live chart, redrawn in place after every event and every second (at most
+ * once a second):
  * the brokers' bytes in over the watch's 10 s window, the band, each detection and move marked
  * as it happens, the tally under the title and, at the end, the verdict. Outside the kernel it
  * is {@linkcode watchWithProgress}. Returns the watch's result.
@@ -213,9 +215,12 @@ export async function watchLive(lab: Lab, options: WatchLiveOptions = {}): Promi
       deviation: lab.config.balancer.avgDeviation.in,
       balancerOnAt: options.balancerOnAt,
       status: status(),
+      now: new Date(),
       ...extra,
     });
   await live.update(() => frame());
+  // Between events the clock still moves: the time axis and the tally's seconds advance.
+  const ticker = setInterval(() => void live.update(() => frame()), 1000);
   try {
     const result = await lab.watch({
       since,
@@ -226,6 +231,7 @@ export async function watchLive(lab: Lab, options: WatchLiveOptions = {}): Promi
         void live.update(() => frame());
       },
     });
+    clearInterval(ticker);
     const verdict = chartVerdict(result);
     await live.finish(frame({ verdict, final: true }), verdict.good ? "done" : "failed");
     return result;
@@ -233,5 +239,7 @@ export async function watchLive(lab: Lab, options: WatchLiveOptions = {}): Promi
     const verdict = { text: `The watch failed: ${(error as Error).message}`, good: false };
     await live.finish(frame({ verdict, final: true }), "failed");
     throw error;
+  } finally {
+    clearInterval(ticker);
   }
 }

@@ -127,6 +127,8 @@ export interface WatchChartOptions {
   status?: string;
   /** The verdict, written on the chart at the end. */
   verdict?: { text: string; good: boolean };
+  /** The time axis runs up to this moment (the live chart: now), at least. */
+  now?: Date;
 }
 
 /**
@@ -153,8 +155,15 @@ export function watchTimelineChart(
       },
     ], { ...options.verdict, description: "No rate sample yet." });
   }
+  const start = options.balancerOnAt ?? points[0].time;
+  const last = Math.max(
+    ...points.map((p) => p.time.getTime()),
+    ...events.map((e) => e.time.getTime()),
+    options.now?.getTime() ?? 0,
+  );
   return bytesInTimelineChart(points, [], {
     title,
+    domain: [new Date(Math.min(start.getTime(), points[0].time.getTime())), new Date(last)],
     deviation: options.deviation,
     marks: timelineMarks(events, options.balancerOnAt),
     subtitle: options.status,
