@@ -154,7 +154,15 @@ export function brokerBytesIn(
   };
 }
 
-/** Where a broker's bytes in come from, in words (for a caption under the figures). */
+/**
+ * Where a broker's bytes in come from, in words (for a caption under the figures).
+ *
+ * @example
+ * ```ts
+ * import { bytesInSourceText } from "./report.ts";
+ * if (!bytesInSourceText("partitions").includes("what the balancer plans from")) throw new Error();
+ * ```
+ */
 export function bytesInSourceText(source: BytesInSource): string {
   return source === "partitions"
     ? "a broker's bytes in is the sum of its partitions' rates, what the balancer plans from"

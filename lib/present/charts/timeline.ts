@@ -97,7 +97,21 @@ const MAX_ROWS = 4;
 const ROW_PX = 13;
 const CHAR_PX = 6.1;
 
-/** Moves at the same second share one mark and one label. */
+/**
+ * Moves as marks: those in the same second share one mark and one label.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moveMarks } from "./timeline.ts";
+ * const t = new Date(Date.UTC(2026, 0, 1, 22, 0, 0, 100));
+ * const marks = moveMarks([
+ *   { time: t, topic: "t", partition: 3, from: 0, to: 1 },
+ *   { time: new Date(t.getTime() + 200), topic: "t", partition: 2, from: 0, to: 2 },
+ * ]);
+ * assert.deepEqual(marks.map((m) => m.label), ["p3 0→1, p2 0→2"]);
+ * ```
+ */
 export function moveMarks(moves: readonly MoveRecord[]): TimelineMark[] {
   const groups = new Map<number, MoveRecord[]>();
   for (const move of moves) {
@@ -139,8 +153,20 @@ function dodge<T extends { mb: number }>(labels: T[], gap: number): T[] {
 }
 
 /**
- * Puts each label in the first row (of {@linkcode MAX_ROWS}) where it does not overlap the
- * label before it; when none is free, in the row whose last label ends first. `x` in px.
+ * Puts each label in the first row (of four) where it does not overlap the label before it;
+ * when none is free, in the row whose last label ends first. `x` in px, labels in time order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { laneRows } from "./timeline.ts";
+ * const rows = laneRows([
+ *   { x: 100, label: "detection: 2 moves" },
+ *   { x: 110, label: "p3 0→1" },
+ *   { x: 400, label: "balanced" },
+ * ]);
+ * assert.deepEqual(rows, [0, 1, 0]);
+ * ```
  */
 export function laneRows(labels: readonly { x: number; label: string }[]): number[] {
   const ends: number[] = [];
