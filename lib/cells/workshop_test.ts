@@ -74,6 +74,16 @@ Deno.test("the live chart marks balancer on, detections, moves started and done,
       );
     }
   }
+  // The first frame, one sample per broker, draws without Plot's warnings (printed in the cell).
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    watchTimelineChart(EVENTS.slice(0, 1), { deviation: 0.1, status: "first sample" });
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
   const waiting = watchTimelineChart([], { deviation: 0.1, status: "waiting" });
   assert.ok(waiting.includes("waiting"), "before the first sample it says it waits");
 });

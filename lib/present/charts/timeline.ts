@@ -333,6 +333,7 @@ export function bytesInTimelineChart(
     Plot.lineY(rows, {
       x: "time",
       y: "mb",
+      z: "broker", // one line per broker, also with a single sample (no cardinality warning)
       stroke: "broker",
       strokeWidth: 2,
       className: "broker-line",
