@@ -6,10 +6,25 @@
  */
 
 import { markdown } from "../present/display.ts";
-import type { LabConfig } from "../config/config.ts";
+import { type LabConfig, loadConfig } from "../config/config.ts";
+import type { Lab } from "../lab/lab.ts";
+import { openLab } from "./mod.ts";
 import { describePlacementSetting, describeSkew } from "../present/report.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
 import type { View } from "./views.ts";
+
+/**
+ * Opens the lab for a scenario run in one notebook: `scenario` wins over `LAB_SCENARIO`, and the
+ * run's reports and charts go to `<results>/scenarios/<scenario>/`, so they do not overwrite the
+ * walkthrough's `after-balancing.md` and `charts/` (the headless runner runs both).
+ */
+export async function openScenarioLab(scenario: string): Promise<Lab> {
+  const base = loadConfig({ ...Deno.env.toObject(), LAB_SCENARIO: scenario }).resultsDir;
+  return await openLab({
+    LAB_SCENARIO: scenario,
+    LAB_RESULTS_DIR: `${base.replace(/\/+$/, "")}/scenarios/${scenario}`,
+  });
+}
 
 /**
  * The scenario in force: its name, title, description and the settings it ended up with,

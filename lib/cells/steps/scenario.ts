@@ -7,7 +7,8 @@
 
 export { print, show } from "../../present/display.ts";
 export { scenarioChange } from "../../lab/story.ts";
-export { cleanupUnlessKept, openLab, saveWatchResult } from "../mod.ts";
+export { cleanupUnlessKept, saveWatchResult } from "../mod.ts";
+export { openScenarioLab } from "../scenario.ts";
 export { placementView } from "../placement.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { bytesInView, measurementTable } from "../measurement.ts";
