@@ -115,3 +115,25 @@ export function paceSummary(config: LabConfig): View {
               "keep it under 9 GB.")),
   );
 }
+
+/**
+ * The background load's growth in one sentence, for notebook 02: GB a minute on the topic until
+ * 05 stops it, and when it stops by itself (`LAB_LOAD_MAX_S`).
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config/config.ts";
+ * import { loadGrowthNote } from "./pace.ts";
+ * console.log(loadGrowthNote(loadConfig({ LAB_PROFILE: "workshop" })));
+ * ```
+ */
+export function loadGrowthNote(config: LabConfig): string {
+  const { rateMBps } = sessionBudget(config);
+  const cap = config.loadMaxSeconds;
+  return `The topic grows by ${(rateMBps * 60 / 1000).toFixed(1)} GB a minute until notebook 05 ` +
+    "stops the load and reads it back" +
+    (cap !== undefined
+      ? `; the load stops by itself after ${Math.round(cap / 60)} min (LAB_LOAD_MAX_S), at ` +
+        `${gb(cap * rateMBps * 1e6)} at most.`
+      : " (notebook 00 shows how much at reading pace; LAB_PROFILE=workshop caps it).");
+}
