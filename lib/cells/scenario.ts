@@ -16,11 +16,17 @@ import type { View } from "./views.ts";
 /**
  * Opens the lab for a scenario run in one notebook: `scenario` wins over `LAB_SCENARIO`, and the
  * run's reports and charts go to `<results>/scenarios/<scenario>/`, so they do not overwrite the
- * walkthrough's `after-balancing.md` and `charts/` (the headless runner runs both).
+ * walkthrough's `after-balancing.md` and `charts/` (the headless runner runs both). `overrides`
+ * are `LAB_*` settings on top of the environment's, as `openLab` takes them.
  */
-export async function openScenarioLab(scenario: string): Promise<Lab> {
-  const base = loadConfig({ ...Deno.env.toObject(), LAB_SCENARIO: scenario }).resultsDir;
+export async function openScenarioLab(
+  scenario: string,
+  overrides: Record<string, string> = {},
+): Promise<Lab> {
+  const base = loadConfig({ ...Deno.env.toObject(), ...overrides, LAB_SCENARIO: scenario })
+    .resultsDir;
   return await openLab({
+    ...overrides,
     LAB_SCENARIO: scenario,
     LAB_RESULTS_DIR: `${base.replace(/\/+$/, "")}/scenarios/${scenario}`,
   });

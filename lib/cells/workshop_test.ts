@@ -239,3 +239,30 @@ Deno.test("the session at reading pace: time, and the disk the workshop profile 
   assert.match(md, /\| 02-imbalance \| 4 min \| starts \| 1\.2 GB \|/);
   assert.match(md, /\| 07-cleanup \| 5 min \| stopped \| deleted by 07 \|/);
 });
+
+Deno.test({
+  name: "the scenario notebook's cell wins over LAB_SCENARIO, says so, and reports apart",
+  sanitizeResources: false,
+  fn: async () => {
+    const { openScenarioLab, scenarioView } = await import("./scenario.ts");
+    const config = loadConfig({ LAB_SCENARIO: "traffic-skew" });
+    const overruled = scenarioView(config, "placement").bundle["text/markdown"];
+    assert.match(
+      overruled,
+      /Jupyter was started with `LAB_SCENARIO=placement`; the parameter cell above chose `traffic-skew`, and the cell wins/,
+    );
+    assert.doesNotMatch(scenarioView(config, "traffic-skew").bundle["text/markdown"], /cell wins/);
+    assert.doesNotMatch(scenarioView(config).bundle["text/markdown"], /cell wins/);
+    const cwd = Deno.cwd();
+    try {
+      const lab = await openScenarioLab("scale-in", {
+        LAB_ENV: "local",
+        LAB_RESULTS_DIR: "out/x/",
+      });
+      assert.equal(lab.config.scenario.name, "scale-in");
+      assert.equal(lab.config.resultsDir, "out/x/scenarios/scale-in");
+    } finally {
+      Deno.chdir(cwd);
+    }
+  },
+});
