@@ -152,9 +152,15 @@ function dodge<T extends { mb: number }>(labels: T[], gap: number): T[] {
   return labels;
 }
 
+/** A label's width in px, estimated (text is not measured server-side). */
+function labelWidth(label: string): number {
+  return label.length * CHAR_PX + 6;
+}
+
 /**
  * Puts each label in the first row (of four) where it does not overlap the label before it;
- * when none is free, in the row whose last label ends first. `x` in px, labels in time order.
+ * when none is free, in the row whose last label ends first. `x` in px, labels in time order;
+ * a label with `end` set ends at its `x` (it would cross the chart's right edge otherwise).
  *
  * @example
  * ```ts
@@ -168,14 +174,17 @@ function dodge<T extends { mb: number }>(labels: T[], gap: number): T[] {
  * assert.deepEqual(rows, [0, 1, 0]);
  * ```
  */
-export function laneRows(labels: readonly { x: number; label: string }[]): number[] {
+export function laneRows(
+  labels: readonly { x: number; label: string; end?: boolean }[],
+): number[] {
   const ends: number[] = [];
-  return labels.map(({ x, label }) => {
-    const width = label.length * CHAR_PX + 6;
-    let row = ends.findIndex((end) => x >= end);
+  return labels.map(({ x, label, end }) => {
+    const width = labelWidth(label);
+    const left = end ? x - width : x;
+    let row = ends.findIndex((e) => left >= e);
     if (row === -1 && ends.length < MAX_ROWS) row = ends.length;
     if (row === -1) row = ends.indexOf(Math.min(...ends));
-    ends[row] = x + width;
+    ends[row] = end ? x + 2 : x + width;
     return row;
   });
 }
@@ -212,7 +221,7 @@ function rowBaseline(row: number): number {
  * each keeps its style), and the labels in the lane above the plot, with a white halo.
  */
 function storyMarks(
-  placed: readonly (TimelineMark & { row: number })[],
+  placed: readonly (TimelineMark & { row: number; end: boolean })[],
   marginTop: number,
 ): Plot.Markish[] {
   const out: Plot.Markish[] = [];
@@ -235,23 +244,25 @@ function storyMarks(
     }
   }
   for (const row of rowsUsed) {
-    out.push(
-      Plot.text(placed.filter((m) => m.row === row), {
+    for (const end of [false, true]) {
+      const these = placed.filter((m) => m.row === row && m.end === end);
+      if (these.length === 0) continue;
+      out.push(Plot.text(these, {
         x: "time",
         frameAnchor: "top",
         lineAnchor: "bottom",
         dy: rowBaseline(row) - marginTop,
         text: "label",
-        textAnchor: "start",
-        dx: 3,
+        textAnchor: end ? "end" : "start",
+        dx: end ? -3 : 3,
         fontSize: 10,
         fill: "#333333",
         stroke: "white",
         strokeWidth: 3,
         paintOrder: "stroke",
         className: "mark-label",
-      }),
-    );
+      }));
+    }
   }
   return out;
 }
@@ -294,8 +305,13 @@ export function bytesInTimelineChart(
   const toPx = (t: Date) =>
     marginLeft + (t.getTime() - t0) / span * (width - marginLeft - marginRight);
   const sorted = [...marks].sort((a, b) => a.time.getTime() - b.time.getTime());
-  const laneOf = laneRows(sorted.map((m) => ({ x: toPx(m.time), label: m.label })));
-  const placed = sorted.map((m, i) => ({ ...m, row: laneOf[i] }));
+  // A label that would cross the chart's right edge ends at its rule instead.
+  const lanes = sorted.map((m) => {
+    const x = toPx(m.time);
+    return { x, label: m.label, end: x + 3 + labelWidth(m.label) > width - 2 };
+  });
+  const laneOf = laneRows(lanes);
+  const placed = sorted.map((m, i) => ({ ...m, row: laneOf[i], end: lanes[i].end }));
   const lane = placed.length === 0 ? 0 : (Math.max(...laneOf) + 1) * ROW_PX;
   const marginTop = 16 + lane;
   const last = dodge(
