@@ -136,8 +136,8 @@ export function nextStepsView(): View {
     "- `notebooks/scenarios/scenario.ipynb` runs any scenario in one notebook: `traffic-skew` " +
     "(two heavy partitions that cannot be split), `hot-partitions`, `scale-out` (a broker " +
     "joins empty), `scale-in` (a broker leaves).",
-    "- Settings to try, set before starting Jupyter: `LAB_BALANCER_AVG_DEVIATION=0.3` (a wider " +
-    "band: fewer moves), `LAB_PLACEMENT=5-1-0`, `LAB_SKEW=p0=0.5,p3=0.5`, " +
+    "- Settings to try, set before starting Jupyter: `LAB_BALANCER_AVG_DEVIATION=0.6` (a band " +
+    "of ±60%: one move instead of two), `LAB_PLACEMENT=5-1-0`, `LAB_SKEW=p0=0.5,p3=0.5`, " +
     "`LAB_BALANCER_GOALS=out` (bytes out only: nothing to do without consumers). Try them on " +
     "the what-if first: it costs nothing.",
     "- `deno task demo` tells the same story in a terminal; `deno task bench:scenarios` runs " +
