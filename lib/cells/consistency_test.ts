@@ -115,15 +115,15 @@ Deno.test("notebook 04 and the after-report count the detections of one window",
   assert.ok(all.length >= 2, "the sample log has several detections");
   // The watch ended after the second detection; a later detection (as the after-report, written
   // later, would see) is left out of both.
-  const second = all[1].detection.startedAt;
+  const second = all[1].detection.start;
   const window = decisionWindow(
-    { snapshot: { takenAt: new Date(all[0].detection.startedAt.getTime() - 1000) } },
+    { snapshot: { takenAt: new Date(all[0].detection.start.getTime() - 1000) } },
     { balancedAt: new Date(second.getTime() + 500), events: [] },
   );
   const inNotebook = decisionLines(await balancerReplays(source, window.since, window.until));
   const inReport = decisionLines(await balancerReplays(source, window.since, window.until));
   assert.deepEqual(inNotebook.at(-1), inReport.at(-1));
-  assert.match(inNotebook.at(-1)!, /^2 detection\(s\);/);
+  assert.match(inNotebook.at(-1)!, /^2 detection\(s\)/);
   // Without the end of the window, the later detections would be counted too.
   assert.notEqual(
     decisionLines(await balancerReplays(source, window.since)).at(-1),

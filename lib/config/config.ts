@@ -9,6 +9,7 @@
  * @module
  */
 
+import { timeZoneProblem } from "../core/time_zone.ts";
 import { type Scenario, scenarioNamed } from "./scenarios.ts";
 import { PROFILES } from "./profiles.ts";
 import { settingNamed } from "./settings.ts";
@@ -130,6 +131,14 @@ function broughtCluster(env: Env): { bootstrap: string[]; prometheusUrl?: string
   return { bootstrap, prometheusUrl };
 }
 
+/** `LAB_BALANCER_LOG_ZONE`: a zone `core/time_zone.ts` can read. */
+function logZone(env: Env): string {
+  const zone = tableText(env, "LAB_BALANCER_LOG_ZONE");
+  const problem = timeZoneProblem(zone);
+  if (problem !== undefined) throw new LabConfigError("LAB_BALANCER_LOG_ZONE", problem);
+  return zone;
+}
+
 /** The local environment's ports, directories and binaries. */
 function localSettingsFrom(env: Env, brokers: number): LabConfig["local"] {
   const kafkaPort = tableNumber(env, "LAB_KAFKA_PORT");
@@ -189,6 +198,7 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     bootstrapServers: bootstrap.length > 0 ? bootstrap : undefined,
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ""),
     balancerLogFile: text(env, "LAB_BALANCER_LOG"),
+    balancerLogZone: logZone(env),
     topic: tableText(env, "LAB_TOPIC"),
     partitions,
     scenario,

@@ -87,8 +87,13 @@ export interface LabConfig {
   bootstrapServers?: string[];
   /** `LAB_PROMETHEUS_URL`: bring-your-own cluster's Prometheus. */
   prometheusUrl?: string;
-  /** `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log`, if readable. */
+  /**
+   * `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log` files, as given
+   * (comma-separated paths or globs), if readable.
+   */
   balancerLogFile?: string;
+  /** `LAB_BALANCER_LOG_ZONE`: the time zone its `[%d]` stamps are written in. */
+  balancerLogZone: string;
   /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */
   scenario: Scenario;
   /** The scenario's defaults that `LAB_*` variables changed, as `NAME=value`. */

@@ -8,6 +8,7 @@
 
 import type { LabConfig } from "../config/config.ts";
 import { withAdmin } from "../cluster/kafka.ts";
+import { readBalancerLogs } from "./balancer_log_files.ts";
 import type { EnvironmentStatus, LabEnvironment, PartStatus } from "./types.ts";
 
 /** A cluster the lab does not manage. */
@@ -17,11 +18,13 @@ export class ExternalEnvironment implements LabEnvironment {
   readonly #bootstrap: string[];
   readonly #prometheusUrl: string;
   readonly #balancerLogFile?: string;
+  readonly #balancerLogZone: string;
   #brokerIds: number[] = [];
 
   /**
-   * Uses `config.bootstrapServers` and `config.prometheusUrl`; the balancer log,
-   * if any, is read from `balancerLogFile` (`LAB_BALANCER_LOG`).
+   * Uses `config.bootstrapServers` and `config.prometheusUrl`; the balancer log, if any, is
+   * read from the files `balancerLogFile` names (`LAB_BALANCER_LOG`: paths or globs,
+   * comma-separated), in the zone `config.balancerLogZone` (`LAB_BALANCER_LOG_ZONE`).
    */
   constructor(config: LabConfig, balancerLogFile?: string) {
     if (!config.bootstrapServers || !config.prometheusUrl) {
@@ -32,6 +35,7 @@ export class ExternalEnvironment implements LabEnvironment {
     this.#bootstrap = config.bootstrapServers;
     this.#prometheusUrl = config.prometheusUrl;
     this.#balancerLogFile = balancerLogFile;
+    this.#balancerLogZone = config.balancerLogZone ?? "UTC";
   }
 
   /** Checks that Kafka and Prometheus answer and learns the broker ids; starts nothing. */
@@ -108,18 +112,13 @@ export class ExternalEnvironment implements LabEnvironment {
     return [...this.#brokerIds];
   }
 
-  /** {@inheritDoc LabEnvironment.balancerLog} */
+  /**
+   * Every file `LAB_BALANCER_LOG` names, stamps read in `LAB_BALANCER_LOG_ZONE` and written
+   * in UTC, merged by time with only the detecting controller's lines kept; "" when unset.
+   */
   async balancerLog(): Promise<string> {
     if (!this.#balancerLogFile) return "";
-    try {
-      return await Deno.readTextFile(this.#balancerLogFile);
-    } catch (error) {
-      throw new Error(
-        `Cannot read the balancer log ${this.#balancerLogFile} (LAB_BALANCER_LOG): ${
-          (error as Error).message
-        }`,
-      );
-    }
+    return await readBalancerLogs(this.#balancerLogFile, this.#balancerLogZone);
   }
 
   /** The lab does not switch the balancer of a cluster it does not run. */

@@ -46,7 +46,9 @@ export function eventWords(e: TimelineEvent): { event: string; detail: string } 
     case "detect":
       return {
         event: "detection",
-        detail: e.actions === undefined
+        detail: e.skipped !== undefined
+          ? `skipped: ${e.skipped}`
+          : e.actions === undefined
           ? "no plan logged (skipped or nothing to do)"
           : e.actions === 0
           ? "planned no move"
@@ -73,10 +75,12 @@ export function eventWords(e: TimelineEvent): { event: string; detail: string } 
 
 /**
  * A timeline event as one line (`eventWords` joined), or `undefined` for a detection that
- * planned nothing.
+ * planned nothing (one skipped for stale loads is shown: it is not a decision).
  */
 export function eventLine(e: TimelineEvent): string | undefined {
-  if (e.kind === "detect" && !((e.actions ?? 0) > 0)) return undefined;
+  if (e.kind === "detect" && !((e.actions ?? 0) > 0) && !e.skipped?.startsWith("stale")) {
+    return undefined;
+  }
   const { event, detail } = eventWords(e);
   return `${event}: ${detail}`;
 }

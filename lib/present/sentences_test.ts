@@ -51,6 +51,16 @@ Deno.test("a timeline event: the same words as a table row and as a terminal lin
   );
   assert.equal(eventLine({ kind: "detect", time: T, actions: 0 }), undefined);
   assert.equal(eventLine({ kind: "detect", time: T }), undefined);
+  // A detection skipped for stale loads is shown: it is not a decision that nothing is to move.
+  assert.equal(
+    eventLine({
+      kind: "detect",
+      time: T,
+      actions: 0,
+      skipped: "stale loads (broker 1 out of date)",
+    }),
+    "detection: skipped: stale loads (broker 1 out of date)",
+  );
   assert.match(eventWords({ kind: "detect", time: T }).detail, /^no plan logged/);
   assert.equal(
     eventLine(RATES),

@@ -478,6 +478,9 @@ Deno.test("logging: kafka.autobalancer at DEBUG into auto-balancer.log, through 
   const [level, appender] = props.get("log4j.logger.kafka.autobalancer")!.split(/\s*,\s*/);
   assert.equal(level, "DEBUG", "the per-partition `Replica status` lines are DEBUG");
   assert.equal(props.get("log4j.additivity.kafka.autobalancer"), "false");
+  // Only the balancer's lines at DEBUG: the metrics reporter's (its own class loggers under
+  // kafka.autobalancer.metricsreporter) at INFO, in the same file (no appender of its own).
+  assert.equal(props.get("log4j.logger.kafka.autobalancer.metricsreporter"), "INFO");
   assert.equal(props.get(`log4j.appender.${appender}.File`), "${kafka.logs.dir}/auto-balancer.log");
   assert.equal(
     props.get(`log4j.appender.${appender}.layout.ConversionPattern`),
