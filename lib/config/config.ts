@@ -11,6 +11,7 @@
 
 import { timeZoneProblem } from "../core/time_zone.ts";
 import { type Scenario, scenarioNamed } from "./scenarios.ts";
+import { PROFILES } from "./profiles.ts";
 import { settingNamed } from "./settings.ts";
 import {
   booleanSetting,
@@ -170,8 +171,15 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
   } catch (error) {
     throw new LabConfigError("LAB_SCENARIO", (error as Error).message);
   }
-  // The scenario's defaults, under whatever the variables say.
-  const env: Env = { ...scenario.defaults, ...given };
+  const profile = tableText(given, "LAB_PROFILE").toLowerCase();
+  if (!(profile in PROFILES)) {
+    throw new LabConfigError(
+      "LAB_PROFILE",
+      `"${profile}" is unknown; use ${orList(Object.keys(PROFILES))}.`,
+    );
+  }
+  // The scenario's and the profile's defaults, under whatever the variables say.
+  const env: Env = { ...scenario.defaults, ...PROFILES[profile], ...given };
   const environment = tableText(env, "LAB_ENV").toLowerCase();
   const environments = settingNamed("LAB_ENV").allowed ?? [];
   if (!environments.includes(environment)) {
@@ -201,6 +209,10 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     recordBytes: tableNumber(env, "LAB_RECORD_BYTES"),
     rateMBps: rateRaw === "unthrottled" ? undefined : tableNumber(env, "LAB_RATE_MBPS"),
     durationSeconds: duration === undefined ? undefined : tableNumber(env, "LAB_DURATION_S", 0),
+    profile,
+    loadMaxSeconds: text(env, "LAB_LOAD_MAX_S") === undefined
+      ? undefined
+      : tableNumber(env, "LAB_LOAD_MAX_S", 0),
     records: tableNumber(env, "LAB_RECORDS"),
     skew: parseSkew(tableText(env, "LAB_SKEW")),
     rateWindowSeconds: tableNumber(env, "LAB_RATE_WINDOW_S"),

@@ -55,6 +55,8 @@ const shortGoal = (goal: string) => goal === "NetworkInUsageDistributionGoal" ? 
 const VALUE_OF: Readonly<Record<string, Setting["value"]>> = {
   LAB_ENV: (c) => c.environment,
   LAB_SCENARIO: (c) => c.scenario.name,
+  LAB_PROFILE: (c) => c.profile,
+  LAB_LOAD_MAX_S: (c) => c.loadMaxSeconds,
   LAB_TOPIC: (c) => c.topic,
   LAB_PARTITIONS: (c) => c.partitions,
   LAB_PLACEMENT: (c) => c.placement.kind === "none" ? "none" : c.placement.counts.join("-"),

@@ -112,6 +112,10 @@ export interface LabConfig {
   durationSeconds?: number;
   /** Record count for a counted load. */
   records: number;
+  /** `LAB_PROFILE`: `standard`, or `workshop` (a lower rate, a capped background load). */
+  profile: string;
+  /** `LAB_LOAD_MAX_S`: the notebooks' background load stops by itself after this, seconds. */
+  loadMaxSeconds?: number;
   /** Where the bytes go. */
   skew: Skew;
   /** Window of PromQL `rate()`, seconds. */

@@ -193,7 +193,11 @@ async def stop_kernel(km: AsyncKernelManager, kc: Any) -> None:
 
 
 def export(nb: Any, path: Path, out_dir: Path) -> dict[str, str]:
-    """Writes <out>/<stem>.html (images embedded) and <out>/<stem>.md (+ <stem>_files/)."""
+    """Writes <out>/<stem>.html (images embedded) and <out>/<stem>.md (+ <stem>_files/).
+
+    Both carry alt text on every image: the output's plain text (the lab's charts describe
+    themselves there), through the templates in lib/notebooks/templates/.
+    """
     from nbconvert import HTMLExporter, MarkdownExporter
     from traitlets.config import Config
 
@@ -210,10 +214,14 @@ def export(nb: Any, path: Path, out_dir: Path) -> dict[str, str]:
 
     files_dir_name = f"{stem}_files"
     # Prefer a table's own Markdown over its HTML; images go to <stem>_files/.
-    md_exporter = MarkdownExporter(config=Config({"NbConvertBase": {"display_data_priority": [
-        "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg",
-        "text/latex", "text/plain",
-    ]}}))
+    md_exporter = MarkdownExporter(
+        template_name="lab_markdown",
+        extra_template_basedirs=[str(TEMPLATES)],
+        config=Config({"NbConvertBase": {"display_data_priority": [
+            "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg",
+            "text/latex", "text/plain",
+        ]}}),
+    )
     md, md_resources = md_exporter.from_notebook_node(
         nb, resources={**resources, "output_files_dir": files_dir_name}
     )

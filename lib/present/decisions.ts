@@ -46,19 +46,34 @@ export function actingReplays(replays: readonly Replay[]): Replay[] {
   return replays.filter((r) => r.detection.executed.length > 0 || (r.plan?.moves.length ?? 0) > 0);
 }
 
-/** The balancer's log, replayed: every detection since `since` (default: all). */
-export async function balancerReplays(lab: DecisionSource, since?: Date): Promise<Replay[]> {
+/**
+ * The balancer's log, replayed: every detection started since `since` and, with `until`, not
+ * after it (default: all). Notebook 04 and the after-report pass the same window (the watch's),
+ * so they count the same detections.
+ */
+export async function balancerReplays(
+  lab: DecisionSource,
+  since?: Date,
+  until?: Date,
+): Promise<Replay[]> {
   const all = replayLog(await lab.environment.balancerLog(), lab.config.balancer);
-  return since === undefined ? all : all.filter((r) => r.detection.start >= since);
+  return all.filter((r) =>
+    (since === undefined || r.detection.start >= since) &&
+    (until === undefined || r.detection.start <= until)
+  );
 }
 
 /**
- * {@linkcode decisionLines} of the balancer's log since `since`, for the terminal and the
- * after-report; a log that cannot be read gives one line saying why instead of an error.
+ * {@linkcode decisionLines} of the balancer's log between `since` and `until`, for the terminal
+ * and the after-report; a log that cannot be read gives one line saying why instead of an error.
  */
-export async function decisionLinesOf(lab: DecisionSource, since?: Date): Promise<string[]> {
+export async function decisionLinesOf(
+  lab: DecisionSource,
+  since?: Date,
+  until?: Date,
+): Promise<string[]> {
   try {
-    return decisionLines(await balancerReplays(lab, since));
+    return decisionLines(await balancerReplays(lab, since, until));
   } catch (error) {
     return [`The balancer's decisions cannot be shown: ${(error as Error).message}`];
   }

@@ -22,6 +22,7 @@
 import type { LoadProgress, LoadStats } from "../cluster/load.ts";
 import { mbps } from "../core/format.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
+import { brokerBytesIn, type Measurement } from "./report.ts";
 
 /** A time of day in UTC, `hh:mm:ss`. */
 export function clock(time: Date): string {
@@ -96,13 +97,14 @@ export function brokerRatesText(
   return brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`).join(", ");
 }
 
-/** A measurement in one line: each broker's bytes in and the coefficient of variation. */
+/**
+ * A measurement in one line: each broker's bytes in (`brokerBytesIn`, the figures every view
+ * of the measurement shows) and the coefficient of variation.
+ */
 export function measurementLine(
-  m: { snapshot: { brokers: readonly { broker: number; bytesInPerSec: number }[] } } & {
-    spreadIn: { cv: number };
-  },
+  m: Pick<Measurement, "snapshot" | "placement" | "spreadIn">,
 ): string {
-  return `${brokerRatesText(m.snapshot.brokers)}; cv ${fixed(m.spreadIn.cv)}`;
+  return `${brokerRatesText(brokerBytesIn(m).loads)}; cv ${fixed(m.spreadIn.cv)}`;
 }
 
 /** The load a scenario produces: `20 MB/s of 10240-byte records`. */

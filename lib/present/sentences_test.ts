@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { measurement } from "./report.ts";
 import {
   brokerRatesText,
   clock,
@@ -87,10 +88,14 @@ Deno.test("numbers, rates and measurements in words", () => {
   assert.equal(fixed(Number.NaN), "n/a");
   const brokers = [{ broker: 0, bytesInPerSec: 13.34e6 }, { broker: 1, bytesInPerSec: 3.3e6 }];
   assert.equal(brokerRatesText(brokers), "broker 0 13.34 MB/s, broker 1 3.30 MB/s");
-  assert.equal(
-    measurementLine({ snapshot: { brokers }, spreadIn: { cv: 0.6032 } }),
-    "broker 0 13.34 MB/s, broker 1 3.30 MB/s; cv 0.603",
-  );
+  const snapshot = {
+    takenAt: T,
+    windowSeconds: 30,
+    brokers: brokers.map((b) => ({ ...b, bytesOutPerSec: 0, partitions: 1 })),
+    partitions: [],
+  };
+  const m = measurement("before", snapshot, [], { kind: "local", reason: "test" }, {});
+  assert.equal(measurementLine(m), "broker 0 13.34 MB/s, broker 1 3.30 MB/s; cv 0.603");
   assert.equal(loadPlanText({ rateMBps: 20, recordBytes: 10240 }), "20 MB/s of 10240-byte records");
   assert.equal(loadPlanText({ recordBytes: 100 }), "unthrottled MB/s of 100-byte records");
 });

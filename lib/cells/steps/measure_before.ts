@@ -1,5 +1,6 @@
 /**
- * What notebook 03 (measure before) uses: the story's before-measurement, its views and the model's plan.
+ * What notebook 03 (measure before) uses: the story's before-measurement, its views, the model's
+ * plan and the what-if planner.
  *
  * @module
  */
@@ -15,3 +16,4 @@ export {
   spreadTable,
 } from "../measurement.ts";
 export { planLoadsTable, planMovesTable, planSummary } from "../plan.ts";
+export { whatIf, whatIfChartView, whatIfView } from "../whatif.ts";
