@@ -183,18 +183,32 @@ export class PartitionLeaders {
    * the metadata has no leader for it.
    */
   async broker(partition: number): Promise<WireBroker> {
-    if (!this.#targeted) {
-      await this.#refresh(() => this.#cluster.addTargetTopic(this.#topic));
-      this.#targeted = true;
-    } else if (this.#stale) {
-      await this.#refresh(() => this.#cluster.refreshMetadata());
-    }
+    await this.#fresh();
     const leader = this.leaderOf(partition);
     if (leader === undefined) {
       this.#stale = true;
       throw new LeaderlessError(this.#topic, [partition]);
     }
     return await this.#cluster.findBroker({ nodeId: leader });
+  }
+
+  /**
+   * Some connected broker, once the metadata is loaded (for requests any broker answers,
+   * such as a new producer id).
+   */
+  async anyBroker(): Promise<WireBroker> {
+    await this.#fresh();
+    return await this.#cluster.findControllerBroker();
+  }
+
+  /** Loads the topic's metadata the first time, and again when it was marked stale. */
+  async #fresh(): Promise<void> {
+    if (!this.#targeted) {
+      await this.#refresh(() => this.#cluster.addTargetTopic(this.#topic));
+      this.#targeted = true;
+    } else if (this.#stale) {
+      await this.#refresh(() => this.#cluster.refreshMetadata());
+    }
   }
 
   /** The leader the metadata held now names for `partition`, if any. */

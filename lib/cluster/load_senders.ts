@@ -121,7 +121,7 @@ export async function openSenders(
       newProducerId: () =>
         retryTransient(
           async () =>
-            (await cluster.findControllerBroker()).initProducerId({
+            (await leaders.anyBroker()).initProducerId({
               transactionTimeout: 60_000,
             }),
           { what: "Getting a producer id" },
