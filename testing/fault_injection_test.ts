@@ -92,15 +92,17 @@ clusterTest(
   "fault injection: produce answers lost or changed after the broker stored the batch; each record counted once",
   async (cluster) => {
     const topic = await placedTopic(cluster, "fault-acks", [2, 2, 2]);
-    // The 40th, 80th, ... stored batch's answer gets a fault, the three kinds in turn,
-    // twelve in all.
+    // The 150th, 300th, ... stored batch's answer gets a fault, the three kinds in turn,
+    // twelve in all, over about 15 s of load.
     const kinds: ProduceFault[] = [
       "drop-connection",
       "duplicate-sequence",
       "out-of-order-sequence",
     ];
+    const every = 150;
+    const last = 12 * every;
     const proxy = startFaultProxy((n) =>
-      n > 0 && n % 40 === 0 && n <= 480 ? kinds[(n / 40 - 1) % 3] : undefined
+      n > 0 && n % every === 0 && n <= last ? kinds[(n / every - 1) % 3] : undefined
     );
     const load = startLoad(cluster, topic, { rateMBps: 4, socketFactory: proxy.socketFactory });
     const stopWatching = new AbortController();
@@ -110,7 +112,7 @@ clusterTest(
       await load.flowing;
       const watching = watch(cluster, topic, stopWatching.signal);
       const deadline = Date.now() + 120_000;
-      while (proxy.counts.storedAnswers <= 480 && Date.now() < deadline) {
+      while (proxy.counts.storedAnswers <= last && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
       }
       afterFaults = await endOffsets(cluster, topic);
