@@ -26,7 +26,9 @@
  *   idea of the next sequence number never depends on a batch whose fate is unknown.
  * - A failed batch "may be stored" when any attempt could have been written: an answer
  *   lost after the request was sent (connection dropped, timed out) or one of the few
- *   error codes Kafka sends after writing (REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS_AFTER_APPEND).
+ *   error codes a broker may send after writing (REQUEST_TIMED_OUT,
+ *   NOT_ENOUGH_REPLICAS_AFTER_APPEND, and NOT_LEADER_OR_FOLLOWER from a partition closing
+ *   for a move).
  *   The read-back reports how many such records it found stored.
  *
  * @module
@@ -98,8 +100,15 @@ export interface PartitionProducerOptions {
   retryWaitMs?: number;
 }
 
-/** Error types Kafka can answer after it wrote the batch to the leader's log. */
+/**
+ * Error types a broker can answer after it wrote the batch to the leader's log. Not the
+ * leader is among them: AutoMQ closes a moving partition while appends already made may
+ * still complete, and the capture shows the retry of such a batch answered
+ * DUPLICATE_SEQUENCE_NUMBER on the new leader (stored) after the old one refused it.
+ */
 const WRITTEN_THEN_FAILED = new Set([
+  "NOT_LEADER_FOR_PARTITION",
+  "NOT_LEADER_OR_FOLLOWER",
   "REQUEST_TIMED_OUT",
   "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
   "UNKNOWN_SERVER_ERROR",
@@ -118,11 +127,11 @@ const MAX_SEQUENCE = 2 ** 31 - 1;
  * @example
  * ```ts
  * import { mayHaveBeenStored } from "./load_producer.ts";
- * const notLeader = Object.assign(new Error("not the leader"), {
- *   name: "KafkaJSProtocolError", type: "NOT_LEADER_FOR_PARTITION", code: 6 });
+ * const noLeader = Object.assign(new Error("no leader"), {
+ *   name: "KafkaJSProtocolError", type: "LEADER_NOT_AVAILABLE", code: 5 });
  * const dropped = Object.assign(new Error("Closed connection"), {
  *   name: "KafkaJSConnectionClosedError" });
- * console.log(mayHaveBeenStored(notLeader), mayHaveBeenStored(dropped)); // false true
+ * console.log(mayHaveBeenStored(noLeader), mayHaveBeenStored(dropped)); // false true
  * ```
  */
 export function mayHaveBeenStored(error: unknown): boolean {

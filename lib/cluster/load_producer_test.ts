@@ -139,19 +139,23 @@ Deno.test("REQUEST_TIMED_OUT is retried and makes a later failure 'maybe stored'
   assert.deepEqual(await retried.producer.send(batch(1)), { kind: "acked", duplicate: false });
   assert.equal(retried.requests.length, 2);
 
-  // Timed out (written, maybe), then only "not the leader" until the bound: maybe stored.
-  const ambiguous = scripted([fromCode(7), ...Array(1000).fill(fromCode(6))]);
+  // Timed out (written, maybe), then only "no leader" until the bound: maybe stored.
+  const ambiguous = scripted([fromCode(7), ...Array(1000).fill(fromCode(5))]);
   const outcome = await ambiguous.producer.send(batch(1));
   assert.equal(outcome.kind, "failed");
   assert.equal((outcome as { maybeStored: boolean }).maybeStored, true);
 });
 
 Deno.test("no leader until the bound: failed, not stored, a sentence naming the partition", async () => {
-  const { producer, requests, events } = scripted(Array(1000).fill(fromCode(6)));
+  const { producer, requests, events } = scripted(Array(1000).fill(fromCode(5)));
   const outcome = await producer.send(batch(1, 2));
   assert.equal(outcome.kind, "failed");
   const failed = outcome as BatchOutcome & { kind: "failed" };
   assert.equal(failed.maybeStored, false, "every answer said it was not written");
+  // NOT_LEADER_OR_FOLLOWER may come from a partition closing after an append (AutoMQ).
+  const closing = scripted(Array(1000).fill(fromCode(6)));
+  const closed = await closing.producer.send(batch(1));
+  assert.equal((closed as { maybeStored: boolean }).maybeStored, true);
   assert.match(failed.error.message, /^Producing to t-3 failed for \d+ s: no leader for t-3 /);
   assert.ok(requests.length > 3);
   requests.length = 0;
@@ -188,7 +192,7 @@ Deno.test("a fatal answer (MESSAGE_TOO_LARGE) fails the batch at once, not store
 });
 
 Deno.test("which failed attempts may have stored their batch", () => {
-  assert.equal(mayHaveBeenStored(fromCode(6)), false, "NOT_LEADER_OR_FOLLOWER: refused");
+  assert.equal(mayHaveBeenStored(fromCode(6)), true, "NOT_LEADER_OR_FOLLOWER: maybe closing");
   assert.equal(mayHaveBeenStored(fromCode(5)), false, "LEADER_NOT_AVAILABLE: refused");
   assert.equal(mayHaveBeenStored(fromCode(7)), true, "REQUEST_TIMED_OUT: written, not replicated");
   assert.equal(mayHaveBeenStored(fromCode(20)), true, "NOT_ENOUGH_REPLICAS_AFTER_APPEND");
@@ -204,7 +208,8 @@ Deno.test("which failed attempts may have stored their batch", () => {
  * A partition leader with Kafka's idempotence rules (AutoMQ's answers: a retried
  * batch it already stored gets DUPLICATE_SEQUENCE_NUMBER), and faults drawn from a
  * seeded generator: refused before writing, answer lost after writing, the answer
- * after writing replaced by OUT_OF_ORDER_SEQUENCE_NUMBER (as the fault proxy does).
+ * after writing replaced by OUT_OF_ORDER_SEQUENCE_NUMBER (as the fault proxy does) or by
+ * NOT_LEADER_OR_FOLLOWER (a partition closing for a move).
  */
 class IdempotentLog {
   readonly log: number[] = [];
@@ -223,7 +228,7 @@ class IdempotentLog {
   produce(request: Produce): Promise<unknown> {
     const { producerId, firstSequence, values } = sentOf(request);
     const roll = this.#random();
-    if (roll < 0.15) return Promise.reject(fromCode(6)); // moving: refused, nothing written
+    if (roll < 0.15) return Promise.reject(fromCode(5)); // moving: refused, nothing written
     const last = this.#last.get(producerId);
     const lastSeq = firstSequence + values.length - 1;
     if (last && last.first === firstSequence && last.last === lastSeq) {
@@ -237,6 +242,7 @@ class IdempotentLog {
       return Promise.reject(new KafkaJSConnectionClosedError("Closed connection"));
     }
     if (roll < 0.36) return Promise.reject(fromCode(45));
+    if (roll < 0.4) return Promise.reject(fromCode(6)); // a partition closing after the append
     return Promise.resolve({});
   }
 }
