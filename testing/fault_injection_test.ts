@@ -41,13 +41,23 @@ clusterTest(
       // starts meanwhile: its first reads meet the partitions without a leader.
       const stoppedAt = performance.now();
       await env.stopBroker(2);
+      const stopSeconds = (performance.now() - stoppedAt) / 1000;
       const watching = watch(cluster, topic, stopWatching.signal);
+      // A client's view of the leaderless period: it ends when the placement reads again.
+      const ledAgain = withAdmin(
+        cluster.bootstrapServers,
+        (admin) => describePlacement(admin, topic),
+      )
+        .then(() => performance.now());
+      ledAgain.catch(() => {});
       await env.startStoppedBroker(2);
-      await withAdmin(cluster.bootstrapServers, (admin) => describePlacement(admin, topic));
-      const down = (performance.now() - stoppedAt) / 1000;
+      const leaderless = (await ledAgain - stoppedAt) / 1000;
       afterRestart = await endOffsets(cluster, topic);
       const result = await watching;
-      console.log(`  broker 2 down ${down.toFixed(1)} s; ${verdictLine(result)}`);
+      console.log(
+        `  broker 2 stopped in ${stopSeconds.toFixed(1)} s; partitions 4 and 5 without a leader ` +
+          `for ${leaderless.toFixed(1)} s; ${verdictLine(result)}`,
+      );
       assert.equal(result.outcome?.kind, "balanced", verdictLine(result));
       // A few more seconds of records on every partition.
       await new Promise((r) => setTimeout(r, 2000));

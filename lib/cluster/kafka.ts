@@ -324,6 +324,8 @@ export interface RetryOptions {
   partitions?: string[];
   /** Called before each retry with the error that caused it. */
   onRetry?: (error: unknown) => void;
+  /** First wait between attempts, milliseconds (doubling up to 1 s; default 100). */
+  initialWaitMs?: number;
   /** Stops retrying (the last error is thrown). */
   signal?: AbortSignal;
 }
@@ -361,7 +363,7 @@ export async function retryTransient<T>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? LEADERLESS_TIMEOUT_MS;
   const started = Date.now();
-  let wait = 100;
+  let wait = options.initialWaitMs ?? 100;
   while (true) {
     try {
       return await work();
@@ -373,7 +375,7 @@ export async function retryTransient<T>(
       }
       options.onRetry?.(error);
       await new Promise((r) => setTimeout(r, wait));
-      wait = Math.min(1000, wait * 2);
+      wait = Math.min(1000, Math.max(1, wait * 2));
     }
   }
 }

@@ -34,12 +34,7 @@
  * @module
  */
 
-import {
-  classifyKafkaError,
-  gaveUpError,
-  type KafkaFailure,
-  LEADERLESS_TIMEOUT_MS,
-} from "./kafka.ts";
+import { classifyKafkaError, LEADERLESS_TIMEOUT_MS, retryTransient } from "./kafka.ts";
 import type { ProduceAnswer } from "./kafkajs_cluster.ts";
 
 /** How one batch ended. */
@@ -212,7 +207,6 @@ export class PartitionProducer {
 
   /** Sends one batch (these records, in order) and says how it ended; never rejects. */
   async send(values: Uint8Array[]): Promise<BatchOutcome> {
-    const started = Date.now();
     const name = `${this.#topic}-${this.#partition}`;
     if (this.#producerId === undefined || this.#nextSequence + values.length > MAX_SEQUENCE) {
       try {
@@ -240,52 +234,46 @@ export class PartitionProducer {
       timeout: 30_000,
     };
     let maybeStored = false;
-    let wait = this.#retryWaitMs;
-    while (true) {
-      let failure: KafkaFailure;
-      let error: unknown;
-      try {
+    let duplicate = false;
+    try {
+      await retryTransient(async () => {
+        // When finding the leader fails, nothing was sent.
         const broker = await this.#target.leader(this.#partition);
         try {
           await broker.produce(request);
-          return { kind: "acked", duplicate: false };
-        } catch (e) {
-          error = e;
-          failure = classifyKafkaError(e);
-          if (failure === "duplicate") return { kind: "acked", duplicate: true };
-          maybeStored ||= mayHaveBeenStored(e);
+        } catch (error) {
+          if (classifyKafkaError(error) === "duplicate") {
+            duplicate = true;
+            return;
+          }
+          maybeStored ||= mayHaveBeenStored(error);
+          throw error;
         }
-      } catch (e) {
-        // Finding the leader failed: nothing was sent.
-        error = e;
-        failure = classifyKafkaError(e);
-      }
-      if (failure === "sequence") {
-        this.#renewReason = typeOf(error) ?? "a sequence error";
-        this.#producerId = undefined;
-        return {
-          kind: "failed",
-          error: new Error(
-            `${name}: ${typeOf(error)} (${asError(error).message}); the producer is renewed ` +
-              "and these records are not sent again (an earlier attempt may have stored them).",
-          ),
-          maybeStored: true,
-        };
-      }
-      if (failure !== "leaderless" && failure !== "transient") {
+      }, {
+        timeoutMs: this.#timeoutMs,
+        initialWaitMs: this.#retryWaitMs,
+        what: `Producing to ${name}`,
+        partitions: [name],
+        onRetry: (error) => {
+          this.#target.staleLeader(this.#partition);
+          this.#events.onRetry?.(this.#partition, error);
+        },
+      });
+      return { kind: "acked", duplicate };
+    } catch (error) {
+      if (classifyKafkaError(error) !== "sequence") {
         return this.#giveUp(asError(error), maybeStored);
       }
-      const elapsed = Date.now() - started;
-      if (elapsed >= this.#timeoutMs) {
-        return this.#giveUp(
-          gaveUpError(error, elapsed, { what: `Producing to ${name}`, partitions: [name] }),
-          maybeStored,
-        );
-      }
-      this.#target.staleLeader(this.#partition);
-      this.#events.onRetry?.(this.#partition, error);
-      await new Promise((r) => setTimeout(r, wait));
-      wait = Math.min(1000, wait * 2);
+      this.#renewReason = typeOf(error) ?? "a sequence error";
+      this.#producerId = undefined;
+      return {
+        kind: "failed",
+        error: new Error(
+          `${name}: ${typeOf(error)} (${asError(error).message}); the producer is renewed ` +
+            "and these records are not sent again (an earlier attempt may have stored them).",
+        ),
+        maybeStored: true,
+      };
     }
   }
 

@@ -23,14 +23,7 @@
  */
 
 import type { Admin } from "kafkajs";
-import {
-  classifyKafkaError,
-  createKafka,
-  gaveUpError,
-  LEADERLESS_TIMEOUT_MS,
-  retryTransient,
-  unreachableError,
-} from "./kafka.ts";
+import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
 import { type FetchedRecord, openCluster, PartitionLeaders } from "./kafkajs_cluster.ts";
 import type { SequenceSet } from "./load.ts";
 import { decodeRecord } from "../core/records.ts";
@@ -277,66 +270,55 @@ interface PartitionReader {
 
 /**
  * Reads `partition` from its log start up to `end`, giving each record to `take` once.
- * Retries while the partition has no leader, and fails, naming it, after about 30 s
- * without progress.
+ * Retries while the partition has no leader (`retryTransient`), and fails, naming it,
+ * after about 30 s without progress.
  */
 async function readPartition(r: PartitionReader, partition: number, end: bigint): Promise<void> {
+  const name = `${r.topic}-${partition}`;
   let cursor = r.starts.get(partition) ?? 0n;
-  let lastProgress = Date.now();
-  let wait = 100;
-  let lastError: unknown;
+  const fetchAt = async (offset: bigint) => {
+    const broker = await r.leaders.broker(partition);
+    const answer = await broker.fetch({
+      replicaId: -1,
+      isolationLevel: 0,
+      maxWaitTime: 500,
+      minBytes: 1,
+      maxBytes: FETCH_BYTES,
+      topics: [{
+        topic: r.topic,
+        partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }],
+      }],
+    });
+    const taken = takeNewRecords(answer.responses[0]?.partitions[0]?.messages ?? [], offset, end);
+    if (taken.next === offset) {
+      // Nothing yet at this offset (a new leader catching up): ask again, like a lost leader.
+      throw Object.assign(new Error(`${name} returned nothing at offset ${offset}`), {
+        retriable: true,
+      });
+    }
+    return taken;
+  };
   while (cursor < end) {
     if (r.signal?.aborted) throw r.signal.reason;
     try {
-      const broker = await r.leaders.broker(partition);
-      const answer = await broker.fetch({
-        replicaId: -1,
-        isolationLevel: 0,
-        maxWaitTime: 500,
-        minBytes: 1,
-        maxBytes: FETCH_BYTES,
-        topics: [{
-          topic: r.topic,
-          partitions: [{ partition, fetchOffset: String(cursor), maxBytes: FETCH_BYTES }],
-        }],
+      const { records, next } = await retryTransient(() => fetchAt(cursor), {
+        what: `Reading ${name} back (at offset ${cursor} of ${end})`,
+        partitions: [name],
+        onRetry: () => r.leaders.invalidate(),
+        signal: r.signal,
       });
-      const messages = answer.responses[0]?.partitions[0]?.messages ?? [];
-      const { records, next } = takeNewRecords(messages, cursor, end);
       for (const record of records) r.take(partition, record.value);
-      if (next > cursor) {
-        cursor = next;
-        lastProgress = Date.now();
-        wait = 100;
-        continue;
-      }
-      lastError = new Error(`${r.topic}-${partition} returned nothing at offset ${cursor}`);
+      cursor = next;
     } catch (error) {
-      if ((error as { name?: string }).name === "KafkaJSOffsetOutOfRange") {
-        // Retention deleted the records at the cursor: go on from the new log start.
-        const low = BigInt(
-          (await topicOffsets(r.admin, r.topic)).find((o) => o.partition === partition)?.low ??
-            "0",
-        );
-        if (low > cursor) {
-          r.starts.set(partition, low);
-          cursor = low;
-          continue;
-        }
-      }
-      const kind = classifyKafkaError(error);
-      if (kind !== "leaderless" && kind !== "transient") throw error;
-      r.leaders.invalidate();
-      lastError = error;
+      if ((error as { name?: string }).name !== "KafkaJSOffsetOutOfRange") throw error;
+      // Retention deleted the records at the cursor: go on from the new log start.
+      const low = BigInt(
+        (await topicOffsets(r.admin, r.topic)).find((o) => o.partition === partition)?.low ?? "0",
+      );
+      if (low <= cursor) throw error;
+      r.starts.set(partition, low);
+      cursor = low;
     }
-    const stalled = Date.now() - lastProgress;
-    if (stalled >= LEADERLESS_TIMEOUT_MS) {
-      throw gaveUpError(lastError, stalled, {
-        what: `Reading ${r.topic}-${partition} back (at offset ${cursor} of ${end})`,
-        partitions: [`${r.topic}-${partition}`],
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    wait = Math.min(1000, wait * 2);
   }
 }
 
