@@ -180,8 +180,25 @@ export async function describePlacement(
   admin: Admin,
   topic: string,
 ): Promise<PartitionPlacement[]> {
+  const started = Date.now();
   return await retryTransient(async () => {
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    let metadata;
+    try {
+      metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    } catch (error) {
+      // A new topic can be unknown to a broker for a moment; one still missing from the
+      // topic list after a few seconds does not exist.
+      const unknown = (e: unknown): boolean =>
+        (e as { type?: string })?.type === "UNKNOWN_TOPIC_OR_PARTITION" ||
+        ((e as { cause?: unknown })?.cause !== undefined &&
+          unknown((e as { cause: unknown }).cause));
+      if (unknown(error) && Date.now() - started > 5000 && !(await topicExists(admin, topic, 0))) {
+        throw new Error(
+          `Topic ${topic} does not exist; run \`deno task setup\` first (or check LAB_TOPIC).`,
+        );
+      }
+      throw error;
+    }
     const partitions = metadata.topics[0]?.partitions ?? [];
     const leaderless = partitions.filter((p) => !(p.leader >= 0)).map((p) => p.partitionId);
     if (leaderless.length > 0) throw new LeaderlessError(topic, leaderless);
