@@ -103,7 +103,7 @@ clusterTest(
   async (cluster) => {
     const topic = await placedTopic(cluster, "fault-acks", [2, 2, 2]);
     // The 150th, 300th, ... stored batch's answer gets a fault, the three kinds in turn,
-    // twelve in all, over about 15 s of load.
+    // twelve in all, over several seconds of load.
     const kinds: ProduceFault[] = [
       "drop-connection",
       "duplicate-sequence",
