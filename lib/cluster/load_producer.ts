@@ -2,7 +2,7 @@
  * Workaround: kafkajs 2.2.4's idempotent producer keeps a partition's sequence number in
  * `src/producer/eosManager/index.js` and reuses it after a failed send (tulios/kafkajs#598
  * reports the OUT_OF_ORDER_SEQUENCE_NUMBER it leads to). Cost: this module and
- * `kafkajs_cluster.ts` (about 450 lines) reach into kafkajs's internal cluster objects.
+ * `kafkajs_cluster.ts` (about 600 lines) reach into kafkajs's internal cluster objects.
  * Delete when kafkajs keeps a batch's sequence for its retries only and renews the producer
  * after a sequence error, as the Java client does (re-run `testing/fault_injection_test.ts`).
  *
