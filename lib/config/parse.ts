@@ -75,7 +75,10 @@ export function checkRange(
   limits: NumberRange,
 ): void {
   if (limits.integer && !Number.isInteger(value)) {
-    throw new LabConfigError(name, `${value} must be a whole number.`);
+    throw new LabConfigError(
+      name,
+      `${value} must be a whole number; set a whole number or unset it.`,
+    );
   }
   if (limits.min !== undefined) {
     const tooLow = limits.exclusiveMin ? value <= limits.min : value < limits.min;

@@ -238,7 +238,9 @@ const TABLE = [
     meaning: "bring your own cluster: its Prometheus, an http(s) URL (with LAB_BOOTSTRAP)",
     advanced: true,
     problem: (url) =>
-      /^https?:\/\/[^/\s]+/.test(url) ? undefined : `"${url}" is not an http(s) URL`,
+      /^https?:\/\/[^/\s]+/.test(url)
+        ? undefined
+        : `"${url}" is not an http(s) URL; write it like http://prometheus:9090`,
   }),
   optionalWords("LAB_BALANCER_LOG", {
     meaning: "bring your own cluster: its auto-balancer.log files, comma-separated or a glob " +
