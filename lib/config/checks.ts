@@ -222,7 +222,7 @@ export function checkAgainstCluster(config: LabConfig, cluster: ClusterShape): v
       if (!brokers.includes(broker)) {
         throw new LabConfigError(
           "LAB_SKEW",
-          `b${broker} names broker ${broker}, but ${where}'s brokers are ${ids}; ` +
+          `b${broker} names broker ${broker}, but ${where} has brokers ${ids}; ` +
             "aim the bytes at those.",
         );
       }

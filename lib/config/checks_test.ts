@@ -93,7 +93,7 @@ Deno.test("the skew and placement are checked against the cluster's brokers", ()
   refuse(
     { LAB_SKEW: "b7=1" },
     local,
-    /^LAB_SKEW: b7 names broker 7, but the local environment's brokers are 0, 1, 2/,
+    /^LAB_SKEW: b7 names broker 7, but the local environment has brokers 0, 1, 2/,
   );
   refuse(
     { LAB_PLACEMENT: "6-0-0", LAB_SKEW: "b0=0.5,b1=0.5" },

@@ -40,7 +40,7 @@ Deno.test("every LAB_ variable the lab's modules name is a setting of the table"
     for await (const entry of Deno.readDir(dir)) {
       const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
       if (entry.isDirectory && entry.name !== "testdata") await walk(url);
-      if (!entry.isFile || !/\.(ts|py)$/.test(entry.name) || entry.name.endsWith("_test.ts")) {
+      if (!entry.isFile || !/\.(ts|py|md)$/.test(entry.name) || entry.name.endsWith("_test.ts")) {
         continue;
       }
       for (
