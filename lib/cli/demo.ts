@@ -92,7 +92,11 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
     say("LAB_BALANCER=off: a control run; the balancer stays off and the imbalance stays.");
   }
   try {
-    say(`1/7 Setting up the ${lab.environment.kind} environment (balancer paused)`);
+    say(
+      `1/7 Setting up the ${lab.environment.kind} environment (balancer ${
+        control ? "off" : "paused"
+      })`,
+    );
     await setup(lab);
     check();
     const window = lab.config.rateWindowSeconds;

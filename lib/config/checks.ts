@@ -43,6 +43,16 @@ function distance(a: string, b: string): number {
  * Refuses a variable that looks like a misspelt setting (two letters of `LAB_SKEW` swapped): set, not
  * in the table, and within two letters of a setting's name. Other variables are left alone
  * (the test harness and the notebook runner have their own `LAB_TEST_*`, `LAB_PYTHON`, ...).
+ *
+ * @example
+ * ```ts
+ * import { checkSpelling } from "./checks.ts";
+ * checkSpelling({ LAB_SKEW: "uniform", LAB_TEST_ROOT: "/tmp/t" });
+ * let said = "";
+ * const misspelt = "LAB_BROKERS".slice(0, -1); // one letter short
+ * try { checkSpelling({ [misspelt]: "4" }); } catch (e) { said = (e as Error).message; }
+ * if (!said.includes("did you mean LAB_BROKERS?")) throw new Error(said);
+ * ```
  */
 export function checkSpelling(env: Record<string, string | undefined>): void {
   const names = SETTINGS.map((s) => s.name);
@@ -161,6 +171,17 @@ function checkPorts(config: LabConfig): void {
 /**
  * Refuses a record larger than one record batch `maxMessageBytes` takes (`where` says whose
  * limit it is, e.g. " on the cluster you brought").
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * import { checkRecordFits } from "./checks.ts";
+ * const config = loadConfig({ LAB_RECORD_BYTES: "50000" });
+ * checkRecordFits(config, 100_000, " on the cluster you brought");
+ * let said = "";
+ * try { checkRecordFits(config, 40_000, " there"); } catch (e) { said = (e as Error).message; }
+ * if (!said.includes("use at most 39920")) throw new Error(said);
+ * ```
  */
 export function checkRecordFits(config: LabConfig, maxMessageBytes: number, where: string): void {
   const most = maxMessageBytes - BATCH_FRAMING_BYTES;

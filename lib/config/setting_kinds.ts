@@ -92,7 +92,16 @@ function required(name: string, raw: string | undefined): string {
   return raw;
 }
 
-/** A number in `range` (a default is required). */
+/**
+ * A number in `range` (a default is required).
+ *
+ * @example
+ * ```ts
+ * import { number } from "./setting_kinds.ts";
+ * const s = number("LAB_VERIFY_TIMEOUT_S", { default: "30", range: { min: 1 }, meaning: "seconds" });
+ * if (s.read("45", {} as never) !== 45) throw new Error("read");
+ * ```
+ */
 export function number<N extends string>(
   name: N,
   info: SettingInfo & { range: NumberRange },
@@ -105,7 +114,16 @@ export function number<N extends string>(
   };
 }
 
-/** A number in `range`, or nothing when unset. */
+/**
+ * A number in `range`, or nothing when unset.
+ *
+ * @example
+ * ```ts
+ * import { optionalNumber } from "./setting_kinds.ts";
+ * const s = optionalNumber("LAB_DURATION_S", { range: { min: 0 }, meaning: "seconds, if any" });
+ * if (s.read(undefined, {} as never) !== undefined || s.show(undefined) !== "") throw new Error();
+ * ```
+ */
 export function optionalNumber<N extends string>(
   name: N,
   info: SettingInfo & { range: NumberRange },
@@ -118,7 +136,16 @@ export function optionalNumber<N extends string>(
   };
 }
 
-/** An on/off switch, shown as on or off. */
+/**
+ * An on/off switch, shown as on or off.
+ *
+ * @example
+ * ```ts
+ * import { flag } from "./setting_kinds.ts";
+ * const s = flag("LAB_KEEP_CLUSTER", { default: "on", meaning: "a switch" });
+ * if (s.read("no", {} as never) !== false || s.show(true) !== "on") throw new Error("flag");
+ * ```
+ */
 export function flag<N extends string>(
   name: N,
   info: SettingInfo & { default: "on" | "off" },
@@ -132,7 +159,16 @@ export function flag<N extends string>(
   };
 }
 
-/** One of `allowed` (case does not matter). */
+/**
+ * One of `allowed` (case does not matter).
+ *
+ * @example
+ * ```ts
+ * import { oneOf } from "./setting_kinds.ts";
+ * const s = oneOf("LAB_ENV", ["a", "b"], { default: "a", meaning: "a or b" });
+ * if (s.read("B", {} as never) !== "b") throw new Error("b");
+ * ```
+ */
 export function oneOf<W extends string, N extends string>(
   name: N,
   allowed: readonly W[],
@@ -153,7 +189,18 @@ export function oneOf<W extends string, N extends string>(
   };
 }
 
-/** Text; `problem` says what is wrong with a value, if anything. */
+/**
+ * Text; `problem` says what is wrong with a value, if anything.
+ *
+ * @example
+ * ```ts
+ * import { words } from "./setting_kinds.ts";
+ * const s = words("LAB_TOPIC", { default: "x", meaning: "a name", problem: (v) => v.includes(" ") ? "no spaces" : undefined });
+ * let said = "";
+ * try { s.read("a b", {} as never); } catch (e) { said = (e as Error).message; }
+ * if (said !== "LAB_TOPIC: no spaces.") throw new Error(said);
+ * ```
+ */
 export function words<N extends string>(
   name: N,
   info: SettingInfo & { problem?: (value: string) => string | undefined },
@@ -171,7 +218,16 @@ export function words<N extends string>(
   };
 }
 
-/** Text, or nothing when unset; `problem` says what is wrong with a value, if anything. */
+/**
+ * Text, or nothing when unset; `problem` says what is wrong with a value, if anything.
+ *
+ * @example
+ * ```ts
+ * import { optionalWords } from "./setting_kinds.ts";
+ * const s = optionalWords("KAFKA_HOME", { meaning: "a path, if any" });
+ * if (s.read(undefined, {} as never) !== undefined) throw new Error("none");
+ * ```
+ */
 export function optionalWords<N extends string>(
   name: N,
   info: SettingInfo & { problem?: (value: string) => string | undefined },
@@ -180,7 +236,16 @@ export function optionalWords<N extends string>(
   return { ...some, read: (raw, s) => raw === undefined ? undefined : some.read(raw, s) };
 }
 
-/** A comma-separated list; `item` reads (and checks) each item. */
+/**
+ * A comma-separated list; `item` reads (and checks) each item.
+ *
+ * @example
+ * ```ts
+ * import { list } from "./setting_kinds.ts";
+ * const s = list("LAB_BALANCER_EXCLUDE_BROKERS", { meaning: "ids", item: (id) => Number(id) });
+ * if (s.show(s.read(" 1, 2,", {} as never)) !== "1,2") throw new Error("list");
+ * ```
+ */
 export function list<N extends string, T = string>(
   name: N,
   info: SettingInfo & { item?: (item: string) => T },
@@ -194,7 +259,21 @@ export function list<N extends string, T = string>(
   };
 }
 
-/** A value of its own: `read` parses it (with other settings at hand), `show` writes it back. */
+/**
+ * A value of its own: `read` parses it (with other settings at hand), `show` writes it back.
+ *
+ * @example
+ * ```ts
+ * import { custom } from "./setting_kinds.ts";
+ * const s = custom("LAB_PLACEMENT", {
+ *   default: "1x2",
+ *   meaning: "a size",
+ *   read: (raw) => raw.split("x").map(Number),
+ *   show: (size) => size.join("x"),
+ * });
+ * if (s.read("3x4", {} as never).join() !== "3,4") throw new Error("size");
+ * ```
+ */
 export function custom<T, N extends string>(
   name: N,
   info: SettingInfo & {
