@@ -12,7 +12,8 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config/config.ts";
 import { LocalEnvironment } from "../env/local/local.ts";
-import { realTest, sharedCluster } from "../../testing/cluster.ts";
+import { realTest } from "../../testing/cluster.ts";
+import { demoSettings } from "../../testing/demo.ts";
 
 /** Small and short: the story's steps, not its figures, are under test. */
 const SMALL = {
@@ -29,19 +30,9 @@ interface Run {
   seconds: number;
 }
 
-/** The settings of a demo named `name` on Kafka ports from `kafkaPort`. */
+/** The settings of a small demo named `name` on Kafka ports from `kafkaPort`. */
 function demoEnv(name: string, kafkaPort: number, settings: Record<string, string>) {
-  const { root } = sharedCluster();
-  return {
-    LAB_ENV: "local",
-    LAB_KAFKA_PORT: String(kafkaPort),
-    LAB_PROMETHEUS_PORT: String(kafkaPort - 2),
-    LAB_STATE_DIR: `${root}/${name}-state`,
-    LAB_RESULTS_DIR: `${root}/${name}-results`,
-    NO_COLOR: "1",
-    ...SMALL,
-    ...settings,
-  };
+  return demoSettings(name, kafkaPort, { ...SMALL, ...settings });
 }
 
 /** Runs `deno task demo` with `env` (killed after 10 min), without any safety net. */

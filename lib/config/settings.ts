@@ -54,6 +54,20 @@ const RATE_RANGE = { min: 0, exclusiveMin: true, max: 10000 };
 /** Java's heap sizes: a number of bytes, or with k, m or g. */
 const HEAP = /^\d+[kmgKMG]?$/;
 
+/**
+ * A local port set apart from broker 0's (`LAB_KAFKA_PORT` + `offset` unless set), so that
+ * moving `LAB_KAFKA_PORT` moves them all.
+ */
+function portAfterKafka<N extends string>(name: N, offset: number, meaning: string) {
+  return number(name, {
+    defaultFrom: (s) => String(s.number("LAB_KAFKA_PORT") + offset),
+    defaultText: `LAB_KAFKA_PORT + ${offset}`,
+    range: { min: 1024, max: 65535, integer: true },
+    meaning,
+    advanced: true,
+  });
+}
+
 /** The table, in the order the README lists it: the workshop's settings first. */
 const TABLE = [
   oneOf("LAB_ENV", ["local", "automq", "external", "auto"], {
@@ -309,27 +323,21 @@ const TABLE = [
     meaning: "baseline bandwidth of the score curve, bytes/s (s3.network.baseline.bandwidth)",
     advanced: true,
   }),
-  number("LAB_CONTROLLER_PORT", {
-    defaultFrom: (s) => String(s.number("LAB_KAFKA_PORT") + 100),
-    defaultText: "LAB_KAFKA_PORT + 100",
-    range: { min: 1024, max: 65535, integer: true },
-    meaning: "local environment: controller 0's port (controller i uses port + i)",
-    advanced: true,
-  }),
-  number("LAB_EXPORTER_PORT", {
-    defaultFrom: (s) => String(s.number("LAB_KAFKA_PORT") + 200),
-    defaultText: "LAB_KAFKA_PORT + 200",
-    range: { min: 1024, max: 65535, integer: true },
-    meaning: "local environment: node 0's JMX exporter port (node i uses port + i)",
-    advanced: true,
-  }),
-  number("LAB_AGENT_PORT", {
-    defaultFrom: (s) => String(s.number("LAB_KAFKA_PORT") + 300),
-    defaultText: "LAB_KAFKA_PORT + 300",
-    range: { min: 1024, max: 65535, integer: true },
-    meaning: "local environment: the lab agent's port (partition metrics, reference balancer)",
-    advanced: true,
-  }),
+  portAfterKafka(
+    "LAB_CONTROLLER_PORT",
+    100,
+    "local environment: controller 0's port (controller i uses port + i)",
+  ),
+  portAfterKafka(
+    "LAB_EXPORTER_PORT",
+    200,
+    "local environment: node 0's JMX exporter port (node i uses port + i)",
+  ),
+  portAfterKafka(
+    "LAB_AGENT_PORT",
+    300,
+    "local environment: the lab agent's port (partition metrics, reference balancer)",
+  ),
   words("LAB_CACHE_DIR", {
     defaultFrom: (s) =>
       `${s.raw("XDG_CACHE_HOME") ?? `${s.raw("HOME") ?? "/tmp"}/.cache`}/auto-balancing-lab`,
