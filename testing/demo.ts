@@ -25,16 +25,16 @@ export interface DemoRun {
 }
 
 /**
- * Runs the demo with `settings` (`LAB_*` variables) on Kafka ports from `kafkaPort`
- * (Prometheus on `kafkaPort - 2`), in a state directory named `name`.
+ * The settings of a demo named `name`: `settings` (`LAB_*` variables) on Kafka ports from
+ * `kafkaPort` (Prometheus on `kafkaPort - 2`), state and results under the test task's root.
  */
-export async function runDemo(
+export function demoSettings(
   name: string,
   kafkaPort: number,
   settings: Record<string, string> = {},
-): Promise<DemoRun> {
+): Record<string, string> {
   const { root } = sharedCluster();
-  const env = {
+  return {
     LAB_ENV: "local",
     LAB_KAFKA_PORT: String(kafkaPort),
     LAB_PROMETHEUS_PORT: String(kafkaPort - 2),
@@ -43,6 +43,18 @@ export async function runDemo(
     NO_COLOR: "1",
     ...settings,
   };
+}
+
+/**
+ * Runs the demo with `settings` (`LAB_*` variables) on Kafka ports from `kafkaPort`
+ * (Prometheus on `kafkaPort - 2`), in a state directory named `name`.
+ */
+export async function runDemo(
+  name: string,
+  kafkaPort: number,
+  settings: Record<string, string> = {},
+): Promise<DemoRun> {
+  const env = demoSettings(name, kafkaPort, settings);
   const started = performance.now();
   try {
     const output = await runCommand([Deno.execPath(), "task", "-q", "demo"], {

@@ -68,6 +68,8 @@ export interface WatchOptions {
   threshold?: number;
   /** Whether the balancer is on (undefined: the lab cannot tell), for the verdict's reason. */
   balancerOn?: boolean;
+  /** The balancer is off on purpose (`LAB_BALANCER=off`): a control run, for the verdict. */
+  controlRun?: boolean;
   /** Longest wait, milliseconds. */
   timeoutMs: number;
   /** Time between polls, milliseconds (default 2000). */
@@ -315,6 +317,7 @@ function watchState(
     detections,
     failedMoves,
     balancerOn: options.balancerOn,
+    controlRun: options.controlRun,
   };
 }
 
@@ -329,5 +332,6 @@ function emptyState(options: WatchOptions, windowSeconds: number): WatchState {
     detections: [],
     failedMoves: [],
     balancerOn: options.balancerOn,
+    controlRun: options.controlRun,
   };
 }

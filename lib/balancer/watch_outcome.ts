@@ -69,6 +69,8 @@ export interface WatchState {
   failedMoves: readonly string[];
   /** Whether the balancer is on; undefined when the lab cannot tell. */
   balancerOn?: boolean;
+  /** The balancer is off on purpose (`LAB_BALANCER=off`): a control run. */
+  controlRun?: boolean;
 }
 
 /** The setting that sets the detect interval, named as the settings table names it. */
@@ -173,7 +175,12 @@ export function timeoutOutcome(state: WatchState, waitedSeconds: number): WatchO
     sentence: after + why,
   });
   if (state.balancerOn === false) {
-    return make("balancer-off", "the balancer is off (start it, or set LAB_BALANCER=on).");
+    return make(
+      "balancer-off",
+      state.controlRun
+        ? "the balancer is off, as LAB_BALANCER asks (a control run: the loads stay where they were placed)."
+        : "the balancer is off (start it, or set LAB_BALANCER=on).",
+    );
   }
   if (state.failedMoves.length > 0) {
     return make(

@@ -138,3 +138,14 @@ Deno.test("a detection that saw stale loads is skipped, never 'planned nothing'"
   assert.equal(afterPartly.kind === "not-balanced" && afterPartly.reason, "no-full-window");
   assert.match(afterPartly.sentence, /broker 2 out of date, left out/);
 });
+
+Deno.test("a control run's verdict says the balancer is off as LAB_BALANCER asks", () => {
+  const sentence = (controlRun: boolean) =>
+    timeoutOutcome(state({ brokerRates: rates(13, 3, 3), balancerOn: false, controlRun }), 30)
+      .sentence;
+  assert.match(
+    sentence(true),
+    /^Not balanced after 30 s of watching: the balancer is off, as LAB_BALANCER asks/,
+  );
+  assert.match(sentence(false), /the balancer is off \(start it, or set LAB_BALANCER=on\)/);
+});

@@ -9,7 +9,7 @@ import type { EnvironmentStatus } from "../env/types.ts";
 import type { Lab } from "../lab/lab.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { loadPlanText } from "../present/sentences.ts";
-import { placementText } from "./settings.ts";
+import { settingText } from "../config/settings.ts";
 import type { View } from "./views.ts";
 
 /** Which environment the lab chose, why, and where its parts answer, as Markdown. */
@@ -23,7 +23,7 @@ export function environmentView(lab: Lab): View {
       `- Prometheus: ${env.prometheusUrl()}`,
       `- Brokers: ${env.brokerIds().join(", ")}`,
       `- Scenario: topic \`${lab.config.topic}\`, ${lab.config.partitions} partitions placed ` +
-      `${placementText(lab.config)}, ${loadPlanText(lab.config)}`,
+      `${settingText("LAB_PLACEMENT", lab.config.values)}, ${loadPlanText(lab.config)}`,
     ].join("\n"),
   );
 }

@@ -1,13 +1,13 @@
 /**
  * The main `LAB_*` settings (what each changes, its value here and its default), shown by
- * notebook 00 as a table. The rows are the settings table of `config/settings.json`, the
+ * notebook 00 as a table. The rows are the settings table of `config/settings.ts`, the
  * same the configuration parses and the README lists; the advanced ones are left out.
  *
  * @module
  */
 
 import { type LabConfig, loadConfig } from "../config/config.ts";
-import { SETTINGS, settingValue } from "../config/settings.ts";
+import { type SettingName, SETTINGS, settingText } from "../config/settings.ts";
 import { table, type TableDisplay } from "../present/display.ts";
 
 /** One `LAB_*` setting as {@linkcode settingsTable} shows it. */
@@ -22,11 +22,6 @@ export interface SettingRow extends Record<string, unknown> {
   meaning: string;
 }
 
-/** A placement setting in a few characters: `none`, or counts per broker like `4-1-1`. */
-export function placementText(c: LabConfig): string {
-  return c.placement.kind === "none" ? "none" : c.placement.counts.join("-");
-}
-
 /** A path under the home directory's lab cache, written the way the README writes it. */
 const homeCache = (value: string) => value.replace(/^.*(\/\.cache\/auto-balancing-lab\/)/, "~$1");
 
@@ -37,8 +32,9 @@ const homeCache = (value: string) => value.replace(/^.*(\/\.cache\/auto-balancin
 export function settingsTable(config: LabConfig): TableDisplay {
   const defaults = loadConfig({});
   const list: SettingRow[] = SETTINGS.filter((s) => !s.advanced).map((s) => {
-    const value = homeCache(settingValue(s, config));
-    const fallback = s.defaultText ?? homeCache(settingValue(s, defaults));
+    const name = s.name as SettingName;
+    const value = homeCache(settingText(name, config.values));
+    const fallback = s.defaultText ?? homeCache(settingText(name, defaults.values));
     const changed = s.defaultText ? false : value !== fallback;
     return {
       variable: s.name,

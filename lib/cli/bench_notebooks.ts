@@ -14,7 +14,8 @@
  */
 
 import { runNotebooks } from "./notebooks.ts";
-import { parseCommandLine } from "../core/args.ts";
+import { parseCommandLine, wholeNumberOption } from "../core/args.ts";
+import { runTask } from "../core/task.ts";
 import { readNotebook } from "../notebooks/ipynb.ts";
 import { countStressOutputs } from "../notebooks/stress.ts";
 
@@ -104,25 +105,17 @@ function describe(label: string, t: BenchTotals): string {
     (t.missing.length ? `\n  missing (round:cell:kind): ${t.missing.join(", ")}` : "");
 }
 
-function wholeNumber(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} needs a whole number >= 0, got ${text}`);
-  }
-  return value;
-}
-
-if (import.meta.main) {
+/** The task: parses its options (bad ones exit 2 at once), runs, returns the exit code. */
+async function benchTask(args: string[]): Promise<number> {
   const { values } = parseCommandLine({
-    args: Deno.args,
+    args,
     options: {
       rounds: { type: "string", default: "50" },
       compare: { type: "string", default: "3" },
     },
   }, "usage: deno task bench:notebooks [--rounds N] [--compare N]");
-  const rounds = wholeNumber("--rounds", values.rounds);
-  const compare = wholeNumber("--compare", values.compare);
-  if (rounds < 1) throw new Error("--rounds must be at least 1");
+  const rounds = wholeNumberOption("--rounds", values.rounds, 1);
+  const compare = wholeNumberOption("--compare", values.compare, 0);
   const fixed = await benchStress(rounds);
   console.log(describe("lab runner", fixed));
   if (compare > 0) {
@@ -130,5 +123,7 @@ if (import.meta.main) {
       describe("stock nbclient (for comparison)", await benchStress(compare, { stock: true })),
     );
   }
-  Deno.exit(fixed.expected === fixed.received ? 0 : 1);
+  return fixed.expected === fixed.received ? 0 : 1;
 }
+
+if (import.meta.main) Deno.exit(await runTask(() => benchTask(Deno.args)));

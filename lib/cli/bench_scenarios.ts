@@ -16,6 +16,7 @@ import { Lab } from "../lab/lab.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
 import { runStory, type StoryResult } from "./demo.ts";
 import { say } from "./print.ts";
+import { errorLine, EXIT } from "../core/task.ts";
 
 /** One row of the table. */
 export interface ScenarioRow {
@@ -84,7 +85,15 @@ export async function benchScenarios(interrupt?: Interrupt): Promise<number> {
       LAB_RESULTS_DIR: `${scratch}/${scenario.name}`,
       LAB_KEEP_CLUSTER: "off",
     });
-    rows.push({ scenario: scenario.name, result: await runStory(lab, interrupt) });
+    let result: StoryResult;
+    try {
+      result = await runStory(lab, interrupt);
+    } catch (error) {
+      // The run said what failed and stopped its cluster; the table keeps its row.
+      console.error(errorLine(error));
+      result = { code: EXIT.failed, seconds: 0 };
+    }
+    rows.push({ scenario: scenario.name, result });
   }
   const total = (performance.now() - started) / 1000;
   await Deno.remove(scratch, { recursive: true }).catch(() => {});

@@ -19,6 +19,7 @@
 import { cellSource, readNotebook } from "../notebooks/ipynb.ts";
 import { runCommand } from "../core/command.ts";
 import { walkFiles } from "../core/files.ts";
+import { runTask } from "../core/task.ts";
 import { checkNotebooks } from "../notebooks/extract.ts";
 import { checkWalkthrough, NOTEBOOK_SETS } from "../notebooks/walkthrough.ts";
 
@@ -226,4 +227,4 @@ export async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) Deno.exit(await runTask(main));

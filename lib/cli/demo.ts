@@ -60,8 +60,10 @@ export interface StoryResult {
 
 /**
  * The whole story, headless: returns the exit code (0 when balanced, or as balanced as
- * the loads allow, with zero loss; 130 when interrupted). The balancer stays paused
- * until the before-measurement is taken, as in the notebooks.
+ * the loads allow, or, with `LAB_BALANCER=off`, a control run, with zero loss; 130 when
+ * interrupted). The balancer stays paused until the before-measurement is taken, as in
+ * the notebooks. A failure after set-up began (a step, the load) stops what the demo
+ * started, says so, and is thrown.
  */
 export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
   return (await runStory(lab, interrupt)).code;
@@ -71,17 +73,31 @@ export async function demo(lab: Lab, interrupt?: Interrupt): Promise<number> {
 export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryResult> {
   const started = performance.now();
   const result: StoryResult = { code: 1, seconds: 0 };
-  const keep = lab.config.keepCluster;
-  const check = () => interrupt?.check();
-  const signal = interrupt?.signal;
+  // A failure of the load (its promise rejects while other steps run) stops the story the
+  // way Ctrl-C does: every step watches `signal`, and `check` throws its reason.
+  const failed = new AbortController();
+  const signal = interrupt ? AbortSignal.any([interrupt.signal, failed.signal]) : failed.signal;
+  const check = () => {
+    if (signal.aborted) throw signal.reason;
+  };
+  lab.checkSettings();
+  const scenario = lab.config.scenario;
+  const overrides = lab.config.scenarioOverrides;
+  say(
+    `Scenario ${scenario.name}: ${scenario.title}` +
+      (overrides.length ? ` (changed by ${overrides.join(", ")})` : ""),
+  );
+  let stoppedEarly = false;
+  const control = !lab.config.balancer.enabled;
+  if (control) {
+    say("LAB_BALANCER=off: a control run; the balancer stays off and the imbalance stays.");
+  }
   try {
-    const scenario = lab.config.scenario;
-    const overrides = lab.config.scenarioOverrides;
     say(
-      `Scenario ${scenario.name}: ${scenario.title}` +
-        (overrides.length ? ` (changed by ${overrides.join(", ")})` : ""),
+      `1/7 Setting up the ${lab.environment.kind} environment (balancer ${
+        control ? "off" : "paused"
+      })`,
     );
-    say(`1/7 Setting up the ${lab.environment.kind} environment (balancer paused)`);
     await setup(lab);
     check();
     const window = lab.config.rateWindowSeconds;
@@ -90,6 +106,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
     );
     say(`2/7 Sustained load: ${loadPlanText(lab.config)}`);
     const running = lab.startLoad({ untilStopped: true, maxSeconds });
+    running.done.catch((error) => failed.abort(error));
     result.loadStartedAt = running.startedAt;
     let stats: LoadStats;
     try {
@@ -113,7 +130,11 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       check();
       const membership = [...joined.lines, ...left.lines];
       const drained: TimedMove[] = left.moves;
-      say("4/7 Starting the balancer and watching it");
+      say(
+        `4/7 ${
+          control ? "Watching without the balancer" : "Starting the balancer and watching it"
+        }`,
+      );
       say(`    ${await lab.startBalancer()}`);
       const watch = await lab.watch({
         onEvent: eventPrinter(),
@@ -127,10 +148,16 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
         say(`    ${line}`);
       }
       say(`    ${verdictLine(watch)}`);
-      say(`5/7 Waiting ${window} s for a full window after the moves`);
-      await lab.waitForFullWindow(watch.balancedAt ?? new Date(), signal);
-      check();
+      const moved = watch.moves.length > 0 || drained.length > 0;
+      if (moved) {
+        say(`5/7 Waiting ${window} s for a full window after the moves`);
+        await lab.waitForFullWindow(watch.balancedAt ?? new Date(), signal);
+        check();
+      } else {
+        say("5/7 Measuring after (nothing moved: the rate window is already full)");
+      }
       const after = await lab.measure("after");
+      check();
       result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
       result.maxOverMeanAfter = after.spreadIn.mean > 0 ? after.spreadIn.maxOverMean : undefined;
       running.stop();
@@ -138,6 +165,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       say(`    Load: ${loadSummary(stats)}`);
       say("6/7 Reading every acknowledged record back");
       const readback = await lab.checkZeroLoss(stats, signal);
+      check();
       result.readback = readback;
       say(`    ${readbackSentence(readback)}`);
       const moveCosts = await lab.moveCosts(watch, drained);
@@ -156,12 +184,19 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
       say(`    After: ${measurementLine(after)}`);
       const settled = watch.outcome?.kind;
-      const ok = (settled === "balanced" || settled === "best-possible") && zeroLoss(readback);
-      say(
-        `Done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${
-          storyEndLine(settled, zeroLoss(readback))
-        }`,
-      );
+      const nothingLost = zeroLoss(readback);
+      const took = ((performance.now() - started) / 1000).toFixed(0);
+      if (control) {
+        const outcome = watch.outcome?.kind === "not-balanced" ? "not balanced" : "balanced anyway";
+        say(
+          `Done in ${took} s: a control run (LAB_BALANCER=off): ${outcome} without the balancer, ` +
+            (nothingLost ? "nothing lost" : "FAILED: loss or damage found"),
+        );
+        result.code = nothingLost ? 0 : 1;
+        return result;
+      }
+      say(`Done in ${took} s: ${storyEndLine(settled, nothingLost)}`);
+      const ok = (settled === "balanced" || settled === "best-possible") && nothingLost;
       result.code = ok ? 0 : 1;
       return result;
     } finally {
@@ -169,19 +204,38 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       await running.done.catch(() => {});
     }
   } catch (error) {
-    if (error instanceof InterruptedError || signal?.aborted) {
+    stoppedEarly = true;
+    // Once the story was stopped (Ctrl-C, the load failing), that is why, whatever a step
+    // then threw on its way out.
+    const reason = signal.aborted ? signal.reason : error;
+    if (reason instanceof InterruptedError) {
       say("Interrupted: the load is stopped.");
       result.code = 130;
       return result;
     }
-    throw error;
+    say("Failed (the error is the last line): stopping what the demo started.");
+    throw reason;
   } finally {
     result.seconds = (performance.now() - started) / 1000;
-    if (keep) say("7/7 Keeping the cluster (LAB_KEEP_CLUSTER=on); `deno task cleanup` stops it");
-    else {
-      say("7/7 Cleaning up");
-      await lab.cleanup();
-      if (signal?.aborted) say("Stopped the cluster the demo started.");
-    }
+    await endStory(lab, stoppedEarly);
+  }
+}
+
+/** The story's last step: the cluster kept (`LAB_KEEP_CLUSTER`) or stopped, said either way. */
+async function endStory(lab: Lab, early: boolean): Promise<void> {
+  if (lab.config.keepCluster) {
+    say("7/7 Keeping the cluster (LAB_KEEP_CLUSTER=on); `deno task cleanup` stops it");
+    return;
+  }
+  say("7/7 Cleaning up");
+  try {
+    await lab.cleanup();
+    if (early) say("Stopped the load and the cluster the demo started.");
+  } catch (error) {
+    say(
+      `Could not stop everything: ${
+        (error as Error).message
+      }; \`deno task cleanup\` stops what is left.`,
+    );
   }
 }

@@ -11,119 +11,20 @@
  * - `bench-load`: kafkajs against Kafka's own producer perf test.
  *
  * Settings come from `LAB_*` environment variables (see README). Errors print as
- * one clear message, without a stack trace, and exit non-zero.
+ * one clear message, without a stack trace: bad input (a setting, an argument) exits 2
+ * before anything starts, any other failure 1, an interrupt 130 (`core/task.ts`).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { decisionLinesOf } from "../present/decisions.ts";
-import { LabConfigError } from "../config/config.ts";
-import { progress } from "../present/display.ts";
-import { Lab } from "../lab/lab.ts";
-import { runBackgroundLoad } from "../lab/background_load.ts";
-import { benchLoad } from "./bench_load.ts";
-import { benchScenarios } from "./bench_scenarios.ts";
-import { demo, setup } from "./demo.ts";
-import { eventPrinter, say } from "./print.ts";
-import { loadSummary, verdictLine } from "../present/sentences.ts";
-import { type Interrupt, onInterrupt } from "../core/interrupt.ts";
+import { loadConfig } from "../config/config.ts";
+import { BadInputError } from "../core/args.ts";
+import { EXIT, runTask } from "../core/task.ts";
 
 const USAGE =
   `usage: deno task <setup | load | collect before|after | verify | cleanup | status | demo | bench:load | bench:scenarios>
 Settings are LAB_* environment variables; see README.md.`;
-
-function loadBar(lab: Lab) {
-  const total = lab.config.durationSeconds ?? lab.config.records;
-  const bar = progress("load", { total: 100 });
-  return {
-    onProgress: (p: { percent: number; acked: number; recentMBps: number }) => {
-      void bar.update(
-        Math.round(p.percent),
-        `${p.acked} acked, ${p.recentMBps.toFixed(1)} MB/s (of ${total}${
-          lab.config.durationSeconds ? " s" : " records"
-        })`,
-      );
-    },
-    done: (note: string) => bar.done(note),
-    fail: (note: string) => bar.fail(note),
-  };
-}
-
-async function load(lab: Lab, untilStopped: boolean): Promise<void> {
-  // `--until-stopped`: the notebooks' sustained load, until SIGINT/SIGTERM; its progress
-  // goes to the state directory, not a bar.
-  if (untilStopped) return await runBackgroundLoad(lab);
-  await lab.checkDisk();
-  const bar = loadBar(lab);
-  const running = lab.startLoad({ onProgress: bar.onProgress });
-  const stop = () => running.stop();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-  try {
-    const stats = await running.done;
-    await bar.done(`${stats.achievedMBps.toFixed(2)} MB/s`);
-    await lab.saveLoadStats(stats);
-    say(loadSummary(stats));
-  } catch (error) {
-    await bar.fail((error as Error).message);
-    throw error;
-  } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-    Deno.removeSignalListener("SIGTERM", stop);
-  }
-}
-
-async function collect(lab: Lab, phase: "before" | "after"): Promise<void> {
-  const m = await lab.measure(phase);
-  if (phase === "before") {
-    say(`Wrote ${await lab.writeBeforeReport(m)}`);
-    return;
-  }
-  const before = await lab.savedMeasurement("before");
-  if (!before) {
-    throw new Error("No before-measurement found: run `deno task collect before` first.");
-  }
-  const watch = await lab.watchHistory(before.snapshot.takenAt);
-  say(`Wrote ${await lab.writeAfterReport(before, m, { watch })}`);
-}
-
-async function verify(lab: Lab, signal?: AbortSignal): Promise<number> {
-  const before = await lab.savedMeasurement("before");
-  say(await lab.startBalancer());
-  const result = await lab.watch({
-    onEvent: eventPrinter(),
-    since: before?.snapshot.takenAt,
-    signal,
-  });
-  for (const line of await decisionLinesOf(lab, before?.snapshot.takenAt)) say(line);
-  say(verdictLine(result));
-  return result.outcome?.kind === "not-balanced" ? 1 : 0;
-}
-
-async function status(lab: Lab): Promise<void> {
-  const s = await lab.environment.status();
-  console.log(
-    `${lab.environment.kind} environment (${lab.environmentReason}): ${
-      s.healthy ? "healthy" : "NOT healthy"
-    }`,
-  );
-  for (const part of s.parts) {
-    console.log(`  ${part.healthy ? "up  " : "DOWN"}  ${part.name.padEnd(12)} ${part.detail}`);
-  }
-}
-
-async function withInterrupt(
-  what: string,
-  task: (interrupt: Interrupt) => Promise<number>,
-): Promise<number> {
-  const interrupt = onInterrupt(what);
-  try {
-    return await task(interrupt);
-  } finally {
-    interrupt.dispose();
-  }
-}
 
 /** A task named on the command line, with its arguments checked. */
 export type Task =
@@ -135,7 +36,7 @@ export type Task =
   };
 
 /** Bad command-line input: the message says what was wrong and what to type instead. */
-export class UsageError extends Error {
+export class UsageError extends BadInputError {
   /** Builds the error from its message. */
   constructor(message: string) {
     super(message);
@@ -220,7 +121,7 @@ export function parseTask(args: string[]): Task {
   return { command } as Task;
 }
 
-/** Runs one task; returns the exit code. */
+/** Runs one task; returns the exit code (see `core/task.ts`: bad input 2, failure 1). */
 export async function main(args: string[]): Promise<number> {
   let task: Task;
   try {
@@ -228,50 +129,18 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}\n${USAGE}`);
-    return 2;
+    return EXIT.badInput;
   }
   if (task.command === "help") {
     console.log(USAGE);
-    return args.length ? 0 : 2;
+    return args.length ? EXIT.ok : EXIT.badInput;
   }
-  try {
-    const lab = await Lab.open();
-    switch (task.command) {
-      case "setup":
-        await setup(lab);
-        return 0;
-      case "load":
-        await load(lab, task.untilStopped);
-        return 0;
-      case "collect":
-        await collect(lab, task.phase);
-        return 0;
-      case "verify":
-        return await withInterrupt("the watch", (i) => verify(lab, i.signal));
-      case "cleanup":
-        for (const line of await lab.cleanup()) say(line);
-        return 0;
-      case "status":
-        await status(lab);
-        return 0;
-      case "demo":
-        return await withInterrupt(
-          "the demo: the load, the watch and the cluster",
-          (i) => demo(lab, i),
-        );
-      case "bench-scenarios":
-        return await withInterrupt("the scenarios", (i) => benchScenarios(i));
-      case "bench-load":
-        await benchLoad(lab, say);
-        return 0;
-    }
-  } catch (error) {
-    const message = error instanceof LabConfigError || error instanceof Error
-      ? error.message
-      : String(error);
-    console.error(`error: ${message}`);
-    return 1;
-  }
+  return await runTask(async () => {
+    // The settings first: a bad one is refused before the lab's modules load.
+    loadConfig();
+    const { runTaskCommand } = await import("./tasks.ts");
+    return await runTaskCommand(task);
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -15,7 +15,8 @@
  * @module
  */
 
-import { parseCommandLine } from "../core/args.ts";
+import { BadInputError, parseCommandLine } from "../core/args.ts";
+import { runTask } from "../core/task.ts";
 
 /** Options of {@linkcode runNotebooks}. */
 export interface RunNotebooksOptions {
@@ -237,7 +238,11 @@ export function parseArgs(args: string[]): RunNotebooksOptions | "help" {
   const options: RunNotebooksOptions = { notebooks: positionals };
   if (values.timeout !== undefined) {
     const v = Number(values.timeout);
-    if (!(v > 0)) throw new Error(`--timeout must be a positive number of seconds`);
+    if (!(v > 0)) {
+      throw new BadInputError(
+        `--timeout needs a positive number of seconds, not "${values.timeout}".`,
+      );
+    }
     options.timeoutSeconds = v;
   }
   if (values.out !== undefined) options.out = values.out;
@@ -248,40 +253,55 @@ export function parseArgs(args: string[]): RunNotebooksOptions | "help" {
   return options;
 }
 
-if (import.meta.main) {
-  let parsed: RunNotebooksOptions | "help";
-  try {
-    parsed = parseArgs(Deno.args);
-  } catch (err) {
-    console.error(`notebooks: ${(err as Error).message}`);
-    Deno.exit(2);
-  }
+/**
+ * `deno task notebooks`: checks the settings before any kernel starts, runs the notebooks,
+ * and, when they fail or are interrupted, stops what they started (the background load,
+ * the cluster, unless `LAB_KEEP_CLUSTER` is on or it ran before) and says so. Returns the
+ * exit code.
+ */
+async function notebooksTask(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
   if (parsed === "help") {
     console.log(USAGE);
-    Deno.exit(0);
+    return 0;
   }
+  const { Lab } = await import("../lab/lab.ts");
+  const lab = await Lab.open();
+  lab.checkSettings();
+  const clusterWasUp = lab.environment.kind === "external" ||
+    (await lab.environment.status()).healthy;
+  const loadWasRunning = await lab.backgroundLoadPid() !== undefined;
   let interrupted = false;
   const note = () => interrupted = true;
   Deno.addSignalListener("SIGINT", note);
   Deno.addSignalListener("SIGTERM", note);
-  const result = await runNotebooks(parsed);
-  if (interrupted) {
-    // The kernels are shut down; what the notebooks started outlives them.
-    console.error(
-      "Interrupted: stopping the background load and the cluster the notebooks started...",
-    );
-    const { Lab } = await import("../lab/lab.ts");
-    const lab = await Lab.open();
-    if (lab.config.keepCluster) {
-      if (await lab.backgroundLoadPid() !== undefined) {
-        await lab.stopBackgroundLoad().catch(() => {});
-      }
-      console.error(
-        "LAB_KEEP_CLUSTER is on: the cluster keeps running (deno task cleanup stops it).",
-      );
-    } else {
-      for (const line of await lab.cleanup()) console.error(line);
-    }
+  let result: RunNotebooksResult;
+  try {
+    result = await runNotebooks(parsed);
+  } finally {
+    Deno.removeSignalListener("SIGINT", note);
+    Deno.removeSignalListener("SIGTERM", note);
   }
-  Deno.exit(result.code);
+  if (result.code === 0 && !interrupted) return 0;
+  // The kernels are shut down; what the notebooks started outlives them.
+  const why = interrupted ? "Interrupted" : "A notebook failed";
+  const stopped: string[] = [];
+  if (!loadWasRunning && await lab.backgroundLoadPid() !== undefined) {
+    await lab.stopBackgroundLoad().catch(() => {});
+    stopped.push("the background load");
+  }
+  if (!clusterWasUp && lab.config.keepCluster) {
+    console.error(
+      `${why}: LAB_KEEP_CLUSTER is on, so the cluster keeps running (deno task cleanup stops it).`,
+    );
+  } else if (!clusterWasUp && (await lab.environment.status()).parts.some((p) => p.healthy)) {
+    await lab.cleanup();
+    stopped.push(`the ${lab.environment.kind} environment`);
+  }
+  if (stopped.length > 0) {
+    console.error(`${why}: stopped ${stopped.join(" and ")} the notebooks had started.`);
+  }
+  return result.code === 0 ? 130 : result.code;
 }
+
+if (import.meta.main) Deno.exit(await runTask(() => notebooksTask(Deno.args)));

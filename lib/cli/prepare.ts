@@ -11,20 +11,18 @@
 import { loadConfig } from "../config/config.ts";
 import { ensureKafkaDistribution } from "../env/local/kafka_dist.ts";
 import { ensurePrerequisites, TEST_PREREQUISITES } from "../env/prereqs.ts";
+import { runTask } from "../core/task.ts";
 
-/** Installs everything; returns the exit code. */
+/** Installs everything; returns the exit code (errors said in one line, bad settings 2). */
 export async function prepare(): Promise<number> {
-  try {
+  return await runTask(async () => {
     const config = loadConfig();
     const log = (line: string) => console.log(line);
     await ensurePrerequisites(TEST_PREREQUISITES, { autoInstall: config.autoInstall, log });
     const dist = await ensureKafkaDistribution(config.local, log);
     console.log(`Kafka jars: ${dist.libsDir} (${dist.source}); JMX exporter: ${dist.jmxAgentJar}`);
     return 0;
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await prepare());

@@ -98,7 +98,7 @@ Deno.test({
       console.log(`  the demo stopped ${run.seconds.toFixed(1)} s after SIGINT`);
       assert.equal(run.code, 130, run.out + run.err);
       assert.match(run.err, /Interrupted \(SIGINT\): stopping the demo/);
-      assert.match(run.out, /Stopped the cluster the demo started/);
+      assert.match(run.out, /Stopped the load and the cluster the demo started/);
       assert.deepEqual(await processesMentioning(env.LAB_STATE_DIR), [], "nothing left running");
     } finally {
       await new LocalEnvironment(loadConfig({ ...Deno.env.toObject(), ...env })).down({

@@ -1,15 +1,17 @@
 /**
- * Reading one `LAB_*` value: text, numbers in a range, on/off, lists, placements and
- * skews, each refusing bad input with a {@linkcode LabConfigError} that names the variable,
- * the bad value and what to write instead.
+ * Reading one `LAB_*` value from its text: numbers in a range, on/off, one of some words,
+ * lists, topic names, placements and skews, each refusing bad input with a
+ * {@linkcode LabConfigError} that names the variable, the bad value and what to write
+ * instead.
  *
  * @module
  */
 
+import { BadInputError } from "../core/args.ts";
 import type { Placement, Skew } from "./types.ts";
 
 /** A setting that cannot be used, with the variable that holds it and what to do. */
-export class LabConfigError extends Error {
+export class LabConfigError extends BadInputError {
   /** The environment variable (or parameter) that was wrong. */
   readonly setting: string;
   /** Builds the error; the message names the setting, the bad value and the fix. */
@@ -41,17 +43,25 @@ export function text(env: Env, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** Parses a number setting, refusing non-numbers and values outside `[min, max]`. */
-export function numberSetting(
-  env: Env,
-  name: string,
-  fallback: number,
-  limits: NumberRange = {},
-): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
+/** `["a", "b", "c"]` as "a, b or c". */
+export function orList(words: readonly string[]): string {
+  return words.length < 2
+    ? words.join("")
+    : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+
+/**
+ * Parses a number setting's text, refusing non-numbers and values outside the range.
+ *
+ * @example
+ * ```ts
+ * import { parseNumber } from "./parse.ts";
+ * if (parseNumber("LAB_PARTITIONS", "12", { min: 1, integer: true }) !== 12) throw new Error();
+ * ```
+ */
+export function parseNumber(name: string, raw: string, limits: NumberRange = {}): number {
   const value = Number(raw);
-  if (!Number.isFinite(value)) {
+  if (raw.trim() === "" || !Number.isFinite(value)) {
     throw new LabConfigError(name, `"${raw}" is not a number; set it to a number or unset it.`);
   }
   checkRange(name, value, limits);
@@ -65,7 +75,10 @@ export function checkRange(
   limits: NumberRange,
 ): void {
   if (limits.integer && !Number.isInteger(value)) {
-    throw new LabConfigError(name, `${value} must be a whole number.`);
+    throw new LabConfigError(
+      name,
+      `${value} must be a whole number; set a whole number or unset it.`,
+    );
   }
   if (limits.min !== undefined) {
     const tooLow = limits.exclusiveMin ? value <= limits.min : value < limits.min;
@@ -79,18 +92,47 @@ export function checkRange(
   }
 }
 
-/** Parses an on/off setting (on, off, true, false, yes, no, 1, 0). */
-export function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
-  const raw = text(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (["1", "true", "on", "yes"].includes(raw)) return true;
-  if (["0", "false", "off", "no"].includes(raw)) return false;
+/** Parses an on/off setting's text (on, off, true, false, yes, no, 1, 0). */
+export function parseFlag(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (["1", "true", "on", "yes"].includes(value)) return true;
+  if (["0", "false", "off", "no"].includes(value)) return false;
   throw new LabConfigError(name, `"${raw}" is not on/off; use on or off.`);
 }
 
-/** A comma-separated setting as its non-blank items. */
-export function listSetting(env: Env, name: string): string[] {
-  return (text(env, name) ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+/** A comma-separated setting's non-blank items. */
+export function parseList(raw: string | undefined): string[] {
+  return (raw ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** The longest topic name Kafka takes. */
+export const MAX_TOPIC_NAME = 249;
+
+/**
+ * What is wrong with a Kafka topic name, or `undefined` when Kafka takes it: only
+ * `a-z A-Z 0-9 . _ -`, at most {@linkcode MAX_TOPIC_NAME} characters, neither `.` nor
+ * `..` (Kafka's own rules, `org.apache.kafka.common.internals.Topic.validate`).
+ *
+ * @example
+ * ```ts
+ * import { topicNameProblem } from "./parse.ts";
+ * if (topicNameProblem("traffic-test") !== undefined) throw new Error("legal");
+ * if (!topicNameProblem("bad topic!")?.includes('" ", "!"')) throw new Error("names them");
+ * ```
+ */
+export function topicNameProblem(name: string): string | undefined {
+  if (name === "." || name === "..") return `"${name}" cannot be a topic name`;
+  if (name.length > MAX_TOPIC_NAME) {
+    return `a topic name has at most ${MAX_TOPIC_NAME} characters, not ${name.length}`;
+  }
+  const illegal = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
+  if (illegal.length > 0) {
+    return `"${name}" has characters Kafka refuses in a topic name ` +
+      `(${
+        illegal.map((c) => JSON.stringify(c)).join(", ")
+      }); use only a-z, A-Z, 0-9, ".", "_" and "-"`;
+  }
+  return undefined;
 }
 
 /** Parses `LAB_PLACEMENT`: `none`, `even`, or broker counts like `4-1-1`. */
@@ -107,7 +149,7 @@ export function parsePlacement(
     for (let p = 0; p < partitions; p++) counts[p % brokers]++;
     return { kind: "counts", counts };
   }
-  const counts = value.split("-").map((part) => Number(part));
+  const counts = value.split("-").map((part) => part.trim() === "" ? NaN : Number(part));
   if (counts.length < 1 || counts.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new LabConfigError(
       name,
@@ -163,4 +205,11 @@ export function parseSkew(raw: string, name = "LAB_SKEW"): Skew {
     );
   }
   return { kind: kind!, shares };
+}
+
+/** A skew as `LAB_SKEW` takes it: `uniform`, `b0=0.8,b1=0.2` or `p0=0.5,p3=0.5`. */
+export function skewText(skew: Skew): string {
+  if (skew.kind === "uniform") return "uniform";
+  const prefix = skew.kind === "brokers" ? "b" : "p";
+  return [...skew.shares].map(([id, share]) => `${prefix}${id}=${share}`).join(",");
 }

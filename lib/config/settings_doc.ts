@@ -2,8 +2,8 @@
  * The README's "Settings" table, generated from the settings table (`settings.ts`), and a
  * reader of the README's copy so a test can tell when the two disagree.
  *
- * Regenerate the README's table: `deno run -A lib/config/settings_doc.ts` (rewrites the
- * table under "## Settings" in README.md and formats the file).
+ * Regenerate the README's table: `deno task settings:readme` (`lib/cli/settings_readme.ts`
+ * rewrites the table under "## Settings" in README.md and formats the file).
  *
  * @module
  */
@@ -92,10 +92,4 @@ export async function updateReadmeSettings(path: string): Promise<void> {
   if (!fmt.success) {
     throw new Error(`deno fmt ${path} failed: ${new TextDecoder().decode(fmt.stderr)}`);
   }
-}
-
-if (import.meta.main) {
-  const path = new URL("../../README.md", import.meta.url).pathname;
-  await updateReadmeSettings(path);
-  console.log(`Rewrote the settings table in ${path} (${SETTINGS.length} settings).`);
 }

@@ -1,12 +1,13 @@
 /**
  * The shape of the lab's configuration: what `loadConfig` returns and what the rest of
  * `lib/` reads. Which variable sets each field, its default and its range are in
- * `settings.ts`.
+ * `settings.ts`; every setting's value is also in `values`, by its variable's name.
  *
  * @module
  */
 
 import type { Scenario } from "./scenarios.ts";
+import type { SettingValues } from "./settings.ts";
 
 /** Which environment runs the cluster. */
 export type EnvironmentKind = "local" | "automq" | "external";
@@ -81,6 +82,11 @@ export const MAX_LOCAL_BROKERS = 6;
 
 /** The whole configuration of one lab run. */
 export interface LabConfig {
+  /**
+   * Every setting's value by its variable's name, as its declaration in `settings.ts` reads
+   * it (a setting used in one place is read from here, by that name).
+   */
+  values: SettingValues;
   /** `LAB_ENV`: automq, local, external, or auto (decided by `lib/env`). */
   environment: EnvironmentKind | "auto";
   /** `LAB_BOOTSTRAP`: bring-your-own cluster's bootstrap servers. */

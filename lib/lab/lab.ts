@@ -30,15 +30,10 @@ import {
 } from "../cluster/move_cost.ts";
 import { describeSeriesWait, waitForPartitionSeries } from "../cluster/moved_series.ts";
 import { freeDiskBytes } from "../cluster/run_budget.ts";
-import {
-  applyRetention,
-  assignmentFromCounts,
-  describePlacement,
-  ensureTopic,
-  type PartitionPlacement,
-  placePartitions,
-} from "../cluster/topic.ts";
+import { describePlacement, type PartitionPlacement } from "../cluster/topic.ts";
 import { BackgroundLoad } from "./background.ts";
+import { checkBeforeSetup, checkBroughtCluster } from "./preflight.ts";
+import { createAndPlace } from "./placing.ts";
 import { RunState } from "./run_state.ts";
 import {
   type AfterReportOptions,
@@ -111,10 +106,23 @@ export class Lab {
   }
 
   /**
+   * Checks the settings against the cluster before starting anything (the brokers a skew
+   * or placement names); throws a `LabConfigError` naming the setting. A brought cluster is
+   * checked by {@linkcode setup} once connected, before anything is created on it.
+   */
+  checkSettings(): void {
+    checkBeforeSetup(this.config, this.environment);
+  }
+
+  /**
    * Brings the environment up, creates the topic and places its partitions as
-   * `LAB_PLACEMENT` says (4-1-1 by default). Returns the placement.
+   * `LAB_PLACEMENT` says (4-1-1 by default). Returns the placement. The settings are
+   * checked first; if set-up fails after it started the environment, the environment is
+   * stopped again (unless it was running before, or `LAB_KEEP_CLUSTER` is on), and
+   * `onProgress` says so.
    */
   async setup(onProgress: (line: string) => void = () => {}): Promise<PartitionPlacement[]> {
+    this.checkSettings();
     onProgress(`Environment: ${this.environment.kind} (${this.environmentReason})`);
     if (this.environment.kind === "local") {
       await ensurePrerequisites(DEMO_PREREQUISITES, {
@@ -122,32 +130,27 @@ export class Lab {
         log: onProgress,
       });
     }
-    await this.environment.up({ onProgress });
-    onProgress(await this.pauseBalancer());
-    return await withAdmin(this.environment.bootstrapServers(), async (admin) => {
-      const created = await ensureTopic(admin, {
-        topic: this.config.topic,
-        partitions: this.config.partitions,
-      });
-      if (created === "existed" && this.environment.kind !== "external") {
-        await applyRetention(admin, { topic: this.config.topic });
+    const wasUp = this.environment.kind === "external" ||
+      (await this.environment.status()).healthy;
+    try {
+      await this.environment.up({ onProgress });
+      if (this.environment.kind === "external") {
+        await checkBroughtCluster(this.config, this.environment);
       }
-      onProgress(
-        `Topic ${this.config.topic} ${created} (${this.config.partitions} partitions, ` +
-          "every record kept until the read-back).",
+      onProgress(await this.pauseBalancer());
+      return await withAdmin(
+        this.environment.bootstrapServers(),
+        (admin) => createAndPlace(admin, this, onProgress),
       );
-      if (this.config.placement.kind === "none") {
-        return await describePlacement(admin, this.config.topic);
+    } catch (error) {
+      if (!wasUp && !this.config.keepCluster) {
+        await this.environment.down({ removeData: true }).catch(() => {});
+        onProgress(
+          `Set-up failed: stopped the ${this.environment.kind} environment it had started.`,
+        );
       }
-      const assignment = assignmentFromCounts(this.config.placement.counts, this.brokers());
-      const placement = await placePartitions(admin, this.config.topic, assignment, {
-        bootstrapServers: this.environment.bootstrapServers(),
-      });
-      onProgress(
-        `Placed ${this.config.placement.counts.join("-")}: ${describeLeaders(placement)}.`,
-      );
-      return placement;
-    });
+      throw error;
+    }
   }
 
   /**
@@ -155,7 +158,16 @@ export class Lab {
    * Returns one line saying what was done.
    */
   async startBalancer(): Promise<string> {
+    if (!this.config.balancer.enabled) {
+      return "The balancer stays off, as LAB_BALANCER asks: a control run, watched for one " +
+        `rate window (${this.controlWatchSeconds()} s).`;
+    }
     return await this.environment.setBalancerEnabled(true);
+  }
+
+  /** How long a control run (`LAB_BALANCER=off`) is watched: one rate window, seconds. */
+  controlWatchSeconds(): number {
+    return Math.min(this.config.rateWindowSeconds, this.config.verifyTimeoutSeconds);
   }
 
   /** Pauses the auto-balancer (set-up does this); returns one line saying what was done. */
@@ -247,6 +259,7 @@ export class Lab {
       skew: this.config.skew,
       brokers: this.brokers(),
       onProgress: options.onProgress,
+      failAfterSeconds: this.config.values.LAB_TEST_FAIL_LOAD_S,
     });
   }
 
@@ -396,11 +409,14 @@ export class Lab {
 
   /**
    * Watches until the cluster is balanced (or `LAB_VERIFY_TIMEOUT_S`), reporting
-   * each event; balance is judged on a 10 s window against the balancer's band.
+   * each event; balance is judged on a 10 s window against the balancer's band. With the
+   * balancer off (`LAB_BALANCER=off`, a control run) it watches one rate window and says
+   * the balancer is off, as asked.
    */
   async watch(
     options: { onEvent?: (e: TimelineEvent) => void; since?: Date; signal?: AbortSignal } = {},
   ): Promise<WatchResult> {
+    const control = !this.config.balancer.enabled;
     return await watchBalance({
       prom: this.prom,
       bootstrapServers: this.environment.bootstrapServers(),
@@ -408,12 +424,9 @@ export class Lab {
       brokers: this.brokers(),
       deviation: this.config.balancer.avgDeviation.in,
       threshold: this.config.balancer.detectThresholdBytes.in,
-      balancerOn: this.config.balancer.enabled
-        ? await this.environment.balancerEnabled()
-        : this.environment.kind === "local"
-        ? false
-        : undefined,
-      timeoutMs: this.config.verifyTimeoutSeconds * 1000,
+      balancerOn: control ? false : await this.environment.balancerEnabled(),
+      controlRun: control,
+      timeoutMs: (control ? this.controlWatchSeconds() : this.config.verifyTimeoutSeconds) * 1000,
       pollMs: Math.max(1000, this.config.scrapeIntervalSeconds * 1000),
       readBalancerLog: () => this.environment.balancerLog(),
       since: options.since,
@@ -469,14 +482,4 @@ export class Lab {
     );
     return done;
   }
-}
-
-/** "broker 0 leads 0, 1, 2, 3; broker 1 leads 4; ..." */
-export function describeLeaders(placement: PartitionPlacement[]): string {
-  const byBroker = new Map<number, number[]>();
-  for (const p of placement) {
-    byBroker.set(p.leader, [...(byBroker.get(p.leader) ?? []), p.partition]);
-  }
-  return [...byBroker].sort(([a], [b]) => a - b)
-    .map(([broker, partitions]) => `broker ${broker} leads ${partitions.join(", ")}`).join("; ");
 }

@@ -73,24 +73,38 @@ export class RunState {
     return `${this.dir}/${STATE_FILES[file]}`;
   }
 
-  /** Writes `value` as JSON to a state file, creating the directory if needed. */
+  /**
+   * Writes `value` as JSON to a state file, creating the directory if needed. The file is
+   * written whole under another name and then renamed, so a reader in another process (the
+   * background load's progress is read while it runs) never sees half of it.
+   */
   async save(file: StateFile, value: unknown): Promise<void> {
     await Deno.mkdir(this.dir, { recursive: true });
-    await Deno.writeTextFile(this.path(file), JSON.stringify(value));
+    const partial = `${this.path(file)}.${crypto.randomUUID().slice(0, 8)}.partial`;
+    await Deno.writeTextFile(partial, JSON.stringify(value));
+    await Deno.rename(partial, this.path(file));
   }
 
-  /** Reads a state file's JSON (`reviver` as `JSON.parse` takes it); `undefined` if none. */
+  /**
+   * Reads a state file's JSON (`reviver` as `JSON.parse` takes it); `undefined` if there is
+   * none. A file that is there but not JSON is an error naming it: the step that wrote it
+   * did not finish, or something else wrote there.
+   */
   async load<T>(file: StateFile, reviver?: (key: string, value: unknown) => unknown) {
     let text: string;
     try {
       text = await Deno.readTextFile(this.path(file));
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw new Error(`Cannot read the state file ${this.path(file)}: ${(error as Error).message}`);
     }
     try {
       return JSON.parse(text, reviver) as T;
-    } catch {
-      return undefined;
+    } catch (error) {
+      throw new Error(
+        `The state file ${this.path(file)} is not valid JSON (${(error as Error).message}); ` +
+          "delete it and run the step that writes it again, or start over with `deno task cleanup`.",
+      );
     }
   }
 

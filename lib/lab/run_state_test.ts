@@ -67,7 +67,7 @@ Deno.test("a load's stats survive the state directory, acked sequences and parti
   });
 });
 
-Deno.test("the start, a watch's dates and a broken file", async () => {
+Deno.test("the start and a watch's dates", async () => {
   await withState(async (state) => {
     await state.saveLoadStarted({ startedAt: new Date(5000), pid: 12 });
     assert.deepEqual(await state.loadStarted(), { startedAt: new Date(5000), pid: 12 });
@@ -75,7 +75,22 @@ Deno.test("the start, a watch's dates and a broken file", async () => {
     const path = await state.saveWatch(watch as unknown as WatchResult);
     assert.equal(path, `${state.dir}/${STATE_FILES.notebookWatch}`);
     assert.deepEqual((await state.watch())?.balancedAt, new Date(9000));
-    await Deno.writeTextFile(state.path("loadProgress"), "{not json");
-    assert.equal(await state.loadProgress(), undefined, "a broken file reads as none");
+  });
+});
+
+Deno.test("a corrupt state file is an error naming it; a missing one is nothing", async () => {
+  await withState(async (state) => {
+    assert.equal(await state.measurement("before"), undefined);
+    await state.save("beforeMeasurement", { phase: "before" });
+    await Deno.writeTextFile(state.path("beforeMeasurement"), '{"phase": "bef');
+    await assert.rejects(
+      state.measurement("before"),
+      (e: Error) =>
+        e.message.startsWith(`The state file ${state.path("beforeMeasurement")} is not valid JSON`),
+    );
+    // Saving leaves no partial file behind.
+    await state.saveLoadProgress({ percent: 1 } as never);
+    const names = [...Deno.readDirSync(state.dir)].map((e) => e.name).sort();
+    assert.deepEqual(names, [STATE_FILES.beforeMeasurement, STATE_FILES.loadProgress]);
   });
 });

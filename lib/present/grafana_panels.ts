@@ -229,7 +229,11 @@ export function parseScreenshotArgs(args: readonly string[]): ScreenshotArgs {
   }
   const [phase, ...extra] = parsed.positionals;
   if ((phase !== "before" && phase !== "after") || extra.length > 0) {
-    throw new Error(USAGE);
+    throw new Error(
+      `screenshots takes one phase, before or after, not "${
+        parsed.positionals.join(" ")
+      }".\n${USAGE}`,
+    );
   }
   const { from, to, grafana } = parsed.values;
   return { phase, grafanaUrl: grafana ?? "http://127.0.0.1:3000", from, to };
@@ -244,9 +248,15 @@ if (import.meta.main) {
     console.error(error instanceof Error ? error.message : error);
     Deno.exit(2);
   }
-  const files = await captureGrafanaPanels({
-    ...args,
-    outDir: `${loadConfig().resultsDir}/screenshots`,
-  });
-  for (const file of files) console.log(file);
+  const { runTask } = await import("../core/task.ts");
+  Deno.exit(
+    await runTask(async () => {
+      const files = await captureGrafanaPanels({
+        ...args,
+        outDir: `${loadConfig().resultsDir}/screenshots`,
+      });
+      for (const file of files) console.log(file);
+      return 0;
+    }),
+  );
 }
