@@ -5,7 +5,7 @@
  */
 
 export { print, show } from "../../present/display.ts";
-export { measurementLine } from "../../present/sentences.ts";
+export { measurementLine, measurementNote } from "../../present/sentences.ts";
 export { measureBefore } from "../../lab/story.ts";
 export { openLab } from "../mod.ts";
 export {
