@@ -55,6 +55,16 @@ function tableText(env: Env, name: string): string {
   return text(env, name) ?? settingNamed(name).default ?? "";
 }
 
+/** A setting whose value must be one of the table's `allowed` words. */
+function tableChoice(env: Env, name: string): string {
+  const value = tableText(env, name).toLowerCase();
+  const allowed = settingNamed(name).allowed ?? [];
+  if (!allowed.includes(value)) {
+    throw new LabConfigError(name, `"${value}" is unknown; use ${orList(allowed)}.`);
+  }
+  return value;
+}
+
 /** `["a", "b", "c"]` as "a, b or c". */
 function orList(words: readonly string[]): string {
   return words.length < 2
@@ -181,6 +191,7 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     bootstrapServers: bootstrap.length > 0 ? bootstrap : undefined,
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ""),
     balancerLogFile: text(env, "LAB_BALANCER_LOG"),
+    broughtBalancer: tableChoice(env, "LAB_BROUGHT_BALANCER") as LabConfig["broughtBalancer"],
     topic: tableText(env, "LAB_TOPIC"),
     partitions,
     scenario,

@@ -81,6 +81,7 @@ const VALUE_OF: Readonly<Record<string, Setting["value"]>> = {
   LAB_BOOTSTRAP: (c) => c.bootstrapServers?.join(","),
   LAB_PROMETHEUS_URL: (c) => c.prometheusUrl,
   LAB_BALANCER_LOG: (c) => c.balancerLogFile,
+  LAB_BROUGHT_BALANCER: (c) => c.broughtBalancer,
   LAB_BROKERS: (c) => c.local.brokers,
   LAB_DURATION_S: (c) => c.durationSeconds,
   LAB_RECORDS: (c) => c.records,

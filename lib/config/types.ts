@@ -89,6 +89,11 @@ export interface LabConfig {
   prometheusUrl?: string;
   /** `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log`, if readable. */
   balancerLogFile?: string;
+  /**
+   * `LAB_BROUGHT_BALANCER`: whether the lab switches the balancer of a cluster you bring that
+   * runs AutoMQ (`switch`), or leaves it alone (`leave`).
+   */
+  broughtBalancer: "switch" | "leave";
   /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */
   scenario: Scenario;
   /** The scenario's defaults that `LAB_*` variables changed, as `NAME=value`. */
