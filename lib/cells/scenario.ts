@@ -1,14 +1,16 @@
 /**
  * Notebook views of a scenario: what it sets up and expects, what changed in the
- * cluster (brokers joining or leaving), and the measured cost of every move beside
- * AutoMQ's.
+ * cluster (brokers joining or leaving), and the measured cost of every move on the engine
+ * that made it.
  *
  * @module
  */
 
 import { markdown } from "../present/display.ts";
 import type { LabConfig } from "../config/config.ts";
-import { type MoveCost, moveCostMarkdown } from "../cluster/move_cost.ts";
+import type { MoveCost } from "../cluster/move_cost.ts";
+import type { Engine } from "../core/engine.ts";
+import { moveCostMarkdown } from "../present/costs.ts";
 import { describePlacementSetting, describeSkew } from "../present/report.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
 import type { View } from "./views.ts";
@@ -47,7 +49,11 @@ export function membershipView(lines: readonly string[]): View {
   );
 }
 
-/** Each move's measured cost (bytes Kafka copied, seconds) beside AutoMQ's. */
-export function moveCostView(costs: readonly MoveCost[]): View {
-  return markdown(moveCostMarkdown(costs));
+/**
+ * Each move's measured cost in the terms of the engine that made it: on AutoMQ nothing
+ * copied, the seconds to the partition led on its destination and the leaderless gap; on
+ * Apache Kafka the bytes copied and the seconds.
+ */
+export function moveCostView(costs: readonly MoveCost[], engine: Engine): View {
+  return markdown(moveCostMarkdown(engine, costs));
 }

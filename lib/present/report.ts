@@ -14,6 +14,7 @@ import type { MoveRecord } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
+import type { SpreadVerdict } from "../balancer/best_spread.ts";
 
 /** One measured moment of the scenario. */
 export interface Measurement {
@@ -43,12 +44,12 @@ export interface AfterDetails {
   verdict?: string;
   /** Brokers that joined or left between the two measurements, in words. */
   membership?: string[];
-  /** The cost of each move, as Markdown (`move_cost.ts`). */
+  /** The cost of each move on the engine that made it, as Markdown (`costs.ts`). */
   moveCosts?: string;
   /** When the first acting detection happened. */
   firstDetection?: Date;
-  /** Lines on the best possible spread. */
-  optimal?: { maxOverMean: number; stdDevMBps: number; explanation: string[] };
+  /** The after-spread judged against the best any placement reaches (`judgeSpread`). */
+  optimal?: SpreadVerdict;
   /** The model's plan from the before-window: a prediction from another window. */
   planExplanation?: string[];
   /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
@@ -154,9 +155,51 @@ function partitionTable(m: Measurement): string {
     ["Partition", "Leader", "Bytes in (MB/s)"],
     m.placement.map((p) => {
       const load = m.snapshot.partitions.find((l) => l.partition === p.partition);
-      return [p.partition, p.leader, mbps(load?.bytesInPerSec ?? 0)];
+      return [p.partition, p.leader, partitionRateText(load)];
     }),
   );
+}
+
+/**
+ * A partition's bytes in as shown in tables: MB/s, marked when it is an estimate from its
+ * broker's total (no complete series over the window), `no series` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { partitionRateText } from "./report.ts";
+ * console.log(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true })); // "1.67 (estimated)"
+ * ```
+ */
+export function partitionRateText(
+  load: { bytesInPerSec: number; estimated?: boolean } | undefined,
+): string {
+  if (!load) return "no series";
+  return load.estimated ? `${mbps(load.bytesInPerSec)} (estimated)` : mbps(load.bytesInPerSec);
+}
+
+/**
+ * The best possible spread in words, from a {@linkcode SpreadVerdict}: the best max/mean any
+ * placement of whole partitions reaches and what the brokers reached (their own totals), or
+ * why that cannot be judged; then the reasons, one bullet each.
+ *
+ * @example
+ * ```ts
+ * import { bestSpreadLines } from "./report.ts";
+ * const lines = bestSpreadLines({
+ *   maxOverMean: 1.2, mean: 1.74e6, bestMaxOverMean: 1.2, atBest: true, missing: [],
+ *   explanation: ["t-0 alone carries 2.09 MB/s."],
+ * });
+ * console.log(lines[0].includes("**1.200**")); // true
+ * ```
+ */
+export function bestSpreadLines(verdict: SpreadVerdict): string[] {
+  const head = verdict.bestMaxOverMean === undefined
+    ? `The brokers reached max/mean **${ratio(verdict.maxOverMean)}** (their own totals); ` +
+      "whether a placement could do better cannot be judged from this window."
+    : `With these partition loads, the best any placement can do is max/mean ` +
+      `**${ratio(verdict.bestMaxOverMean)}**; the brokers reached ` +
+      `**${ratio(verdict.maxOverMean)}** (their own totals, mean ${mbps(verdict.mean)} MB/s).`;
+  return [head, "", ...verdict.explanation.map((l) => `- ${l}`)];
 }
 
 function spreadRows(s: Spread): Array<[string, string]> {
@@ -191,6 +234,7 @@ export function beforeReport(m: Measurement): string {
     "",
     partitionTable(m),
     "",
+    ...(m.note ? [`**Note:** ${m.note}`, ""] : []),
     "## Spread of bytes in",
     "",
     table(["Measure", "Value"], spreadRows(m.spreadIn)),
@@ -288,18 +332,7 @@ export function afterReport(
   } else if (!details.verdict) lines.push("The balance was not watched (history only).");
   lines.push("");
   if (details.optimal) {
-    lines.push(
-      "## Best possible spread",
-      "",
-      `With these partition loads, the best any placement can do is max/mean ` +
-        `**${ratio(details.optimal.maxOverMean)}** (standard deviation ${
-          details.optimal.stdDevMBps.toFixed(2)
-        } MB/s); ` +
-        `the result reached ${ratio(after.spreadIn.maxOverMean)}.`,
-      "",
-      ...details.optimal.explanation.map((l) => `- ${l}`),
-      "",
-    );
+    lines.push("## Best possible spread", "", ...bestSpreadLines(details.optimal), "");
   }
   if (details.readback) {
     const r = details.readback;

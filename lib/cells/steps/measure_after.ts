@@ -5,7 +5,7 @@
  */
 
 export { print, show } from "../../present/display.ts";
-export { loadSummary, measurementLine } from "../../present/sentences.ts";
+export { measurementLine, measurementNote } from "../../present/sentences.ts";
 export { openLab, requireBackgroundLoad, requireMeasurement, savedWatchResult } from "../mod.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { measurementTable, spreadTable } from "../measurement.ts";
