@@ -53,10 +53,10 @@ function placementRows(
         broker: brokerName(p.broker),
         key,
         size: sizeBy === "load" ? p.bytesInPerSec / MB : 1,
-        label: key,
+        label: p.estimated ? `${key}*` : key,
         title: `${p.topic}-${p.partition} on ${brokerName(p.broker)}: ${
           formatMBps(p.bytesInPerSec)
-        }`,
+        }${p.estimated ? " (estimated from its broker's total: no complete series)" : ""}`,
       };
     });
 }
@@ -152,8 +152,10 @@ export function placementChart(
   const counts = sets.map((set) =>
     brokers.map((b) => set.filter((p) => brokerName(p.broker) === b).length).join("-")
   );
+  const estimated = sets.some((set) => set.some((p) => p.estimated));
   const subtitle = options.subtitle ??
     (`partitions per broker ${counts.join(" → ")}; ` +
-      (sizeBy === "load" ? "segment height = bytes-in rate" : "one segment per partition"));
+      (sizeBy === "load" ? "segment height = bytes-in rate" : "one segment per partition") +
+      (estimated ? "; * estimated from the broker's total (no complete series)" : ""));
   return frame(options.title ?? "Partition placement per broker", subtitle, panels);
 }
