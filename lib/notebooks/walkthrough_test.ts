@@ -137,6 +137,11 @@ clusterTest(
         .map((o) => plain(o, "text/markdown") || plain(o, "text/plain")).join("\n");
       assert.match(text05, /\*\*Zero loss:\*\* \d+ of \d+ acknowledged records read back intact/);
       assert.match(text05, /\| partitions led per broker \| 4-1-1 \| 2-2-2 \|/);
+      assert.match(
+        text05,
+        /Moves on Apache Kafka: \d+; Kafka copied [\d.]+ MB/,
+        "05 names its engine",
+      );
 
       // The exports exist and carry the charts (nbconvert embeds each SVG as a data URI).
       for (const [name, min] of [["03-measure-before", 1], ["05-measure-after", 4]] as const) {
