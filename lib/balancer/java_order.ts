@@ -9,22 +9,30 @@
  * scores, so among equal loads the map's iteration order decides. Averages and weighted
  * scores are `DoubleStream.sum`s, which are compensated (Kahan) sums.
  *
+ * Maps are built anew along the way, and the new map has its own order: the controller's
+ * `ClusterModel.brokerMap` gets each broker by `compute` as it registers; each detection's
+ * `ClusterModel.snapshot()` puts the brokers that are not excluded into a new map in that
+ * map's order (fewer brokers can mean fewer bins), and likewise each broker's partitions
+ * (the controller's map of them is filled by `put` as partitions are assigned).
+ *
  * What is emulated:
  *
  * - `String.hashCode()` over UTF-16 code units, `Integer.hashCode()`, Kafka's
  *   `TopicPartition.hashCode()` (`31 * (31 + partition) + topic.hashCode()`, in 32 bits);
- * - `HashMap` built with `new HashMap<>()`: no table until the first put, then 16 buckets,
- *   doubling when the size exceeds 0.75 of the capacity (and, as `treeifyBin` does, when a
- *   bucket already holding 8 entries gets another while the table has fewer than 64
- *   buckets); the bucket of a key is `(h ^ (h >>> 16)) & (capacity - 1)`; a bucket lists its
- *   keys in insertion order (a put appends, a resize splits a bucket keeping that order, a
- *   remove keeps the others' order), so iteration is by bucket, then by insertion;
+ * - `HashMap` built with `new HashMap<>()` ({@linkcode JavaHashMap}), as JDK 17 keeps it: no
+ *   table until the first insertion, then 16 bins, doubling (threshold 0.75 of the table;
+ *   every bin split into a low and a high list that keep their order); the bin of a key is
+ *   `(h ^ (h >>> 16)) & (capacity - 1)`; `put` appends a new key to its bin and resizes after
+ *   it, `compute` (how AutoMQ's controller adds a broker) puts it at the head of its bin and
+ *   resizes before it; a long bin in a table of 64 or more becomes a red-black tree
+ *   (`java_tree_bin.ts`) whose root leads its iteration; a bin in a smaller table makes the
+ *   table double instead;
  * - `DoubleStream.sum()` as the JDK 17 in AutoMQ's image computes it (compensated, with the
  *   fix of JDK-8214761: the result is the running sum minus the compensation).
  *
- * Not emulated: a bucket turned into a tree (9 or more colliding keys in a table of 64 or
- * more buckets) iterates in an order this module does not model; {@linkcode JavaHashMap}
- * counts such buckets in `treeBins` so a caller can say so.
+ * Checked against orders recorded from JDK 17's own `HashMap` (`java_order_test.ts`).
+ * Unknowable, so only counted ({@linkcode JavaHashMap.identityTies}): two different keys
+ * with the same 32-bit hash in one tree bin, which the JVM orders by identity hash codes.
  *
  * @example
  * ```ts
@@ -37,6 +45,16 @@
  *
  * @module
  */
+
+import {
+  type BinNode,
+  newBinNode,
+  putTreeNode,
+  removeTreeNode,
+  splitTreeBin,
+  type Table,
+  treeify,
+} from "./java_tree_bin.ts";
 
 /**
  * Java's `String.hashCode()`: `s[0]·31^(n-1) + … + s[n-1]` over UTF-16 units, as a 32-bit int.
@@ -101,97 +119,193 @@ export function spreadHash(h: number): number {
 }
 
 const DEFAULT_CAPACITY = 16;
-const LOAD_FACTOR = 0.75;
 const TREEIFY_THRESHOLD = 8;
 const MIN_TREEIFY_CAPACITY = 64;
 
-interface Slot<K> {
-  key: K;
-  hash: number;
-  seq: number;
-}
-
 /**
- * The iteration order of a `java.util.HashMap` created with `new HashMap<>()`, as keys are
- * put and removed. Keys are told apart by `id(key)` (a string), hashed by `hash(key)`.
+ * A `java.util.HashMap` created with `new HashMap<>()`, kept as the JDK 17 keeps it (a table
+ * of bins, linked entries, tree bins) so that its iteration order is the JVM's, whatever
+ * sequence of `put`, `compute` and `remove` built it. Keys are told apart by `id(key)` (a
+ * string) and hashed by `hash(key)` (the key's `hashCode()`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerHash, JavaHashMap } from "./java_order.ts";
+ * const put = new JavaHashMap(integerHash, String);
+ * const computed = new JavaHashMap(integerHash, String);
+ * for (const id of [1, 17, 2]) {
+ *   put.put(id); // appended to its bucket
+ *   computed.compute(id); // put at the head of its bucket
+ * }
+ * assert.deepEqual(put.keys(), [1, 17, 2]);
+ * assert.deepEqual(computed.keys(), [17, 1, 2]);
+ * ```
  */
 export class JavaHashMap<K> {
-  #slots = new Map<string, Slot<K>>();
-  #counts = new Map<number, number>();
-  #capacity = 0;
-  #seq = 0;
-  /** Buckets that became trees (their order is not modelled); 0 in every ordinary case. */
-  treeBins = 0;
+  #table: Table<K> = [];
+  #threshold = 0;
+  #nodes = new Map<string, BinNode<K>>();
+  /**
+   * How many times two different keys with the same hash met in a tree bin, where the JVM
+   * orders them by `System.identityHashCode` (unknowable here; 0 in every ordinary case).
+   */
+  identityTies = 0;
+  readonly #onTie = () => {
+    this.identityTies++;
+  };
 
   /** Builds an empty map (no table yet, as `new HashMap<>()`). */
   constructor(readonly hash: (key: K) => number, readonly id: (key: K) => string) {}
 
-  /** Table length now (0 before the first put). */
+  /** Table length now (0 before the first insertion). */
   get capacity(): number {
-    return this.#capacity;
+    return this.#table.length;
   }
 
   /** Number of keys. */
   get size(): number {
-    return this.#slots.size;
+    return this.#nodes.size;
+  }
+
+  /** Number of bins that are red-black trees now. */
+  get treeBins(): number {
+    return this.#table.filter((b) => b !== null && b.tree).length;
   }
 
   /** True when the key is in the map. */
   has(key: K): boolean {
-    return this.#slots.has(this.id(key));
+    return this.#nodes.has(this.id(key));
   }
 
-  #bucket(hash: number): number {
-    return spreadHash(hash) & (this.#capacity - 1);
-  }
-
-  /** `put`: a new key goes to the end of its bucket; an existing key keeps its place. */
+  /**
+   * `put` (and `putIfAbsent`): a new key is appended to its bin (or placed in its tree);
+   * a bin that already held 8 entries is treeified (or, under 64 bins, the table doubles);
+   * then the table doubles if the size exceeds 0.75 of it. An existing key keeps its place.
+   */
   put(key: K): void {
     const id = this.id(key);
-    if (this.#slots.has(id)) return;
-    if (this.#capacity === 0) this.#capacity = DEFAULT_CAPACITY;
-    const hash = this.hash(key);
-    const bucket = this.#bucket(hash);
-    const inBucket = this.#counts.get(bucket) ?? 0;
-    this.#slots.set(id, { key, hash, seq: this.#seq++ });
-    this.#counts.set(bucket, inBucket + 1);
-    if (inBucket >= TREEIFY_THRESHOLD) {
-      if (this.#capacity < MIN_TREEIFY_CAPACITY) this.#resize();
-      else this.treeBins++;
+    if (this.#nodes.has(id)) return;
+    if (this.#table.length === 0) this.#resize();
+    const node = newBinNode(key, spreadHash(this.hash(key)));
+    this.#nodes.set(id, node);
+    const tab = this.#table;
+    const i = (tab.length - 1) & node.hash;
+    const first = tab[i];
+    if (first === null) tab[i] = node;
+    else if (first.tree) putTreeNode(tab, first, node, this.#onTie);
+    else {
+      let last = first, held = 1;
+      for (; last.next !== null; held++) last = last.next;
+      last.next = node;
+      if (held >= TREEIFY_THRESHOLD) this.#treeifyBin(node.hash);
     }
-    if (this.#slots.size > this.#capacity * LOAD_FACTOR) this.#resize();
+    if (this.#nodes.size > this.#threshold) this.#resize();
   }
 
-  #resize(): void {
-    this.#capacity *= 2;
-    this.#counts.clear();
-    for (const s of this.#slots.values()) {
-      const b = this.#bucket(s.hash);
-      this.#counts.set(b, (this.#counts.get(b) ?? 0) + 1);
+  /**
+   * `compute` returning a value (as `ClusterModel.registerBroker` does): first the table
+   * doubles if the size already exceeds 0.75 of it (even for a key already there); then a
+   * new key goes to the head of its bin (or into its tree), and a bin that already held 7
+   * entries is treeified (or, under 64 bins, the table doubles). No resize after it.
+   */
+  compute(key: K): void {
+    if (this.#nodes.size > this.#threshold || this.#table.length === 0) this.#resize();
+    const id = this.id(key);
+    if (this.#nodes.has(id)) return;
+    const node = newBinNode(key, spreadHash(this.hash(key)));
+    this.#nodes.set(id, node);
+    const tab = this.#table;
+    const i = (tab.length - 1) & node.hash;
+    const first = tab[i];
+    if (first !== null && first.tree) {
+      putTreeNode(tab, first, node, this.#onTie);
+      return;
     }
+    let held = 0;
+    for (let e = first; e !== null; e = e.next) held++;
+    node.next = first;
+    tab[i] = node;
+    if (held >= TREEIFY_THRESHOLD - 1) this.#treeifyBin(node.hash);
   }
 
-  /** `remove`: the others keep their order; the table never shrinks. */
+  /** `remove`: the others keep their order (a tree bin may become a list); never shrinks. */
   remove(key: K): void {
     const id = this.id(key);
-    const slot = this.#slots.get(id);
-    if (slot === undefined) return;
-    this.#slots.delete(id);
-    const b = this.#bucket(slot.hash);
-    this.#counts.set(b, this.#counts.get(b)! - 1);
+    const node = this.#nodes.get(id);
+    if (node === undefined) return;
+    this.#nodes.delete(id);
+    const tab = this.#table;
+    if (node.tree) return removeTreeNode(tab, node);
+    const i = (tab.length - 1) & node.hash;
+    if (tab[i] === node) tab[i] = node.next;
+    else {
+      let p = tab[i]!;
+      while (p.next !== node) p = p.next!;
+      p.next = node.next;
+    }
+    node.next = null;
   }
 
-  /** The keys in iteration order: by bucket, then in insertion order within a bucket. */
+  /** The keys in iteration order: bin by bin, along each bin's list. */
   keys(): K[] {
-    return [...this.#slots.values()]
-      .sort((a, b) => this.#bucket(a.hash) - this.#bucket(b.hash) || a.seq - b.seq)
-      .map((s) => s.key);
+    const out: K[] = [];
+    for (const bin of this.#table) for (let e = bin; e !== null; e = e.next) out.push(e.key);
+    return out;
+  }
+
+  /** `treeifyBin`: a table under 64 bins doubles instead. */
+  #treeifyBin(hash: number): void {
+    const tab = this.#table;
+    if (tab.length < MIN_TREEIFY_CAPACITY) return this.#resize();
+    const head = tab[(tab.length - 1) & hash];
+    if (head === null) return;
+    let prev: BinNode<K> | null = null;
+    for (let e: BinNode<K> | null = head; e !== null; e = e.next) {
+      e.tree = true;
+      e.prev = prev;
+      prev = e;
+    }
+    treeify(tab, head, this.#onTie);
+  }
+
+  /** Doubles the table (16 at first), splitting each bin in two keeping its order. */
+  #resize(): void {
+    const old = this.#table;
+    const capacity = old.length === 0 ? DEFAULT_CAPACITY : old.length * 2;
+    this.#threshold = capacity * 0.75;
+    const tab: Table<K> = new Array(capacity).fill(null);
+    for (let j = 0; j < old.length; j++) {
+      const e = old[j];
+      if (e === null) continue;
+      if (e.next === null) tab[e.hash & (capacity - 1)] = e;
+      else if (e.tree) splitTreeBin(tab, e, j, old.length, this.#onTie);
+      else {
+        let lo: BinNode<K> | null = null, hi: BinNode<K> | null = null;
+        for (let n: BinNode<K> | null = e; n !== null;) {
+          const following: BinNode<K> | null = n.next;
+          n.next = null;
+          if ((n.hash & old.length) === 0) {
+            if (lo === null) tab[j] = n;
+            else lo.next = n;
+            lo = n;
+          } else {
+            if (hi === null) tab[j + old.length] = n;
+            else hi.next = n;
+            hi = n;
+          }
+          n = following;
+        }
+      }
+    }
+    this.#table = tab;
   }
 }
 
 /**
- * The order a `new HashMap<>()` iterates `keys` in after they are put in the given order.
- * Keys must be distinct by `String(key)` unless `id` says otherwise.
+ * The order a `new HashMap<>()` iterates `keys` in after they are inserted in the given order
+ * with `put` (the default) or `compute`. Keys are told apart by `String(key)` unless `id`
+ * says otherwise.
  *
  * @example
  * ```ts
@@ -199,15 +313,19 @@ export class JavaHashMap<K> {
  * import { hashMapOrder, integerHash } from "./java_order.ts";
  * // Small Integer keys iterate in bucket order, whatever the insertion order.
  * assert.deepEqual(hashMapOrder([3, 1, 2], integerHash), [1, 2, 3]);
+ * // 0 and 16 share a bucket of 16: put appends, compute puts at the head.
+ * assert.deepEqual(hashMapOrder([0, 16], integerHash), [0, 16]);
+ * assert.deepEqual(hashMapOrder([0, 16], integerHash, String, "compute"), [16, 0]);
  * ```
  */
 export function hashMapOrder<K>(
   keys: readonly K[],
   hash: (key: K) => number,
   id: (key: K) => string = (k) => String(k),
+  insert: "put" | "compute" = "put",
 ): K[] {
   const map = new JavaHashMap(hash, id);
-  for (const k of keys) map.put(k);
+  for (const k of keys) map[insert](k);
   return map.keys();
 }
 

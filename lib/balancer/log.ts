@@ -39,6 +39,7 @@
  * @module
  */
 
+import { fromWallTime } from "../core/time_zone.ts";
 import { type LogTimeZone, parseDataRate } from "./log_format.ts";
 import { SKIP_DETECT_MESSAGE, START_DETECT_MESSAGE } from "./log_messages.ts";
 import type { Resource } from "./plan_types.ts";
@@ -108,7 +109,29 @@ export type BalancerEvent =
     from: number;
     to: number;
   }
-  | EventBase & { kind: "detect-finished"; nextDetectMs: number };
+  | EventBase & { kind: "detect-finished"; nextDetectMs: number }
+  | EventBase & {
+    /** `<Goal> using linearNormalizerThreshold: N`: the score curve's baseline `L`, bytes/s. */
+    kind: "normalizer";
+    goal: string;
+    bytes: number;
+  }
+  | EventBase & {
+    /**
+     * DEBUG `try move partition … all possible action score: [...]`: the candidates of one
+     * partition that scored above 0.5 (group scores, unrounded), the best of which moves.
+     */
+    kind: "move-candidates";
+    topic: string;
+    partition: number;
+    goal: string;
+    candidates: { from: number; to: number; score: number }[];
+  }
+  | EventBase & {
+    /** A detection that did not plan, in the balancer's words (`… skip planning`). */
+    kind: "planning-skipped";
+    reason: string;
+  };
 
 /** The kinds of {@linkcode BalancerEvent}. */
 export type BalancerEventKind = BalancerEvent["kind"];
@@ -120,9 +143,32 @@ const LABEL_RESOURCE: Readonly<Record<string, Resource>> = { NWIn: "in", NWOut: 
 
 function parseTime(m: RegExpExecArray, timeZone: LogTimeZone): Date {
   const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number);
-  return timeZone === "utc"
+  return timeZone.toLowerCase() === "utc"
     ? new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms))
-    : new Date(y, mo - 1, d, h, mi, s, ms);
+    : fromWallTime([y, mo, d, h, mi, s, ms], timeZone);
+}
+
+const CANDIDATE =
+  /Action\{srcTp=(.+?)-(\d+), destTp=\S+?, srcBrokerId=(\d+), destBrokerId=(\d+), type=MOVE\}=([-\d.Ee]+)/g;
+
+/** The DEBUG lines worth reading besides the INFO ones (the goals' candidate scores). */
+function parseDebug(message: string): Body[] {
+  const m =
+    /^try move partition (.+)-(\d+) out for broker \d+, all possible action score: \[(.*)\] on goal (\S+)$/
+      .exec(message);
+  if (!m) return [];
+  const candidates = [...m[3].matchAll(CANDIDATE)].map((c) => ({
+    from: Number(c[3]),
+    to: Number(c[4]),
+    score: Number(c[5]),
+  }));
+  return [{
+    kind: "move-candidates",
+    topic: m[1],
+    partition: Number(m[2]),
+    goal: m[4],
+    candidates,
+  }];
 }
 
 type Body = Record<string, unknown> & { kind: BalancerEventKind };
@@ -143,6 +189,10 @@ function parseMessage(message: string): Body[] {
   if (message === SKIP_DETECT_MESSAGE) return [{ kind: "detect-skipped" }];
   let m = /^Detect finished, next detect will be after (\d+) ms$/.exec(message);
   if (m) return [{ kind: "detect-finished", nextDetectMs: Number(m[1]) }];
+  m = /^(\S+) using linearNormalizerThreshold: (\d+)$/.exec(message);
+  if (m) return [{ kind: "normalizer", goal: m[1], bytes: Number(m[2]) }];
+  m = /^(.+), skip planning$/.exec(message);
+  if (m) return [{ kind: "planning-skipped", reason: m[1] }];
   m = /^Total actions num: (\d+), split to (\d+) batches, estimated time to complete: (\d+)ms$/
     .exec(message);
   if (m) {
@@ -230,14 +280,15 @@ function parseMessage(message: string): Body[] {
       resource: m[2] === "inbound" ? "in" : "out",
     }];
   }
-  return [];
+  return message.startsWith("try move partition ") ? parseDebug(message) : [];
 }
 
 /**
  * Reads an auto-balancer log (the lab's or a real AutoMQ node's) into events, sorted by time
  * (ties keep file order). Lines that are not auto-balancer events are ignored; lines that do
  * not start with `[date]` (stack traces, wrapped messages) belong to the entry above and are
- * skipped. Times are read in UTC unless `timeZone: "local"`.
+ * skipped. Times are read in UTC unless `timeZone` names the zone the log was written in
+ * (`local`, `+02:00`, `Europe/Paris`: see `core/time_zone.ts`).
  *
  * @example
  * ```ts

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { fromWallTime, type TimeZoneName, toWallTime } from "../core/time_zone.ts";
 import type { Resource } from "./plan_types.ts";
 
 /** The logger name (`%c`) of every auto-balancer line. */
@@ -15,8 +16,12 @@ export const AUTO_BALANCER_LOGGER = "kafka.autobalancer";
 /** A log4j level. */
 export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
 
-/** How times are written and read: UTC (AutoMQ's container default) or local time. */
-export type LogTimeZone = "utc" | "local";
+/**
+ * The zone `[%d]` is written in (log4j writes the JVM's local time, with no zone): `utc`
+ * (AutoMQ's image and the lab's own balancer), `local`, an offset like `+02:00` or an IANA
+ * zone like `Europe/Paris` (see `core/time_zone.ts`).
+ */
+export type LogTimeZone = TimeZoneName;
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /**
@@ -30,15 +35,30 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
  * ```
  */
 export function formatLogDate(date: Date, timeZone: LogTimeZone = "utc"): string {
-  const utc = timeZone === "utc";
-  const y = utc ? date.getUTCFullYear() : date.getFullYear();
-  const mo = (utc ? date.getUTCMonth() : date.getMonth()) + 1;
-  const d = utc ? date.getUTCDate() : date.getDate();
-  const h = utc ? date.getUTCHours() : date.getHours();
-  const mi = utc ? date.getUTCMinutes() : date.getMinutes();
-  const s = utc ? date.getUTCSeconds() : date.getSeconds();
-  const ms = utc ? date.getUTCMilliseconds() : date.getMilliseconds();
+  const [y, mo, d, h, mi, s, ms] = toWallTime(date, timeZone);
   return `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)},${pad(ms, 3)}`;
+}
+
+const STAMP = /^\[(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})[,.](\d{3})\]/gm;
+
+/**
+ * A log's `[%d]` stamps, written in `timeZone`, rewritten in UTC (the zone the lab reads
+ * and shows): one reading of time for every log, whatever zone its node ran in.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stampsInUtc } from "./log_format.ts";
+ * const line = "[2026-12-07 01:15:19,846] INFO Start detect (kafka.autobalancer)";
+ * assert.equal(stampsInUtc(line, "+01:00"), "[2026-12-07 00:15:19,846] INFO Start detect (kafka.autobalancer)");
+ * ```
+ */
+export function stampsInUtc(text: string, timeZone: LogTimeZone): string {
+  if (timeZone.toLowerCase() === "utc") return text;
+  return text.replace(STAMP, (_, y, mo, d, h, mi, s, ms) => {
+    const wall = [y, mo, d, h, mi, s, ms].map(Number) as Parameters<typeof fromWallTime>[0];
+    return `[${formatLogDate(fromWallTime(wall, timeZone))}]`;
+  });
 }
 
 /**
@@ -138,6 +158,26 @@ export function resourceString(resource: Resource, bytesPerSec: number): string 
  */
 export function asLogged(bytesPerSec: number): number {
   return parseDataRate(`${formatDataSize(bytesPerSec)}/s`)!;
+}
+
+/**
+ * The rates a logged rate can stand for: AutoMQ truncates to whole bytes, then rounds to
+ * two decimals of its unit, so `1.59MB/s` is any rate within 0.005 MB of 1.59 MB (binary
+ * units) and `95Bytes/s` any rate from 95 up to 96 bytes/s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loggedRange, parseDataRate } from "./log_format.ts";
+ * assert.deepEqual(loggedRange(95), { low: 95, high: 96 });
+ * const { low, high } = loggedRange(parseDataRate("1.59MB/s")!);
+ * assert.ok(Math.abs(high - low - 0.01 * 2 ** 20) < 1e-6);
+ * ```
+ */
+export function loggedRange(bytesPerSec: number): { low: number; high: number } {
+  if (bytesPerSec < 1024) return { low: bytesPerSec, high: bytesPerSec + 1 };
+  const unit = UNITS.find(([, divider]) => bytesPerSec >= divider)![1];
+  return { low: bytesPerSec - 0.005 * unit, high: bytesPerSec + 0.005 * unit };
 }
 
 const SIZE = /^(-?\d*\.?\d*)(Bytes|KB|MB|GB|TB|PB|EB)\/s$/;

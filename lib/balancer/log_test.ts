@@ -281,3 +281,25 @@ Deno.test("a plan's lines: excluded brokers left out, empty brokers print Loads=
   assert.ok(total?.kind === "actions-planned");
   assert.equal(total.count, plan.moves.length);
 });
+
+Deno.test("the normaliser, the goals' candidate scores and a skipped planning are read", () => {
+  const text = [
+    "[2026-12-06 23:57:55,337] INFO NetworkInUsageDistributionGoal using linearNormalizerThreshold: 1073741824 (kafka.autobalancer)",
+    "[2026-12-07 00:15:19,851] DEBUG try move partition __consumer_offsets-33 out for broker 1, all possible action score: " +
+    "[Action{srcTp=__consumer_offsets-33, destTp=null, srcBrokerId=1, destBrokerId=2, type=MOVE}=0.5000000000008626] " +
+    "on goal NetworkInUsageDistributionGoal (kafka.autobalancer)",
+    "[2026-12-07 00:15:19,851] DEBUG try move partition traffic-test-1 out for broker 0, all possible action score: [] on goal NetworkInUsageDistributionGoal (kafka.autobalancer)",
+    "[2026-12-07 00:15:20,000] INFO [AnomalyDetector id=0] Metrics window not full: cluster bytes in fell to 3 B/s within the last 30 s, skip planning (kafka.autobalancer)",
+  ].join("\n");
+  const [normaliser, candidates, none, skipped] = parseBalancerLog(text);
+  assert.deepEqual(
+    normaliser.kind === "normalizer" && [normaliser.goal, normaliser.bytes],
+    ["NetworkInUsageDistributionGoal", 1073741824],
+  );
+  assert.ok(candidates.kind === "move-candidates");
+  assert.deepEqual([candidates.topic, candidates.partition], ["__consumer_offsets", 33]);
+  assert.deepEqual(candidates.candidates, [{ from: 1, to: 2, score: 0.5000000000008626 }]);
+  assert.ok(none.kind === "move-candidates" && none.candidates.length === 0);
+  assert.ok(skipped.kind === "planning-skipped");
+  assert.match(skipped.reason, /^Metrics window not full: cluster bytes in fell to 3 B\/s/);
+});

@@ -17,9 +17,11 @@
  * - the trivial-change undo, the merge of chained moves and the batching rules.
  *
  * Where loads tie, the order is AutoMQ's own (see `java_order.ts`): brokers iterate as
- * a `HashMap<Integer, …>` filled in the order of `input.brokers` holds them, each broker's
- * partitions as a `HashMap<TopicPartition, …>` filled in the order of `input.partitions`
- * (moves remove a partition from its source's map and append it to its destination's),
+ * the snapshot's `HashMap<Integer, …>`, a new map the brokers not excluded are put into in
+ * the order of the controller's (which adds them with `compute`, in the order `input.brokers`
+ * lists them: the order they registered), each broker's partitions as a
+ * `HashMap<TopicPartition, …>` filled in the order of `input.partitions` (moves remove a
+ * partition from its source's map and put it into its destination's),
  * sorts are stable, the first of equal best candidates wins, and averages and group scores
  * are compensated sums (`DoubleStream.sum`). For six equal partitions placed 4-1-1 the
  * plan moves `traffic-test` partitions 3 and 2, as AutoMQ does.

@@ -111,11 +111,14 @@ export function explainPlan(plan: BalancePlan): string[] {
   if (plan.actions.length === 0) {
     lines.push("No reassignment: the plan is empty.");
   } else {
+    // AutoMQ's estimate counts only the pauses between batches, not the moves themselves.
     lines.push(
-      `Execution: ${plan.actions.length} reassignment(s) in ${plan.batches.length} batch(es), ` +
-        `${plan.settings.executionIntervalMs} ms apart, about ${
-          (plan.estimatedTimeMs / 1000).toFixed(1)
-        } s to complete.`,
+      plan.batches.length <= 1
+        ? `Execution: ${plan.actions.length} reassignment(s) in one batch, issued together; ` +
+          "each then takes as long as its move does."
+        : `Execution: ${plan.actions.length} reassignment(s) in ${plan.batches.length} ` +
+          `batches, ${plan.settings.executionIntervalMs} ms apart: the last batch is issued ` +
+          `about ${(plan.estimatedTimeMs / 1000).toFixed(1)} s after the first.`,
     );
     const after = model.map((b) =>
       `broker ${b.broker} in ${formatRate(b.after.in)}, out ${formatRate(b.after.out)}`

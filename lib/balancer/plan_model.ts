@@ -450,11 +450,11 @@ export function runModel(
   notes: string[],
 ): ModelOutcome {
   const { settings } = input;
-  // The snapshot, built as `ClusterModel.snapshot()` builds it: brokers in the controller
-  // map's order; per broker, its partitions in its controller map's order (filled in input
-  // order), each added to the broker's load in that order and, unless its topic is
-  // excluded, put into the snapshot's own map (excluded topics count but never move).
-  const ids = input.registered.filter((id) => !input.excluded.has(id));
+  // The snapshot, built as `ClusterModel.snapshot()` builds it: brokers in its own map's
+  // order (`plan_validate.ts`); per broker, its partitions in its controller map's order
+  // (filled in input order), each added to the broker's load in that order and, unless its
+  // topic is excluded, put into the snapshot's own map (excluded topics count but never move).
+  const ids = input.snapshotBrokers;
   const index = new Map(ids.map((id, i) => [id, i]));
   const load: [Float64Array, Float64Array] = [
     new Float64Array(ids.length),

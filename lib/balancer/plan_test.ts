@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { type BalancerSettings, balancerSettingsFrom, LabConfigError } from "../config/config.ts";
-import { isAcceptable } from "../core/band.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { explainPlan, type PlanAction, planBalance, PlanInputError } from "./plan.ts";
 import { batchActions, mergeMoves } from "./plan_batch.ts";
-import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "./plan_goals.ts";
-import { CRITICAL_TOPICS } from "./plan_model.ts";
-import { compensatedSum, javaStringHash, topicPartitionHash } from "./java_order.ts";
+import { brokerScore, moveGoalScore } from "./plan_goals.ts";
 import { seededRandom } from "./plan_bench.ts";
+import { referencePlan } from "../../testing/plan_reference.ts";
 
 const MB = 1e6;
 /** AutoMQ's default baseline bandwidth L: 100 MiB/s. */
@@ -162,39 +160,41 @@ Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
   const text = explainPlan(plan).join("\n");
   assert.match(text, /traffic-test-3 from broker 0 to 1/);
   assert.match(text, /broker 0 above by 5\.99 MB\/s/);
-  assert.match(text, /1 batch/);
+  assert.match(text, /in one batch, issued together/);
   assert.match(text, /earlier goals' moves brought every broker inside/);
 });
 
 Deno.test("ties above id 16: the broker map's buckets decide, and a broker below the band goes first", () => {
-  // Brokers given (registered) as [2, 33, 17]. An Integer's hash is itself, so in a 16-bucket
-  // map 2 → bucket 2, 33 → bucket 1, 17 → bucket 1 (after 33, which was put first): the map
-  // iterates 33, 17, 2. Four equal partitions on broker 2, one each on 33 and 17: loads
-  // 13.32, 3.33, 3.33; band [5.994, 7.326] as in the 4-1-1 case.
+  // Brokers registered as [2, 33, 17]. An Integer's hash is itself, so in a 16-bucket map
+  // 2 → bucket 2, 33 → bucket 1, 17 → bucket 1. AutoMQ's controller adds a broker with
+  // `HashMap.compute`, which puts a new key at the head of its bucket: 17 goes before 33, and
+  // the snapshot (a new map filled in that order) iterates 17, 33, 2. Four equal partitions
+  // on broker 2, one each on 33 and 17: loads 13.32, 3.33, 3.33; band [5.994, 7.326] as in
+  // the 4-1-1 case.
   const partitions = [0, 1, 2, 3].map((p) => part("traffic-test", p, 2, 3.33));
   partitions.push(part("traffic-test", 4, 17, 3.33), part("traffic-test", 5, 33, 3.33));
   const plan = planBalance({ brokers: [2, 33, 17], partitions, settings: settings() });
-  // Violators in map order: 33 (below), 17 (below), 2 (above). 33 fills first: the sources
-  // heaviest first are 2 (13.32) then 17; broker 2's partitions iterate 3, 2, 1, 0 (see the
-  // 4-1-1 case), so traffic-test-3 comes to 33 (min score rises to S(6.66) = 1 on 33's side,
-  // S(9.99) on 2's) and 33 is inside. Then 17 fills: 2 (9.99) before 33 (6.66); 2's next
+  // Violators in map order: 17 (below), 33 (below), 2 (above). 17 fills first: the sources
+  // heaviest first are 2 (13.32) then 33; broker 2's partitions iterate 3, 2, 1, 0 (see the
+  // 4-1-1 case), so traffic-test-3 comes to 17 (min score rises to S(6.66) = 1 on 17's side,
+  // S(9.99) on 2's) and 17 is inside. Then 33 fills: 2 (9.99) before 17 (6.66); 2's next
   // partition is traffic-test-2, which brings both to 6.66. Broker 2 is then inside: no shed.
   assert.deepEqual(plan.goals[0].violations.map((v) => [v.broker, v.side]), [
-    [33, "below"],
     [17, "below"],
+    [33, "below"],
     [2, "above"],
   ]);
-  assert.deepEqual(moved(plan), ["traffic-test-3:2->33", "traffic-test-2:2->17"]);
+  assert.deepEqual(moved(plan), ["traffic-test-3:2->17", "traffic-test-2:2->33"]);
   assert.deepEqual(plan.moves.map((m) => m.mode), ["fill", "fill"]);
-  // Given in ascending order instead, [2, 17, 33] iterates 17, 33, 2: 17 fills first.
+  // Registered the other way round, [2, 17, 33] iterates 33, 17, 2: 33 fills first.
   const other = planBalance({ brokers: [2, 17, 33], partitions, settings: settings() });
-  assert.deepEqual(moved(other), ["traffic-test-3:2->17", "traffic-test-2:2->33"]);
+  assert.deepEqual(moved(other), ["traffic-test-3:2->33", "traffic-test-2:2->17"]);
   // The literal reference (bucket-array HashMaps, re-sorting everything) agrees.
   assert.deepEqual(referencePlan([2, 33, 17], partitions, settings()).moves, moved(plan));
   assert.deepEqual(referencePlan([2, 17, 33], partitions, settings()).moves, moved(other));
   // The plan's snapshot lists brokers and partitions in the same map order (the order of
   // AutoMQ's Broker status and Replica status lines).
-  assert.deepEqual(plan.snapshot.map((b) => b.broker), [33, 17, 2]);
+  assert.deepEqual(plan.snapshot.map((b) => b.broker), [17, 33, 2]);
   assert.deepEqual(plan.snapshot[2].partitions.map((p) => p.partition), [3, 2, 1, 0]);
 });
 
@@ -446,191 +446,6 @@ Deno.test("slow brokers receive nothing", () => {
   assert.ok(plan.actions.length > 0);
   assert.ok(plan.actions.every((a) => a.to !== 1), JSON.stringify(plan.actions));
 });
-
-// ---------------------------------------------------------------------------------------
-// A literal, slow reference of AutoMQ's loop (re-sorting and re-scoring everything at every
-// step, as the Java code does). The fast planner must decide exactly the same moves.
-
-interface RefReplica {
-  topic: string;
-  partition: number;
-  in: number;
-  out: number;
-}
-
-/**
- * A literal `java.util.HashMap` (`new HashMap<>()`): an array of bucket lists, a put appends
- * to its bucket, a resize splits every bucket into a low and a high list keeping the order,
- * `treeifyBin` resizes a small table whose bucket reaches 9 entries. Written independently of
- * `java_order.ts`'s (bucket, insertion) shortcut, so the two check each other.
- */
-class RefHashMap<K> {
-  table: K[][] = [];
-  size = 0;
-  constructor(readonly hash: (k: K) => number) {}
-  #index(k: K, length: number): number {
-    const h = this.hash(k);
-    return (h ^ (h >>> 16)) & (length - 1);
-  }
-  #resize(): void {
-    const old = this.table;
-    const length = old.length === 0 ? 16 : old.length * 2;
-    this.table = Array.from({ length }, () => []);
-    for (let j = 0; j < old.length; j++) {
-      const lo: K[] = [], hi: K[] = [];
-      for (const k of old[j]) {
-        ((this.hash(k) ^ (this.hash(k) >>> 16)) & old.length ? hi : lo).push(k);
-      }
-      this.table[j] = lo;
-      this.table[j + old.length] = hi;
-    }
-  }
-  put(k: K): void {
-    if (this.table.length === 0) this.#resize();
-    const bucket = this.table[this.#index(k, this.table.length)];
-    if (bucket.includes(k)) return;
-    bucket.push(k);
-    if (bucket.length - 1 >= 8 && this.table.length < 64) this.#resize();
-    if (++this.size > this.table.length * 0.75) this.#resize();
-  }
-  remove(k: K): void {
-    const bucket = this.table[this.#index(k, this.table.length)];
-    bucket.splice(bucket.indexOf(k), 1);
-    this.size--;
-  }
-  values(): K[] {
-    return this.table.flat();
-  }
-}
-
-function referencePlan(
-  brokers: number[],
-  partitions: PartitionLoad[],
-  s: BalancerSettings,
-  slowBrokers: number[] = [],
-): { moves: string[]; dropped: string[][] } {
-  const excluded = new Set(s.excludeBrokers);
-  // ClusterModel's broker map, filled in the given order; the snapshot's, in its order.
-  const controller = new RefHashMap<number>((id) => id);
-  for (const id of brokers) controller.put(id);
-  const brokerMap = new RefHashMap<number>((id) => id);
-  for (const id of controller.values()) if (!excluded.has(id)) brokerMap.put(id);
-  const ids = brokerMap.values();
-  const load = new Map(ids.map((id) => [id, { in: 0, out: 0 }]));
-  const tpHash = (tp: RefReplica) => topicPartitionHash(tp.topic, tp.partition);
-  const replicas = new Map(ids.map((id) => [id, new RefHashMap<RefReplica>(tpHash)]));
-  for (const id of controller.values()) {
-    if (excluded.has(id)) continue;
-    const source = new RefHashMap<RefReplica>(tpHash);
-    for (const p of partitions) {
-      if (p.broker !== id) continue;
-      source.put({
-        topic: p.topic,
-        partition: p.partition,
-        in: p.bytesInPerSec,
-        out: p.bytesOutPerSec,
-      });
-    }
-    for (const tp of source.values()) {
-      const l = load.get(id)!;
-      l.in += tp.in;
-      l.out += tp.out;
-      if (!s.excludeTopics.includes(tp.topic)) replicas.get(id)!.put(tp);
-    }
-  }
-  const goals = s.goals.map((name) => {
-    const r = GOAL_RESOURCE[name];
-    const avg = compensatedSum(ids.map((id) => load.get(id)![r])) / ids.length;
-    const ratio = Math.min(1, s.avgDeviation[r]);
-    const band = goalBand(avg, ratio, s.detectThresholdBytes[r]);
-    return { name, r, avg, dev: avg * ratio, band, trivial: s.trivialChangeRatio[r] };
-  });
-  type G = typeof goals[number];
-  // The goals as `HashMap<Goal, Double>` iterates them (a goal's hash is its name's).
-  const goalMap = new RefHashMap<G>((g) => javaStringHash(g.name));
-  for (const g of goals) goalMap.put(g);
-  const ok = (g: G, id: number) => isAcceptable(load.get(id)![g.r], g.band);
-  const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
-  // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
-  const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
-    const ca = CRITICAL_TOPICS.has(a.topic), cb = CRITICAL_TOPICS.has(b.topic);
-    if (ca !== cb) return ca ? 1 : -1;
-    return b[r] - a[r];
-  };
-  const apply = (tp: RefReplica, from: number, to: number) => {
-    const f = load.get(from)!, t = load.get(to)!;
-    f.in -= tp.in;
-    t.in += tp.in;
-    f.out -= tp.out;
-    t.out += tp.out;
-    replicas.get(from)!.remove(tp);
-    replicas.get(to)!.put(tp);
-  };
-  let optimized = 0;
-  const actionScore = (tp: RefReplica, from: number, to: number) => {
-    const weighted = goalMap.values().map((g) => {
-      const f = load.get(from)![g.r], t = load.get(to)![g.r];
-      const before = Math.min(score(g, f), score(g, t));
-      const after = Math.min(score(g, f - tp[g.r]), score(g, t + tp[g.r]));
-      return moveGoalScore(before, after) * 1 / compensatedSum(goals.map(() => 1));
-    });
-    const group = compensatedSum(weighted);
-    return group < 0.5 && optimized > 0 ? -1 : group;
-  };
-  const moves: string[] = [];
-  const dropped: string[][] = [];
-  const name = (tp: RefReplica, a: number, b: number) => `${tp.topic}-${tp.partition}:${a}->${b}`;
-  for (const g of goals) {
-    const toOptimize = ids.filter((id) => !ok(g, id));
-    for (const b of toOptimize) {
-      if (ok(g, b)) continue;
-      const candidates = ids.filter((id) => id !== b);
-      const actions: [RefReplica, number, number][] = [];
-      let change = 0;
-      const v = load.get(b)![g.r];
-      if (v > g.band.high) {
-        const cands = candidates.filter((id) => !slowBrokers.includes(id));
-        if (cands.length > 0) {
-          for (const tp of replicas.get(b)!.values().sort(cmp(g.r))) {
-            cands.sort((x, y) => load.get(x)![g.r] - load.get(y)![g.r]);
-            let best = -1, bestScore = 0;
-            for (const d of cands) {
-              const sc = actionScore(tp, b, d);
-              if (sc > 0.5 && (best < 0 || sc > bestScore)) [best, bestScore] = [d, sc];
-            }
-            if (best >= 0) {
-              apply(tp, b, best);
-              actions.push([tp, b, best]);
-              change -= tp[g.r];
-            }
-            if (ok(g, b)) break;
-          }
-        }
-      } else if (v < g.band.low) {
-        if (slowBrokers.includes(b)) continue;
-        const sources = [...candidates].sort((x, y) => load.get(y)![g.r] - load.get(x)![g.r]);
-        outer: for (const c of sources) {
-          for (const tp of replicas.get(c)!.values().sort(cmp(g.r))) {
-            if (actionScore(tp, c, b) > 0.5) {
-              apply(tp, c, b);
-              actions.push([tp, c, b]);
-              change += tp[g.r];
-            }
-            if (ok(g, b)) break outer;
-          }
-        }
-      }
-      if (Math.abs(change) < g.trivial * g.avg) {
-        if (actions.length > 0) dropped.push(actions.map(([tp, f, t]) => name(tp, f, t)));
-        for (const [tp, f, t] of actions) apply(tp, t, f);
-      } else {
-        moves.push(...actions.map(([tp, f, t]) => name(tp, f, t)));
-      }
-    }
-    optimized++;
-  }
-  return { moves, dropped };
-}
 
 Deno.test("the fast planner decides exactly like a literal reference, on random clusters", () => {
   const random = seededRandom(7);

@@ -26,8 +26,17 @@ export interface Loads {
 
 /** What `planBalance` plans from. */
 export interface BalanceInput {
-  /** Every broker id of the cluster (excluded ones too). */
+  /**
+   * Every broker id of the cluster (excluded ones too), in the order they registered with
+   * the controller: AutoMQ breaks ties between brokers in an order that depends on it.
+   */
   brokers: readonly number[];
+  /**
+   * How `brokers` is ordered: `"registration"` (the default), as above; or `"snapshot"`,
+   * already in the order AutoMQ's snapshot iterates its brokers (the order of a detection's
+   * `Broker status` log lines), which is then used as it is.
+   */
+  brokerOrder?: "registration" | "snapshot";
   /** Every partition with its broker and its rates (bytes/s). */
   partitions: readonly PartitionLoad[];
   /** The balancer's settings (goals, thresholds, exclusions...). */

@@ -28,6 +28,8 @@ export interface ValidInput {
   brokers: number[];
   /** Every broker id in AutoMQ's controller map order (`HashMap<Integer, …>`). */
   registered: number[];
+  /** The brokers not excluded, in the order AutoMQ's snapshot map iterates them. */
+  snapshotBrokers: number[];
   /** Excluded brokers that exist. */
   excluded: Set<number>;
   /** Excluded broker ids that are not in the cluster, sorted. */
@@ -157,8 +159,10 @@ export function effectiveSettings(s: BalancerSettings, notes: string[]): Effecti
 }
 
 function checkBrokerId(id: unknown, where: string): number {
-  if (typeof id !== "number" || !Number.isInteger(id) || id < 0) {
-    throw new PlanInputError(`${where}: ${String(id)} is not a broker id; use whole numbers ≥ 0.`);
+  if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 2147483647) {
+    throw new PlanInputError(
+      `${where}: ${String(id)} is not a broker id; use whole numbers from 0 to 2147483647.`,
+    );
   }
   return id;
 }
@@ -207,8 +211,7 @@ export function validateInput(input: BalanceInput, notes: string[]): ValidInput 
     }
     idSet.add(id);
   }
-  // AutoMQ's controller map of brokers (`HashMap<Integer, …>`), filled in the given order.
-  const registered = hashMapOrder(allIds, integerHash);
+  const given = allIds.slice();
   allIds.sort((a, b) => a - b);
   const excludedList = (input.settings.excludeBrokers ?? []).map((id) =>
     checkBrokerId(id, "excludeBrokers")
@@ -232,7 +235,40 @@ export function validateInput(input: BalanceInput, notes: string[]): ValidInput 
     }
   }
   checkPartitions(input, idSet, allIds);
-  return { settings, brokers: allIds, registered, excluded, ignoredExcluded, excludedTopics, slow };
+  const { registered, snapshotBrokers } = brokerOrders(given, excluded, input.brokerOrder);
+  return {
+    settings,
+    brokers: allIds,
+    registered,
+    snapshotBrokers,
+    excluded,
+    ignoredExcluded,
+    excludedTopics,
+    slow,
+  };
+}
+
+/**
+ * The orders AutoMQ's two broker maps iterate in. The controller's (`ClusterModel.brokerMap`,
+ * a `HashMap<Integer, …>`) gets each broker by `compute` as it registers; the snapshot's is a
+ * new map the brokers not excluded are put into in the controller's order (with fewer
+ * brokers it can have fewer bins, so another order). Given the snapshot's order itself (a
+ * log's `Broker status` lines), it is taken as it is.
+ */
+function brokerOrders(
+  given: number[],
+  excluded: Set<number>,
+  order: BalanceInput["brokerOrder"] = "registration",
+): { registered: number[]; snapshotBrokers: number[] } {
+  if (order !== "registration" && order !== "snapshot") {
+    throw new PlanInputError(
+      `brokerOrder is ${JSON.stringify(order)}; use "registration" (the default) or "snapshot".`,
+    );
+  }
+  const kept = (ids: number[]) => ids.filter((id) => !excluded.has(id));
+  if (order === "snapshot") return { registered: given, snapshotBrokers: kept(given) };
+  const registered = hashMapOrder(given, integerHash, String, "compute");
+  return { registered, snapshotBrokers: hashMapOrder(kept(registered), integerHash) };
 }
 
 /** Every partition named once, on a known broker, with finite rates ≥ 0. */

@@ -2,15 +2,21 @@
  * Replays the balancer's own decisions from its log. Each detection of AutoMQ's
  * auto-balancer (and of the lab's local balancer, which logs the same way) writes the inputs
  * it planned from: one `Broker status` line per broker and, with the `kafka.autobalancer`
- * logger at DEBUG, one `Replica status` line per partition, in the order its hash maps
- * iterate. This module reads those inputs back, plans them again with
- * {@linkcode planBalance}, and says whether the replay reproduces the moves the detection
- * executed (`Executing:` lines).
+ * logger at DEBUG, one `Replica status` line per partition (internal topics included), in
+ * the order its hash maps iterate. This module plans those inputs again with
+ * {@linkcode planBalance}, with the score normaliser the log names
+ * (`linearNormalizerThreshold`) and without the brokers AutoMQ left out as stale, and says
+ * how the replay compares with the moves the detection executed (`Executing:` lines):
  *
- * The log rounds rates (two decimals of KB/MB, binary units). The lab's local balancer
- * plans from the rounded values it logs, so its replays agree move for move; a real AutoMQ
- * plans from the unrounded ones, so a replay of its log can differ where two candidates
- * were closer than the rounding.
+ * - **move for move**: the same partitions, sources and destinations, in order;
+ * - **by effect**: other partitions, but the same bytes/s off and onto every broker within
+ *   the log's rounding (the partitions tie at the log's precision; the tie is named);
+ * - **at the log's precision**: a replay from loads within the log's rounding of the logged
+ *   ones makes AutoMQ's exact moves (`replay_ties.ts`; the loads it took are named);
+ * - **no**: none of these.
+ *
+ * The lab's local balancer plans from the rounded values it logs, so its replays agree move
+ * for move; a real AutoMQ plans from unrounded ones.
  *
  * @example
  * ```ts
@@ -18,7 +24,7 @@
  * import { balancerSettingsFrom } from "../config/config.ts";
  * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
  * for (const r of replayLog(text, balancerSettingsFrom({}))) {
- *   console.log(r.detection.startedAt.toISOString(), r.verdict);
+ *   console.log(r.detection.start.toISOString(), r.verdict);
  * }
  * ```
  *
@@ -26,142 +32,153 @@
  */
 
 import type { BalancerSettings } from "../config/config.ts";
-import type { PartitionLoad } from "../core/metrics_types.ts";
-import { type BalancerEvent, parseBalancerLog, type ParsedLoads } from "./log.ts";
-import { type BalancePlan, type PlanAction, planBalance } from "./plan.ts";
+import { formatRate } from "../core/format.ts";
+import type { Move } from "../core/move.ts";
+import {
+  type Detection,
+  detectionsOf,
+  detectionState,
+  plannedFromLoads,
+  staleBrokers,
+} from "./detections.ts";
+import { parseBalancerLog } from "./log.ts";
+import { loggedRange } from "./log_format.ts";
+import { type BalanceInput, type BalancePlan, planBalance } from "./plan.ts";
+import type { Loads } from "./plan_types.ts";
+import { effectsOf, sameEffect } from "./replay_effect.ts";
+import { type Nudge, replayWithinRounding } from "./replay_ties.ts";
 
-/** One broker as a detection's `Broker status` line gave it. */
-export interface DetectedBroker {
-  /** Broker id. */
-  broker: number;
-  /** Its loads, bytes/s (absent when it hosted nothing: `Loads={}`). */
-  loads: ParsedLoads;
-  /** `outOfDate=true`: AutoMQ leaves it out of the goals. */
-  outOfDate: boolean;
-  /** `slow=true`: it receives nothing. */
-  slow: boolean;
-  /** Every load marked `(trusted)`. */
-  trusted: boolean;
-}
+export { compareWithPrediction, type PredictionComparison } from "./replay_effect.ts";
 
-/** What one detection logged: its inputs, its bounds and warnings, the moves it executed. */
-export interface Detection {
-  /** When it started (`Start detect`). */
-  startedAt: Date;
-  /** The controller node that logged it, when the line says. */
-  node?: number;
-  /** 1-based line of `Start detect` in the log. */
-  line: number;
-  /** Brokers in the order logged (AutoMQ's map order). */
-  brokers: DetectedBroker[];
-  /** Partitions from `Replica status` lines, in the order logged, each on its broker. */
-  partitions: PartitionLoad[];
-  /** Goal bounds as logged (`expected dist bound`), bytes/s (rounded as the log rounds). */
-  bounds: { goal: string; lower: number; upper: number }[];
-  /** `Broker N violates goal G` warnings, in order. */
-  violations: { broker: number; goal: string }[];
-  /** `Total actions num`, when logged. */
-  plannedCount?: number;
-  /** The moves it executed (`Executing:` lines before `Detect finished`). */
-  executed: PlanAction[];
-}
-
-/**
- * Splits a parsed log into detections: from each `Start detect` to its `Detect finished`
- * (events of one node; another node's lines in a merged log are skipped). A detection that
- * skipped planning (reassignments running, metrics window not full) has no broker lines.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { detectionsOf } from "./replay.ts";
- * import { parseBalancerLog } from "./log.ts";
- * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
- * const detections = detectionsOf(parseBalancerLog(text));
- * assert.ok(detections.length > 0);
- * assert.ok(detections.every((d) => d.startedAt instanceof Date));
- * ```
- */
-export function detectionsOf(events: readonly BalancerEvent[]): Detection[] {
-  const out: Detection[] = [];
-  let current: Detection | undefined;
-  let broker: number | undefined;
-  for (const e of events) {
-    if (e.kind === "detect-started") {
-      current = {
-        startedAt: e.time,
-        node: e.node,
-        line: e.line,
-        brokers: [],
-        partitions: [],
-        bounds: [],
-        violations: [],
-        executed: [],
-      };
-      broker = undefined;
-      out.push(current);
-      continue;
-    }
-    if (current === undefined) continue;
-    if (e.node !== undefined && current.node !== undefined && e.node !== current.node) continue;
-    switch (e.kind) {
-      case "broker-status":
-        broker = e.broker;
-        current.brokers.push({
-          broker: e.broker,
-          loads: e.loads,
-          outOfDate: e.outOfDate,
-          slow: e.slow,
-          trusted: e.trusted,
-        });
-        break;
-      case "replica-status":
-        if (broker === undefined) break;
-        current.partitions.push({
-          topic: e.topic,
-          partition: e.partition,
-          broker,
-          bytesInPerSec: e.loads.in ?? 0,
-          bytesOutPerSec: e.loads.out ?? 0,
-        });
-        break;
-      case "goal-bound":
-        current.bounds.push({ goal: e.goal, lower: e.lower, upper: e.upper });
-        break;
-      case "goal-violated":
-        current.violations.push({ broker: e.broker, goal: e.goal });
-        break;
-      case "actions-planned":
-        current.plannedCount = e.count;
-        break;
-      case "move-executing":
-        current.executed.push({ topic: e.topic, partition: e.partition, from: e.from, to: e.to });
-        break;
-      case "detect-finished":
-        current = undefined;
-        break;
-    }
-  }
-  return out;
-}
+/** How a replay compares with what the detection executed. */
+export type Agreement = "move-for-move" | "by-effect" | "at-precision" | "no" | "not-replayed";
 
 /** A detection planned again from its logged inputs. */
 export interface Replay {
   /** What the detection logged. */
   detection: Detection;
-  /** The replayed plan (absent when the detection logged no inputs to replay). */
+  /** The replayed plan from the logged loads (absent when there was nothing to replay). */
   plan?: BalancePlan;
+  /** The replay from loads within the log's rounding that made AutoMQ's moves, if one did. */
+  withinRounding?: { plan: BalancePlan; nudges: Nudge[] };
+  /** How it compares. */
+  agreement: Agreement;
+  /** True for every agreement but `no` (and for an unreplayed detection that moved nothing). */
+  agrees: boolean;
+  /** Executed moves the plain replay also plans (same partition, source and destination). */
+  matched: number;
+  /**
+   * The score normaliser used, bytes/s, and where it came from: the log's last
+   * `linearNormalizerThreshold` before the detection, or `LAB_BALANCER_BASELINE_BANDWIDTH`
+   * when the log names none (the lab's own balancer, or a log rotated past it).
+   */
+  normalizer: { bytes: number; source: "log" | "settings" };
+  /** The tie that explains a `by-effect` or `at-precision` agreement, in words. */
+  tie?: string;
   /** Why there is no plan, or a caveat about it. */
   note?: string;
-  /** Executed moves the replay also plans (same partition, source and destination). */
-  matched: number;
-  /** True when the replay's moves are exactly the executed ones, in order. */
-  agrees: boolean;
-  /** `replay agrees: yes (2 of 2 moves)`, or why not. */
+  /** `replay agrees: yes (2 of 2 moves)`, `replay agrees: by effect (…)`, or why not. */
   verdict: string;
 }
 
-const key = (a: PlanAction) => `${a.topic}-${a.partition}:${a.from}->${a.to}`;
+const moveKey = (a: Move) => `${a.topic}-${a.partition}:${a.from}->${a.to}`;
+const nameOf = (a: Move) => `${a.topic}-${a.partition}`;
+const arrow = (a: Move) => `${nameOf(a)} ${a.from}→${a.to}`;
+
+function notReplayed(
+  detection: Detection,
+  normalizer: Replay["normalizer"],
+  note: string,
+  agrees: boolean,
+): Replay {
+  return {
+    detection,
+    agreement: "not-replayed",
+    agrees,
+    matched: 0,
+    normalizer,
+    note,
+    verdict: `no replay: ${note}`,
+  };
+}
+
+/** The logged loads of the detection's partitions, by name. */
+function loggedLoads(d: Detection): Map<string, Loads> {
+  return new Map(
+    d.partitions.map((
+      p,
+    ) => [`${p.topic}-${p.partition}`, { in: p.bytesInPerSec, out: p.bytesOutPerSec }]),
+  );
+}
+
+/**
+ * True when `replayed` and `executed` take the same bytes/s off and onto every broker,
+ * within the log's rounding of the partitions that differ.
+ */
+function effectAgrees(d: Detection, replayed: Move[], executed: Move[]): boolean {
+  const loads = loggedLoads(d);
+  const loaded = (m: Move) => ({ ...m, load: loads.get(nameOf(m)) ?? { in: 0, out: 0 } });
+  const made = new Set(executed.map(moveKey)), planned = new Set(replayed.map(moveKey));
+  const differing = [
+    ...executed.filter((m) => !planned.has(moveKey(m))),
+    ...replayed.filter((m) => !made.has(moveKey(m))),
+  ].map(loaded);
+  const width = (v: number) => loggedRange(v).high - loggedRange(v).low;
+  const slack = (broker: number) =>
+    differing
+      .filter((m) => m.from === broker || m.to === broker)
+      .reduce((s, m) => s + Math.max(width(m.load.in), width(m.load.out)), 0);
+  return sameEffect(effectsOf(replayed.map(loaded)), effectsOf(executed.map(loaded)), slack);
+}
+
+/** A small rate with its unit: one decimal under 10 B/s (a load under 1 B/s logs as 0). */
+function rate(bytesPerSec: number): string {
+  return Math.abs(bytesPerSec) < 10 && bytesPerSec !== 0
+    ? `${bytesPerSec.toFixed(1)} B/s`
+    : formatRate(bytesPerSec);
+}
+
+/** A group score as AutoMQ's debug line gives it: `0.5 + 9.3e-7` near 0.5, else 4 decimals. */
+export function scoreText(score: number): string {
+  const above = score - 0.5;
+  return Math.abs(above) < 1e-4
+    ? `0.5 ${above < 0 ? "−" : "+"} ${Math.abs(above).toExponential(1)}`
+    : score.toFixed(4);
+}
+
+/** AutoMQ's own scores for `moves`, when its DEBUG log gave them. */
+function scoreWords(moves: Detection["executed"]): string {
+  const scored = moves.filter((m) => m.score !== undefined);
+  if (scored.length === 0) return "";
+  return ` AutoMQ's own group scores: ${
+    scored.map((m) => `${arrow(m)} ${scoreText(m.score!)}`).join(", ")
+  } (0.5 is a move without effect).`;
+}
+
+/** The tie behind a by-effect agreement: the moves that differ and their logged loads. */
+function effectTie(d: Detection, replayed: Move[]): string {
+  const loads = loggedLoads(d);
+  const made = new Set(d.executed.map(moveKey)), planned = new Set(replayed.map(moveKey));
+  const onlyMade = d.executed.filter((m) => !planned.has(moveKey(m)));
+  const onlyPlanned = replayed.filter((m) => !made.has(moveKey(m)));
+  const withLoad = (m: Move) => `${arrow(m)} (logged ${rate(loads.get(nameOf(m))?.in ?? 0)} in)`;
+  const parts = [`AutoMQ moved ${onlyMade.map(withLoad).join(", ")}`];
+  if (onlyPlanned.length > 0) parts.push(`the replay ${onlyPlanned.map(withLoad).join(", ")}`);
+  return `${parts.join("; ")}: the same bytes/s off and onto each broker within the log's ` +
+    "rounding, a tie at the log's precision." + scoreWords(onlyMade);
+}
+
+/** The tie behind an agreement at the log's precision: the loads the replay took. */
+function roundingTie(d: Detection, nudges: Nudge[], replayed: Move[], scores = true): string {
+  const planned = new Set(replayed.map(moveKey));
+  const loads = nudges.map((n) =>
+    `${n.name} ${n.used > n.logged ? "+" : "−"}${rate(Math.abs(n.used - n.logged))} ` +
+    `(logged ${rate(n.logged)})`
+  );
+  return `With ${loads.join(", ")}, each within its log line's rounding, the replay makes ` +
+    "AutoMQ's moves, move for move." +
+    (scores ? scoreWords(d.executed.filter((m) => !planned.has(moveKey(m)))) : "");
+}
 
 /**
  * Plans one detection again from its logged inputs and compares with what it executed.
@@ -169,74 +186,122 @@ const key = (a: PlanAction) => `${a.topic}-${a.partition}:${a.from}->${a.to}`;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { detectionsOf, replayDetection } from "./replay.ts";
+ * import { replayDetection } from "./replay.ts";
+ * import { detectionsOf } from "./detections.ts";
  * import { parseBalancerLog } from "./log.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
  * const last = detectionsOf(parseBalancerLog(text)).at(-1)!;
- * assert.equal(replayDetection(last, balancerSettingsFrom({})).agrees, true);
+ * const r = replayDetection(last, balancerSettingsFrom({}));
+ * assert.equal(r.agreement, "move-for-move");
  * ```
  */
 export function replayDetection(detection: Detection, settings: BalancerSettings): Replay {
-  const executed = detection.executed.length;
-  if (detection.brokers.length === 0) {
-    const note = "the detection did not plan (it logged no Broker status lines)";
-    return { detection, note, matched: 0, agrees: executed === 0, verdict: `no replay: ${note}` };
+  const d = detection;
+  const normalizer: Replay["normalizer"] = d.normalizer === undefined
+    ? { bytes: settings.baselineBandwidthBytes, source: "settings" }
+    : { bytes: d.normalizer, source: "log" };
+  const executed = d.executed.length;
+  if (!plannedFromLoads(d) || d.brokers.length === 0) {
+    return notReplayed(d, normalizer, detectionState(d).words, executed === 0);
   }
-  const withPartitions = detection.brokers.filter((b) =>
+  const stale = staleBrokers(d);
+  if (stale.length === d.brokers.length) {
+    return notReplayed(d, normalizer, detectionState(d).words, executed === 0);
+  }
+  const withPartitions = d.brokers.filter((b) =>
     b.loads.in !== undefined || b.loads.out !== undefined
   );
-  if (detection.partitions.length === 0 && withPartitions.length > 0) {
+  if (d.partitions.length === 0 && withPartitions.length > 0) {
     const note = "no Replica status lines (the kafka.autobalancer logger was not at DEBUG)";
-    return { detection, note, matched: 0, agrees: false, verdict: `no replay: ${note}` };
+    return notReplayed(d, normalizer, note, false);
   }
+  // AutoMQ leaves stale brokers out of every goal: the replay leaves them out of the model.
+  const left = new Set(stale.map((b) => b.broker));
+  const input: BalanceInput = {
+    // Logged in the snapshot map's order, which is the order to keep.
+    brokers: d.brokers.filter((b) => !left.has(b.broker)).map((b) => b.broker),
+    brokerOrder: "snapshot",
+    partitions: d.partitions.filter((p) => !left.has(p.broker)),
+    // The log holds only the brokers and topics the detection kept.
+    settings: {
+      ...settings,
+      excludeBrokers: [],
+      excludeTopics: [],
+      baselineBandwidthBytes: normalizer.bytes,
+    },
+    slowBrokers: d.brokers.filter((b) => b.slow).map((b) => b.broker),
+  };
   let plan: BalancePlan;
   try {
-    plan = planBalance({
-      brokers: detection.brokers.map((b) => b.broker),
-      partitions: detection.partitions,
-      // The log holds only the brokers and topics the detection kept.
-      settings: { ...settings, excludeBrokers: [], excludeTopics: [] },
-      slowBrokers: detection.brokers.filter((b) => b.slow).map((b) => b.broker),
-    });
+    plan = planBalance(input);
   } catch (error) {
     const note = `its logged inputs cannot be planned (${(error as Error).message})`;
-    return { detection, note, matched: 0, agrees: false, verdict: `no replay: ${note}` };
+    return notReplayed(d, normalizer, note, false);
   }
-  const replayed = plan.batches.flat().map(key);
-  const made = detection.executed.map(key);
-  const planned = new Set(replayed);
+  const replayed = plan.batches.flat();
+  const made = d.executed.map(moveKey);
+  const planned = new Set(replayed.map(moveKey));
   const matched = made.filter((k) => planned.has(k)).length;
-  const countOk = detection.plannedCount === undefined ||
-    detection.plannedCount === plan.moves.length;
-  // Execution may stop early (60 s limit, balancer stopped): executed is then a prefix.
-  const prefix = made.every((k, i) => replayed[i] === k);
-  const agrees = countOk && prefix && made.length === replayed.length;
   const notes: string[] = [];
-  const stale = detection.brokers.filter((b) => b.outOfDate || !b.trusted).map((b) => b.broker);
   if (stale.length > 0) {
-    notes.push(`broker(s) ${stale.join(", ")} had stale or untrusted metrics (not modelled)`);
+    notes.push(`left out as AutoMQ leaves them: ${detectionState(d).words.replace(/^.*\(/, "(")}`);
   }
+  const countOk = d.plannedCount === undefined || d.plannedCount === plan.actions.length;
+  // Execution may stop early (60 s limit, balancer stopped): executed is then a prefix.
+  const prefix = made.every((k, i) => replayed[i] !== undefined && moveKey(replayed[i]) === k);
   if (prefix && countOk && made.length < replayed.length) {
     notes.push(`execution stopped after ${made.length} of ${replayed.length} moves`);
   }
-  const verdict = `replay agrees: ${agrees ? "yes" : "no"} (${matched} of ${
-    Math.max(executed, replayed.length)
-  } moves)`;
-  return {
-    detection,
-    plan,
-    note: notes.length > 0 ? notes.join("; ") : undefined,
-    matched,
-    agrees,
-    verdict,
-  };
+  const of = `${matched} of ${Math.max(executed, replayed.length)} moves`;
+  const base = { detection: d, plan, matched, normalizer };
+  const note = notes.length > 0 ? notes.join("; ") : undefined;
+  if (prefix && countOk && made.length === replayed.length) {
+    return {
+      ...base,
+      agreement: "move-for-move",
+      agrees: true,
+      note,
+      verdict: `replay agrees: yes (${of})`,
+    };
+  }
+  if (prefix && countOk) {
+    // The same decision, cut short: nothing to explain by ties.
+    return { ...base, agreement: "no", agrees: false, note, verdict: `replay agrees: no (${of})` };
+  }
+  const found = replayWithinRounding(input, d.executed);
+  if (effectAgrees(d, replayed, d.executed)) {
+    const precise = found === undefined ? "" : ` ${roundingTie(d, found.nudges, replayed, false)}`;
+    return {
+      ...base,
+      withinRounding: found,
+      agreement: "by-effect",
+      agrees: true,
+      tie: effectTie(d, replayed) + precise,
+      note,
+      verdict: `replay agrees: by effect (${of} by name; loads tie at the log's precision)`,
+    };
+  }
+  if (found !== undefined) {
+    const precise = roundingTie(d, found.nudges, replayed);
+    return {
+      ...base,
+      withinRounding: found,
+      agreement: "at-precision",
+      agrees: true,
+      tie: precise,
+      note,
+      verdict: `replay agrees: at the log's precision (${of} from the logged loads; ` +
+        "a tie within the log's rounding)",
+    };
+  }
+  return { ...base, agreement: "no", agrees: false, note, verdict: `replay agrees: no (${of})` };
 }
 
 /**
  * Every detection of a log (ours or a real AutoMQ node's), replayed. `settings` are the
- * balancer's (deviation, thresholds, goals, baseline); exclusions are already applied in the
- * log.
+ * balancer's (deviation, thresholds, goals; the normaliser when the log names none);
+ * exclusions are already applied in the log.
  *
  * @example
  * ```ts
@@ -250,116 +315,4 @@ export function replayDetection(detection: Detection, settings: BalancerSettings
  */
 export function replayLog(text: string, settings: BalancerSettings): Replay[] {
   return detectionsOf(parseBalancerLog(text)).map((d) => replayDetection(d, settings));
-}
-
-/** Bytes/s moved off and onto one broker. */
-export interface BrokerEffect {
-  /** Broker id. */
-  broker: number;
-  /** Bytes/s in of the partitions moved off it. */
-  off: number;
-  /** Bytes/s in of the partitions moved onto it. */
-  on: number;
-}
-
-/** A before-window prediction next to the moves a detection made. */
-export interface PredictionComparison {
-  /** Always says what the prediction is: a plan from another window. */
-  label: string;
-  /** Per broker, predicted and actual bytes/s (in) moved off and onto it, by broker id. */
-  effect: { broker: number; predicted: BrokerEffect; actual: BrokerEffect }[];
-  /** Partitions both moved to the same broker. */
-  sameName: string[];
-  /** Partitions both moved, to different brokers. */
-  otherDestination: string[];
-  /** Partitions only the prediction moved. */
-  onlyPredicted: string[];
-  /** Partitions only the balancer moved. */
-  onlyActual: string[];
-}
-
-function effects(
-  moves: readonly { from: number; to: number; load: number }[],
-): Map<number, BrokerEffect> {
-  const out = new Map<number, BrokerEffect>();
-  const of = (b: number) => {
-    let e = out.get(b);
-    if (e === undefined) out.set(b, e = { broker: b, off: 0, on: 0 });
-    return e;
-  };
-  for (const m of moves) {
-    of(m.from).off += m.load;
-    of(m.to).on += m.load;
-  }
-  return out;
-}
-
-/**
- * Compares a prediction (a plan made from another window, e.g. the before-measurement) with
- * a replayed detection's executed moves: by effect (bytes/s in moved off and onto each
- * broker; equal-load partitions are interchangeable) and by partition name. Actual loads
- * are the detection's logged ones.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { compareWithPrediction, replayLog } from "./replay.ts";
- * import { planBalance } from "./plan.ts";
- * import { balancerSettingsFrom } from "../config/config.ts";
- * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
- * const settings = balancerSettingsFrom({});
- * const replays = replayLog(text, settings);
- * const last = replays.at(-1)!;
- * // A prediction made from the very inputs the detection logged names the same moves.
- * const prediction = planBalance({
- *   brokers: last.detection.brokers.map((b) => b.broker),
- *   partitions: last.detection.partitions,
- *   settings,
- * });
- * const comparison = compareWithPrediction(prediction, [last]);
- * assert.deepEqual(comparison.onlyPredicted, []);
- * assert.deepEqual(comparison.onlyActual, []);
- * ```
- */
-export function compareWithPrediction(
-  prediction: BalancePlan,
-  replays: readonly Replay[],
-): PredictionComparison {
-  const logged = new Map<string, number>();
-  const actualMoves: { from: number; to: number; load: number; name: string }[] = [];
-  for (const r of replays) {
-    for (const p of r.detection.partitions) {
-      logged.set(`${p.topic}-${p.partition}`, p.bytesInPerSec);
-    }
-    for (const a of r.detection.executed) {
-      const name = `${a.topic}-${a.partition}`;
-      actualMoves.push({ from: a.from, to: a.to, load: logged.get(name) ?? 0, name });
-    }
-  }
-  const predictedMoves = prediction.moves.map((m) => ({
-    from: m.from,
-    to: m.to,
-    load: m.load.in,
-    name: `${m.topic}-${m.partition}`,
-  }));
-  const p = effects(predictedMoves), a = effects(actualMoves);
-  const brokers = [...new Set([...p.keys(), ...a.keys()])].sort((x, y) => x - y);
-  const none = (b: number) => ({ broker: b, off: 0, on: 0 });
-  const predictedTo = new Map(prediction.actions.map((m) => [`${m.topic}-${m.partition}`, m.to]));
-  const actualTo = new Map<string, number>();
-  for (const m of actualMoves) actualTo.set(m.name, m.to);
-  return {
-    label: "prediction from another window (the before-measurement), not the balancer's inputs",
-    effect: brokers.map((b) => ({
-      broker: b,
-      predicted: p.get(b) ?? none(b),
-      actual: a.get(b) ?? none(b),
-    })),
-    sameName: [...predictedTo].filter(([n, to]) => actualTo.get(n) === to).map(([n]) => n),
-    otherDestination: [...predictedTo]
-      .filter(([n, to]) => actualTo.has(n) && actualTo.get(n) !== to)
-      .map(([n]) => n),
-    onlyPredicted: [...predictedTo.keys()].filter((n) => !actualTo.has(n)),
-    onlyActual: [...actualTo.keys()].filter((n) => !predictedTo.has(n)),
-  };
 }

@@ -95,10 +95,22 @@ Deno.test("the loop's own lines replay to its moves, on many random clusters", (
 
 Deno.test("a replay that differs from the executed moves says no", () => {
   const { lines } = loopLines([0, 1, 2], placed411(() => 1_666_667));
-  // Pretend the balancer had moved partition 0 instead of 3.
-  const forged = lines.map((l) => l.replace("traffic-test-3@node-0", "traffic-test-0@node-0"));
+  // Pretend the balancer had moved partition 0 instead of 3: equal loads, the same effect.
+  const tied = lines.map((l) => l.replace("traffic-test-3@node-0", "traffic-test-0@node-0"));
+  const [t] = replayLog(tied.join("\n"), balancerSettingsFrom({}));
+  assert.equal(t.agreement, "by-effect");
+  assert.match(t.verdict, /^replay agrees: by effect \(1 of 2 moves by name/);
+  assert.match(
+    t.tie!,
+    /AutoMQ moved traffic-test-0 0→1 \(logged 1\.67 MB\/s in\); the replay traffic-test-3 0→1/,
+  );
+  // Pretend it had moved partition 4 from broker 1 onto the busiest broker: no tie explains it.
+  const forged = lines.map((l) =>
+    l.replace("traffic-test-3@node-0 ---> node-1", "traffic-test-4@node-1 ---> node-0")
+  );
   const [r] = replayLog(forged.join("\n"), balancerSettingsFrom({}));
   assert.equal(r.agrees, false);
+  assert.equal(r.agreement, "no");
   assert.equal(r.verdict, "replay agrees: no (1 of 2 moves)");
   // A detection that skipped planning has nothing to replay and executed nothing.
   const at = new Date(0);
@@ -109,7 +121,7 @@ Deno.test("a replay that differs from the executed moves says no", () => {
   const [s] = replayLog(skipped.join("\n"), balancerSettingsFrom({}));
   assert.equal(s.plan, undefined);
   assert.equal(s.agrees, true);
-  assert.match(s.verdict, /no replay: the detection did not plan/);
+  assert.match(s.verdict, /no replay: skipped: it logged no loads to plan from/);
 });
 
 Deno.test("a prediction from another window compares by effect and by name", () => {
@@ -120,7 +132,7 @@ Deno.test("a prediction from another window compares by effect and by name", () 
   const detection = placed411((p) => p === 1 ? 1.8 * MB : 1.6 * MB);
   const { lines } = loopLines([0, 1, 2], detection);
   const replays = replayLog(lines.join("\n"), settings);
-  const c = compareWithPrediction(prediction, replays);
+  const c = compareWithPrediction(prediction, replays.map((r) => r.detection));
   assert.match(c.label, /prediction from another window/);
   const predictedNames = prediction.actions.map((a) => `${a.topic}-${a.partition}`);
   const actualNames = replays[0].detection.executed.map((a) => `${a.topic}-${a.partition}`);

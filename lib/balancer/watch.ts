@@ -19,7 +19,7 @@ import type { PromClient } from "../cluster/prom.ts";
 import type { MoveRecord } from "../core/move.ts";
 import { allAcceptable } from "../core/band.ts";
 import { spreadOf } from "../core/stats.ts";
-import { detectionsFrom } from "./detections.ts";
+import { detectionsOf, detectionState } from "./detections.ts";
 import { judgedPartitions } from "./best_spread.ts";
 import {
   settledOutcome,
@@ -32,7 +32,14 @@ import { LeaderPoller, type LeaderTimeline } from "../cluster/leader_poll.ts";
 
 /** One thing the watch saw. */
 export type TimelineEvent =
-  | { kind: "detect"; time: Date; actions?: number; batches?: number }
+  | {
+    kind: "detect";
+    time: Date;
+    actions?: number;
+    batches?: number;
+    /** Why it decided nothing (`stale loads (brokers 0, 1 and 2 out of date)`), if it did not plan. */
+    skipped?: string;
+  }
   | MoveRecord & { kind: "move-start" }
   | MoveRecord & { kind: "move-end" }
   | {
@@ -108,7 +115,9 @@ export interface WatchResult {
 }
 
 /**
- * Turns balancer-log events into timeline events (detections and move starts).
+ * Turns balancer-log events into timeline events: each detection (what it planned, or why
+ * it decided nothing) once it has planned moves or finished, and each move it started. A
+ * view of `detectionsOf`, the one fold of the log.
  *
  * @example
  * ```ts
@@ -121,25 +130,22 @@ export interface WatchResult {
  * assert.ok(timeline.some((e) => e.kind === "move-start"));
  * ```
  */
-export function timelineFromLog(events: BalancerEvent[]): TimelineEvent[] {
+export function timelineFromLog(events: readonly BalancerEvent[]): TimelineEvent[] {
   const timeline: TimelineEvent[] = [];
-  let detect: (TimelineEvent & { kind: "detect" }) | undefined;
-  for (const e of events) {
-    if (e.kind === "detect-started") {
-      detect = { kind: "detect", time: e.time };
-      timeline.push(detect);
-    } else if (e.kind === "actions-planned" && detect) {
-      detect.actions = e.count;
-      detect.batches = e.batches;
-    } else if (e.kind === "move-executing") {
-      timeline.push({
-        kind: "move-start",
-        time: e.time,
-        topic: e.topic,
-        partition: e.partition,
-        from: e.from,
-        to: e.to,
-      });
+  for (const d of detectionsOf(events)) {
+    // A detection shows once it has planned moves or finished, so its event does not change.
+    if (d.finish === undefined && !((d.plannedCount ?? 0) > 0)) continue;
+    const detect: TimelineEvent & { kind: "detect" } = { kind: "detect", time: d.start };
+    if (d.plannedCount !== undefined) detect.actions = d.plannedCount;
+    if (d.batches !== undefined) detect.batches = d.batches;
+    const state = detectionState(d);
+    if (state.kind === "stale" || state.kind === "skipped") {
+      detect.skipped = state.words.replace(/^skipped: /, "");
+    }
+    timeline.push(detect);
+    for (const m of d.executed) {
+      const { time, topic, partition, from, to } = m;
+      timeline.push({ kind: "move-start", time, topic, partition, from, to });
     }
   }
   return timeline;
@@ -298,14 +304,16 @@ function watchState(
   options: WatchOptions,
   windowSeconds: number,
 ): WatchState {
-  const detections = detectionsFrom(balancerEvents);
+  const detections = detectionsOf(balancerEvents);
   const failedMoves = moving > 0
     ? []
-    : detections.flatMap((d) => d.moves).filter((m) =>
+    : detections.flatMap((d) => d.executed).filter((m) =>
       m.topic === options.topic && leaders.get(m.partition) !== m.to &&
       // A later move of the same partition supersedes this one.
       !detections.some((d) =>
-        d.moves.some((n) => n.partition === m.partition && n.topic === m.topic && n.time > m.time)
+        d.executed.some((n) =>
+          n.partition === m.partition && n.topic === m.topic && n.time > m.time
+        )
       )
     ).map((m) => `${m.topic}-${m.partition} (to broker ${m.to})`);
   const partitions = judgedPartitions(snapshot);

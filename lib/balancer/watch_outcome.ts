@@ -8,7 +8,14 @@
  */
 
 import { judgeSpread } from "./best_spread.ts";
-import type { Detection } from "./detections.ts";
+import {
+  type Detection,
+  detectionState,
+  freshAndQuiet,
+  plannedFromLoads,
+  staleBrokers,
+} from "./detections.ts";
+import { settingNamed } from "../config/settings.ts";
 import { allAcceptable } from "../core/band.ts";
 import { formatRate } from "../core/format.ts";
 
@@ -65,6 +72,9 @@ export interface WatchState {
   balancerOn?: boolean;
 }
 
+/** The setting that sets the detect interval, named as the settings table names it. */
+const INTERVAL_SETTING = settingNamed("LAB_DETECT_INTERVAL_S").name;
+
 /** Relative slack when comparing a measured spread with the best achievable (rates are noisy). */
 export const BEST_SPREAD_TOLERANCE = 0.02;
 
@@ -73,7 +83,9 @@ export const BEST_SPREAD_TOLERANCE = 0.02;
  * nothing is moving and every broker is inside the band; as balanced as these loads
  * allow when nothing is moving, the busiest broker is within
  * {@linkcode BEST_SPREAD_TOLERANCE} of the best achievable, and a detection that
- * started after the last move planned from loads and planned nothing.
+ * started after the last move judged every broker from fresh loads and planned nothing (a
+ * detection that saw stale loads, such as the first one after a run-time enable, does not
+ * count).
  *
  * @example
  * ```ts
@@ -82,7 +94,11 @@ export const BEST_SPREAD_TOLERANCE = 0.02;
  *   brokerRates: [{ broker: 0, value: 8e6 }, { broker: 1, value: 8e6 }, { broker: 2, value: 4e6 }],
  *   partitionRates: [8e6, 8e6, 1e6, 1e6, 1e6, 1e6],
  *   windowSeconds: 10, deviation: 0.1, moving: 0, failedMoves: [],
- *   detections: [{ start: new Date(), finish: new Date(), planned: true, actions: 0, moves: [] }],
+ *   detections: [{
+ *     start: new Date(), finish: new Date(), line: 1, plannedCount: 0, executed: [],
+ *     brokers: [0, 1, 2].map((broker) => ({ broker, loads: {}, outOfDate: false, slow: false, trusted: true })),
+ *     partitions: [], bounds: [], violations: [],
+ *   }],
  * });
  * console.log(outcome?.kind); // "best-possible"
  * ```
@@ -102,10 +118,9 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
     };
   }
   if (mean <= 0) return undefined;
-  const lastMove = state.detections.flatMap((d) => d.moves).at(-1)?.time.getTime() ?? -Infinity;
-  const quiet = state.detections.find((d) =>
-    d.planned && d.actions === 0 && d.finish !== undefined && d.start.getTime() > lastMove
-  );
+  const lastMove = state.detections.flatMap((d) => d.executed).at(-1)?.time.getTime() ??
+    -Infinity;
+  const quiet = state.detections.find((d) => freshAndQuiet(d) && d.start.getTime() > lastMove);
   if (!quiet) return undefined;
   const verdict = judgeSpread(
     values,
@@ -134,7 +149,7 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
         verdict.explanation[0] ?? ""
       } The balancer's detection at ${
         quiet.start.toISOString().slice(11, 19)
-      } UTC planned no further move.`,
+      } UTC judged every broker from fresh loads and planned no further move.`,
   };
 }
 
@@ -172,21 +187,34 @@ export function timeoutOutcome(state: WatchState, waitedSeconds: number): WatchO
   if (state.detections.length === 0) {
     return make(
       "no-detection",
-      "the balancer has not run a detection yet (it detects every LAB_BALANCER_DETECT_INTERVAL_S).",
+      `the balancer has not run a detection yet (it detects every ${INTERVAL_SETTING}).`,
     );
   }
-  const planned = state.detections.filter((d) => d.planned);
-  if (planned.length === 0) {
+  // Detections that judged at least one broker from fresh loads.
+  const judged = state.detections.filter((d) =>
+    plannedFromLoads(d) && staleBrokers(d).length < d.brokers.length
+  );
+  if (judged.length === 0) {
+    const last = state.detections.at(-1)!;
     return make(
       "no-full-window",
-      "no detection has planned yet: each found its metrics window not yet full of traffic.",
+      `no detection has planned from fresh loads yet (${state.detections.length} ran; the ` +
+        `last one ${detectionState(last).words}).`,
     );
   }
-  const last = planned.at(-1)!;
-  if (state.moving > 0 || last.actions > 0) {
+  const last = judged.at(-1)!;
+  const planned = last.plannedCount ?? 0;
+  if (state.moving > 0 || planned > 0) {
     return make(
       "more-moves",
-      `the balancer still had moves to make (its last detection planned ${last.actions}).`,
+      `the balancer still had moves to make (its last detection planned ${planned}).`,
+    );
+  }
+  if (!freshAndQuiet(last)) {
+    return make(
+      "no-full-window",
+      `the balancer's last detection ${detectionState(last).words}; it has not judged every ` +
+        "broker from fresh loads since.",
     );
   }
   const missing = (state.partitionMeasured ?? []).flatMap((measured, i) =>

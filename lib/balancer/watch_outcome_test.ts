@@ -5,12 +5,34 @@ import { allAcceptable } from "../core/band.ts";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const rates = (...v: number[]) => v.map((value, broker) => ({ broker, value: value * 1e6 }));
-const detection = (start: number, actions: number, moves: number[] = []): Detection => ({
+const detection = (
+  start: number,
+  actions: number,
+  moves: number[] = [],
+  outOfDate: number[] = [],
+): Detection => ({
   start: t(start),
   finish: t(start + 1),
-  planned: true,
-  actions,
-  moves: moves.map((p) => ({ time: t(start + 1), topic: "t", partition: p, from: 0, to: 2 })),
+  line: 1,
+  brokers: [0, 1, 2].map((broker) => ({
+    broker,
+    loads: { in: 1e6, out: 0 },
+    outOfDate: outOfDate.includes(broker),
+    slow: false,
+    trusted: true,
+  })),
+  partitions: [],
+  bounds: [],
+  violations: [],
+  plannedCount: actions,
+  executed: moves.map((p) => ({ time: t(start + 1), topic: "t", partition: p, from: 0, to: 2 })),
+});
+/** A detection that logged no loads (it did not plan). */
+const unplanned = (start: number): Detection => ({
+  ...detection(start, 0),
+  brokers: [],
+  plannedCount: undefined,
+  skipReason: "Metrics window not full: cluster bytes in fell to 0 B/s within the last 30 s",
 });
 const state = (over: Partial<WatchState>): WatchState => ({
   brokerRates: rates(6.7, 6.6, 6.7),
@@ -66,7 +88,7 @@ Deno.test("a timeout names its reason", () => {
   };
   assert.equal(reason({ balancerOn: false }), "balancer-off");
   assert.equal(reason({}), "no-detection");
-  assert.equal(reason({ detections: [{ ...detection(0, 0), planned: false }] }), "no-full-window");
+  assert.equal(reason({ detections: [unplanned(0)] }), "no-full-window");
   assert.equal(
     reason({ failedMoves: ["t-3 (to broker 2)"], detections: [detection(0, 1, [3])] }),
     "moves-failed",
@@ -88,6 +110,41 @@ Deno.test("a timeout names its reason", () => {
     timeoutOutcome(state({ balancerOn: false }), 300).sentence,
     /^Not balanced after 300 s/,
   );
+  // The interval's setting is named as the settings table names it.
+  assert.match(timeoutOutcome(state({}), 300).sentence, /every LAB_DETECT_INTERVAL_S\)/);
+});
+
+Deno.test("a detection that saw stale loads is skipped, never 'planned nothing'", () => {
+  const skewed = state({
+    brokerRates: rates(8, 8, 4),
+    partitionRates: [8, 8, 1, 1, 1, 1].map((v) => v * 1e6),
+  });
+  // Every broker out of date (the first detection after a run-time enable): no verdict yet.
+  const stale = detection(30, 0, [], [0, 1, 2]);
+  assert.equal(
+    settledOutcome({ ...skewed, detections: [detection(0, 3, [0, 2, 3]), stale] }),
+    undefined,
+  );
+  // One broker out of date: it judged only the others, still no verdict.
+  const partly = detection(30, 0, [], [2]);
+  assert.equal(
+    settledOutcome({ ...skewed, detections: [detection(0, 3, [0, 2, 3]), partly] }),
+    undefined,
+  );
+  // The next detection with fresh loads that plans nothing gives it.
+  const outcome = settledOutcome({
+    ...skewed,
+    detections: [detection(0, 3, [0, 2, 3]), stale, detection(60, 0)],
+  });
+  assert.equal(outcome?.kind, "best-possible");
+  assert.match(outcome!.sentence, /detection at 00:01:00 UTC judged every broker from fresh loads/);
+  // Timing out with only stale detections says so.
+  const timedOut = timeoutOutcome({ ...skewed, detections: [stale] }, 300);
+  assert.equal(timedOut.kind === "not-balanced" && timedOut.reason, "no-full-window");
+  assert.match(timedOut.sentence, /skipped: stale loads \(brokers 0, 1 and 2 out of date\)/);
+  const afterPartly = timeoutOutcome({ ...skewed, detections: [detection(0, 0), partly] }, 300);
+  assert.equal(afterPartly.kind === "not-balanced" && afterPartly.reason, "no-full-window");
+  assert.match(afterPartly.sentence, /broker 2 out of date, left out/);
 });
 
 // The real case (automq-1.7.3-captured/traffic-skew, Prometheus's answers at the verdict,

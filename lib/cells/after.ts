@@ -11,6 +11,9 @@ import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
 import type { StoryFigures } from "../present/figures.ts";
 import { bestSpreadLines, type Measurement } from "../present/report.ts";
+import type { WatchResult } from "../balancer/watch.ts";
+import type { Lab } from "../lab/lab.ts";
+import { runFigures } from "../lab/reports.ts";
 import type { View } from "./views.ts";
 
 /** A finished load's numbers: records, bytes, rate, failures and latency. */
@@ -68,4 +71,23 @@ export function figureViews(figures: StoryFigures): View[] {
   return [figures.bytesIn, figures.timeline, figures.placement, figures.spread]
     .filter((svg): svg is string => typeof svg === "string")
     .map((svg) => chart(svg));
+}
+
+/**
+ * The run's figures as chart displays, the timeline marked with the watch's events (balancer
+ * on, detections, moves started and done, the verdict): the same figures the after-report
+ * writes.
+ */
+export async function storyFigureViews(
+  lab: Lab,
+  before: Measurement,
+  after: Measurement,
+  watch: WatchResult & { balancerOnAt?: Date },
+): Promise<View[]> {
+  return figureViews(
+    await runFigures(lab, before, after, watch.moves, {
+      events: watch.events,
+      balancerOnAt: watch.balancerOnAt,
+    }),
+  );
 }

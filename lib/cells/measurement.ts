@@ -13,7 +13,13 @@ import type { BalancerSettings } from "../config/config.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { bytesInChart } from "../present/charts.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
-import { type Measurement, partitionRateText } from "../present/report.ts";
+import {
+  brokerBytesIn,
+  bytesInSourceText,
+  type Measurement,
+  partitionRateText,
+} from "../present/report.ts";
+import { bandText } from "../present/charts/marks.ts";
 import { clock, fixed } from "../present/sentences.ts";
 import { pct, type View } from "./views.ts";
 
@@ -30,7 +36,7 @@ export function bandOf(m: Measurement, settings: BandSettings): Band {
   const [deviation, threshold] = typeof settings === "number"
     ? [settings, 0]
     : [settings.avgDeviation.in, settings.detectThresholdBytes.in];
-  return acceptableBand(m.snapshot.brokers.map((b) => b.bytesInPerSec), deviation, threshold);
+  return acceptableBand(brokerBytesIn(m).loads.map((b) => b.bytesInPerSec), deviation, threshold);
 }
 
 /**
@@ -42,7 +48,7 @@ export function measurementTable(m: Measurement, settings: BandSettings): TableD
   const leads = new Map<number, number[]>();
   for (const p of m.placement) leads.set(p.leader, [...(leads.get(p.leader) ?? []), p.partition]);
   return table(
-    m.snapshot.brokers.map((b, i) => ({
+    brokerBytesIn(m).loads.map((b, i) => ({
       broker: b.broker,
       "bytes in (MB/s)": mbps(b.bytesInPerSec),
       "share of bytes in": pct(m.spreadIn.shares[i]),
@@ -107,10 +113,13 @@ export function spreadTable(before: Measurement, after?: Measurement): TableDisp
 
 /** Bytes in per broker as bars, with the acceptable band shaded and outliers in red. */
 export function bytesInView(m: Measurement, settings: BandSettings): View {
+  const { loads, source } = brokerBytesIn(m);
+  const band = bandOf(m, settings);
   return chart(
-    bytesInChart(m.snapshot.brokers, {
-      band: bandOf(m, settings),
+    bytesInChart(loads, {
+      band,
       title: `Bytes in per broker, ${m.phase} balancing`,
+      subtitle: `${bandText(band)}; ${bytesInSourceText(source)}`,
     }),
   );
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { optimalSpreadView } from "./after.ts";
 import { partitionTable } from "./measurement.ts";
-import { moveCostView } from "./scenario.ts";
+import { moveCostView } from "./cost.ts";
 import { measurement } from "../present/report.ts";
 import type { ClusterSnapshot } from "../core/metrics_types.ts";
 
@@ -85,5 +85,5 @@ Deno.test("the cost view names its engine and never calls AutoMQ's moves 'Kafka 
     "text/markdown",
   );
   assert.match(kafka, /Moves on Apache Kafka: 1; Kafka copied 134\.3 MB/);
-  assert.match(text(moveCostView([], "automq"), "text/markdown"), /No partition moved \(AutoMQ\)/);
+  assert.match(text(moveCostView([], "automq"), "text/markdown"), /^Moves on AutoMQ: none/);
 });

@@ -31,14 +31,38 @@ export async function openLab(overrides: Record<string, string> = {}): Promise<L
   return await Lab.open(overrides);
 }
 
-/** Keeps a watch's result in the state directory for the next notebook. */
-export async function saveWatchResult(lab: Lab, result: WatchResult): Promise<string> {
-  return await lab.state.saveWatch(result);
+/** A watch's result as the notebooks pass it on: with when the balancer was switched on. */
+export type NotebookWatch = WatchResult & { balancerOnAt?: Date };
+
+/**
+ * Keeps a watch's result in the state directory for the next notebook, with when the balancer
+ * was switched on (the timeline marks it).
+ */
+export async function saveWatchResult(
+  lab: Lab,
+  result: WatchResult,
+  balancerOnAt?: Date,
+): Promise<string> {
+  return await lab.state.saveWatch({ ...result, balancerOnAt } as WatchResult);
 }
 
 /** The watch result {@linkcode saveWatchResult} kept, with its dates revived; else undefined. */
-export async function savedWatchResult(lab: Lab): Promise<WatchResult | undefined> {
-  return await lab.state.watch();
+export async function savedWatchResult(lab: Lab): Promise<NotebookWatch | undefined> {
+  const saved = await lab.state.watch() as
+    | (WatchResult & { balancerOnAt?: Date | string })
+    | undefined;
+  if (saved && typeof saved.balancerOnAt === "string") {
+    saved.balancerOnAt = new Date(saved.balancerOnAt);
+  }
+  return saved as NotebookWatch | undefined;
+}
+
+/**
+ * The run's watch: the one notebook 04 kept, else the balancer's history since `since`, read
+ * from its log (no verdict, no time to balance).
+ */
+export async function watchOfRun(lab: Lab, since: Date): Promise<NotebookWatch> {
+  return await savedWatchResult(lab) ?? await lab.watchHistory(since);
 }
 
 /** Stops the background load if it still runs; returns its stats, or undefined if none ran. */
@@ -74,9 +98,14 @@ export async function requireMeasurement(
 export async function requireBackgroundLoad(lab: Lab): Promise<number> {
   const pid = await lab.backgroundLoadPid();
   if (pid === undefined) {
+    const cap = lab.config.loadMaxSeconds;
     throw new Error(
       `No background load is running (no live PID in ${lab.state.path("loadPid")}): run ` +
-        "02-imbalance.ipynb first; the after-measurement needs traffic.",
+        "02-imbalance.ipynb first; the after-measurement needs traffic." +
+        (cap !== undefined
+          ? ` (The load stops by itself after LAB_LOAD_MAX_S = ${cap} s; if it did, run 02 ` +
+            "again: the balanced placement stays.)"
+          : ""),
     );
   }
   return pid;

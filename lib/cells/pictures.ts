@@ -14,6 +14,7 @@ import {
   table,
   type TableDisplay,
 } from "../present/display.ts";
+import { FIGURE_TITLES } from "../present/figures.ts";
 import type { View } from "./views.ts";
 
 /**
@@ -49,6 +50,15 @@ export async function imageFile(path: string, alt?: string, scale = 1): Promise<
   return view2;
 }
 
+/** What a picture of the run shows, in words (its alt text): the chart's title, or the panel's name. */
+function pictureAlt(source: string, file: string): string {
+  const name = file.replace(/^.*\//, "").replace(/\.png$/, "");
+  if (source !== "grafana" && name in FIGURE_TITLES) {
+    return FIGURE_TITLES[name as keyof typeof FIGURE_TITLES];
+  }
+  return `Grafana panel over the whole run: ${name.replace(/^run-/, "").replaceAll("-", " ")}`;
+}
+
 /** A run's pictures: why these (Markdown), then each PNG as an image. */
 export async function picturesViews(
   pictures: { source: string; reason: string; files: readonly string[] },
@@ -59,7 +69,9 @@ export async function picturesViews(
   );
   // The lab's charts are saved at 2x (lib/present/figures.ts); Grafana's panels at 1x.
   const scale = pictures.source === "grafana" ? 1 : 2;
-  const images = await Promise.all(pictures.files.map((f) => imageFile(f, undefined, scale)));
+  const images = await Promise.all(
+    pictures.files.map((f) => imageFile(f, pictureAlt(pictures.source, f), scale)),
+  );
   return [head, ...images];
 }
 

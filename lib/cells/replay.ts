@@ -29,8 +29,8 @@ export function decisionsView(replays: readonly Replay[]): ReplayView {
   for (const r of acting) {
     const d = r.detection;
     parts.push(
-      `**Detection at ${clock(d.startedAt)} UTC: ${r.verdict}.**` +
-        (r.note !== undefined ? ` (${r.note}.)` : ""),
+      `**Detection at ${clock(d.start)} UTC: ${r.verdict}.**` +
+        (r.note !== undefined && r.agreement !== "not-replayed" ? ` (${r.note}.)` : ""),
     );
     const counts = new Map<number, number>();
     for (const p of d.partitions) counts.set(p.broker, (counts.get(p.broker) ?? 0) + 1);
@@ -68,7 +68,7 @@ function effectRows(c: PredictionComparison) {
  * from another window: by effect (bytes/s in moved off and onto each broker) and by name.
  */
 export function predictionView(prediction: BalancePlan, replays: readonly Replay[]): ReplayView {
-  const c = compareWithPrediction(prediction, replays);
+  const c = compareWithPrediction(prediction, replays.map((r) => r.detection));
   const names = [
     `same partition and destination: ${c.sameName.length === 0 ? "none" : c.sameName.join(", ")}`,
     `moved elsewhere: ${c.otherDestination.length === 0 ? "none" : c.otherDestination.join(", ")}`,

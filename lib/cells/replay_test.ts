@@ -41,7 +41,7 @@ Deno.test("the decision lines say what the detection saw, the band, the moves an
   assert.match(text, /Executed: traffic-test-3 0 → 1, traffic-test-2 0 → 2\./);
   assert.equal(
     lines.at(-1),
-    "3 detection(s); 1 acted; replayed 1, agreeing 1 of 1; 2 without inputs to replay.",
+    "3 detection(s): 1 acted (replay: 1 move for move); 2 planned nothing (replay: 2 not replayed).",
   );
   const md = decisionsView(replays).bundle["text/markdown"] as string;
   assert.match(md, /\*\*Detection at 18:52:31 UTC: replay agrees: yes \(2 of 2 moves\)\.\*\*/);
@@ -101,6 +101,6 @@ Deno.test("decisionLinesOf says why when the log cannot be read", async () => {
   const since = new Date(Date.UTC(2026, 10, 23, 18, 52, 0));
   assert.equal(
     (await decisionLinesOf(reading, since)).at(-1),
-    "1 detection(s); 1 acted; replayed 1, agreeing 1 of 1.",
+    "1 detection(s): 1 acted (replay: 1 move for move).",
   );
 });

@@ -3,7 +3,11 @@
  * own `kafka-producer-perf-test` (ProducerPerformance, from the same jars), on
  * the same cluster, same record size, acks=all and idempotence, run one after
  * the other in one task: MB/s, records/s, latency, CPU per GB, their ratio, and
- * the lab's memory footprint meanwhile. The figures are reported, not asserted.
+ * the lab's memory footprint meanwhile. The lab's producer runs with its kafkajs
+ * patches (`lib/cluster/kafkajs_patches.ts`, which only the benchmark turns on) and,
+ * right after, without them: unthrottled, and at the walkthrough's 20 MB/s for 60 s
+ * each way, so the patches' worth can be measured again. The figures are reported,
+ * not asserted.
  *
  * @module
  */
@@ -12,6 +16,7 @@ import { ensureKafkaDistribution } from "../env/local/kafka_dist.ts";
 import { withAdmin } from "../cluster/kafka.ts";
 import type { Lab } from "../lab/lab.ts";
 import { defaultWorkers, runLoad } from "../cluster/load.ts";
+import { kafkajsPatchesInUse } from "../cluster/kafkajs_patches.ts";
 import { readPidFile } from "../core/process.ts";
 import {
   FootprintSampler,
@@ -53,6 +58,28 @@ export function ratioLine(lab: number, java: number): string {
   return `ratio (lab loss-safe / Java): ${(lab / java).toFixed(2)}`;
 }
 
+/** The walkthrough's load, for the patches' comparison: its rate, record size and placement. */
+const WALKTHROUGH = { rateMBps: 20, recordBytes: 10_240, leadersPerBroker: [4, 1, 1] };
+/** Seconds each arm of the patches' comparison runs at the walkthrough's rate. */
+const COMPARISON_SECONDS = 60;
+
+/**
+ * The share of one core a producer used at a rate: CPU s/GB × GB/s, as a percentage.
+ *
+ * @example
+ * ```ts
+ * import { coreShareLine } from "./bench_load.ts";
+ * const line = coreShareLine("stock", {
+ *   mbPerSec: 20, recordsPerSec: 1953, p50Ms: 3, p99Ms: 24, cpuSecondsPerGB: 25,
+ * });
+ * if (line !== "stock: 50.0% of one core at 20.00 MB/s") throw new Error(line);
+ * ```
+ */
+export function coreShareLine(name: string, f: BenchFigures): string {
+  return `${name}: ${(f.cpuSecondsPerGB * f.mbPerSec / 10).toFixed(1)}% of one core ` +
+    `at ${f.mbPerSec.toFixed(2)} MB/s`;
+}
+
 /** PIDs of the local environment's processes (brokers, Prometheus, agent), by name. */
 async function localPids(lab: Lab): Promise<Map<string, number>> {
   const pids = new Map<string, number>();
@@ -84,20 +111,41 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
       bootstrapServers: brokers,
     });
   });
+  const walkthroughTopic = `${topic}-walkthrough`;
   try {
-    const labRun = async (options: { workers?: number; records?: number } = {}) => {
+    const labRun = async (
+      options: {
+        workers?: number;
+        records?: number;
+        kafkajsPatches?: boolean;
+        topic?: string;
+        recordBytes?: number;
+        durationSeconds?: number;
+        rateMBps?: number;
+      } = {},
+    ) => {
       const cpuBefore = ownCpuSeconds();
+      // The benchmark measures the patched client unless told (kafkajs_patches.ts).
+      const patches = options.kafkajsPatches ?? true;
       const stats = await runLoad({
         bootstrapServers: brokers,
-        topic,
-        recordBytes,
-        records: options.records ?? records,
+        topic: options.topic ?? topic,
+        recordBytes: options.recordBytes ?? recordBytes,
+        records: options.durationSeconds === undefined ? options.records ?? records : undefined,
+        durationSeconds: options.durationSeconds,
+        rateMBps: options.rateMBps,
         skew: { kind: "uniform" },
         brokers: lab.brokers(),
         workers: options.workers,
+        kafkajsPatches: patches,
       });
       if (stats.failed > 0) {
         throw new Error(`The lab's producer failed: ${stats.errors.join("; ")}`);
+      }
+      if ((options.workers ?? defaultWorkers(6)) === 0 && kafkajsPatchesInUse() !== patches) {
+        throw new Error(
+          `kafkajs ran ${patches ? "without" : "with"} the patches it was asked for.`,
+        );
       }
       const figures: BenchFigures = {
         mbPerSec: stats.achievedMBps,
@@ -108,9 +156,47 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
       };
       return figures;
     };
+    /**
+     * The walkthrough's load with and without the kafkajs patches, one after the other on a
+     * topic placed as the walkthrough places it, each after a short warm-up.
+     */
+    const comparePatches = async () => {
+      await withAdmin(brokers, async (admin) => {
+        await ensureTopic(admin, { topic: walkthroughTopic, partitions: 6 });
+        await placePartitions(
+          admin,
+          walkthroughTopic,
+          assignmentFromCounts(WALKTHROUGH.leadersPerBroker, lab.brokers()),
+          { bootstrapServers: brokers },
+        );
+      });
+      const paced = (kafkajsPatches: boolean, durationSeconds: number) =>
+        labRun({
+          kafkajsPatches,
+          topic: walkthroughTopic,
+          recordBytes: WALKTHROUGH.recordBytes,
+          rateMBps: WALKTHROUGH.rateMBps,
+          durationSeconds,
+        });
+      await paced(true, 5);
+      await paced(false, 5);
+      const patched = await paced(true, COMPARISON_SECONDS);
+      const unpatched = await paced(false, COMPARISON_SECONDS);
+      say(
+        `The walkthrough's load: ${WALKTHROUGH.rateMBps} MB/s of ${WALKTHROUGH.recordBytes} B ` +
+          `records on 6 partitions led ${WALKTHROUGH.leadersPerBroker.join("-")}, ` +
+          `${COMPARISON_SECONDS} s each, patched then stock kafkajs:`,
+      );
+      say(benchRow(`lab, kafkajs patched, ${WALKTHROUGH.rateMBps} MB/s target`, patched));
+      say(benchRow(`lab, stock kafkajs, ${WALKTHROUGH.rateMBps} MB/s target`, unpatched));
+      say(coreShareLine("patched", patched));
+      say(coreShareLine("stock kafkajs (the demo's default)", unpatched));
+    };
     // A short warm-up (not counted): the JIT compiles kafkajs and the brokers create the
-    // topic's files, which perf-test, running after, would otherwise get for free.
+    // topic's files, which perf-test, running after, would otherwise get for free. The
+    // patched one comes first: the checksum patch must be in before kafkajs's first request.
     await labRun({ records: Math.ceil(records / 10) });
+    await labRun({ records: Math.ceil(records / 10), kafkajsPatches: false });
     // The lab's own loss-safe producer, with the footprint of everything the lab runs.
     const footprint = new FootprintSampler(
       new Map([...await localPids(lab), ["producer (this process)", Deno.pid]]),
@@ -120,6 +206,8 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
     const workers = defaultWorkers(6);
     const labWorkers = workers === 0 ? "one thread" : `${workers} Web Workers`;
     const peaks = await footprint.stop();
+    // The same without the patches, right after.
+    const stock = await labRun({ kafkajsPatches: false });
     // The same sending from two Web Workers (the default from 4 cores up).
     const inWorkers = await labRun({ workers: 2 });
     const dist = await ensureKafkaDistribution(lab.config.local, say);
@@ -162,8 +250,9 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
       ...perf,
       cpuSecondsPerGB: javaCpu / ((records * recordBytes) / 1e9),
     };
-    say(benchRow(`lab, loss-safe (kafkajs, ${labWorkers})`, labFigures));
-    say(benchRow("lab, loss-safe, 2 Web Workers", inWorkers));
+    say(benchRow(`lab, loss-safe (kafkajs patched, ${labWorkers})`, labFigures));
+    say(benchRow(`lab, loss-safe (stock kafkajs, ${labWorkers})`, stock));
+    say(benchRow("lab, loss-safe, patched, 2 Web Workers", inWorkers));
     say(benchRow("kafka-producer-perf-test (Java, batch.size 512 KiB)", java));
     say(ratioLine(labFigures.mbPerSec, java.mbPerSec));
     say(
@@ -179,8 +268,12 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
         }; total ${mib(total)}.`,
       );
     }
+    await comparePatches();
   } finally {
-    await withAdmin(brokers, (admin) => deleteTopic(admin, topic)).catch(() => {});
+    await withAdmin(brokers, async (admin) => {
+      await deleteTopic(admin, topic);
+      await deleteTopic(admin, walkthroughTopic);
+    }).catch(() => {});
     if (!wasUp) await lab.environment.down({ removeData: true });
   }
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { detectionsFrom } from "../balancer/detections.ts";
+import { detectionsOf, plannedFromLoads } from "../balancer/detections.ts";
 import { engineName } from "../core/engine.ts";
 import type { Interrupt } from "../core/interrupt.ts";
 import { Lab } from "../lab/lab.ts";
@@ -30,7 +30,7 @@ export interface ScenarioRow {
 
 /** Seconds from the load's start to the first detection that planned from a full window. */
 export function firstFullWindowSeconds(result: StoryResult): number | undefined {
-  const first = detectionsFrom(result.watch?.balancerEvents ?? []).find((d) => d.planned);
+  const first = detectionsOf(result.watch?.balancerEvents ?? []).find(plannedFromLoads);
   return first && result.loadStartedAt
     ? (first.start.getTime() - result.loadStartedAt.getTime()) / 1000
     : undefined;

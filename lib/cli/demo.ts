@@ -19,6 +19,7 @@ import { decisionLinesOf } from "../present/decisions.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { eventPrinter, say } from "./print.ts";
 import { measureBefore, scenarioChange } from "../lab/story.ts";
+import { decisionWindow } from "../lab/reports.ts";
 import {
   loadPlanText,
   loadSummary,
@@ -128,7 +129,10 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       });
       check();
       result.watch = watch;
-      for (const line of await decisionLinesOf(lab, before.snapshot.takenAt)) say(`    ${line}`);
+      const told = decisionWindow(before, watch);
+      for (const line of await decisionLinesOf(lab, told.since, told.until)) {
+        say(`    ${line}`);
+      }
       say(`    ${verdictLine(watch)}`);
       say(`5/7 Waiting ${window} s for a full window after the moves`);
       await lab.waitForFullWindow(watch.balancedAt ?? new Date(), signal);

@@ -7,7 +7,7 @@
  * options, forwards Ctrl-C/SIGTERM so kernels are shut down, and reads its JSON report.
  *
  * ```sh
- * deno task notebooks                          # every notebooks/*.ipynb, by name
+ * deno task notebooks                          # notebooks/*.ipynb by name, then notebooks/scenarios/
  * deno task notebooks notebooks/02-skew.ipynb  # only these, in this order
  * deno task notebooks --timeout 900 --keep-going
  * ```
@@ -19,7 +19,7 @@ import { parseCommandLine } from "../core/args.ts";
 
 /** Options of {@linkcode runNotebooks}. */
 export interface RunNotebooksOptions {
-  /** Notebooks to run in this order (default: `notebooks/*.ipynb` sorted by name). */
+  /** Notebooks to run in this order (default: `notebooks/*.ipynb` by name, then `scenarios/`). */
   notebooks?: string[];
   /** Export directory (default `results/notebooks`). */
   out?: string;
@@ -205,8 +205,8 @@ export async function runNotebooks(options: RunNotebooksOptions = {}): Promise<R
 
 const USAGE = `usage: deno task notebooks [NOTEBOOK ...] [options]
 
-Executes notebooks (default: notebooks/*.ipynb by name) with Deno's Jupyter kernel and
-exports each to results/notebooks/<name>.html and .md. Exits 1 naming the notebook and cell
+Executes notebooks (default: notebooks/*.ipynb by name, then notebooks/scenarios/) with Deno's
+Jupyter kernel and exports each to results/notebooks/<name>.html and .md. Exits 1 naming the notebook and cell
 of the first error.
 
 options:

@@ -2,6 +2,10 @@
  * kafkajs clients with the lab's defaults: quiet logs, short retries, and errors
  * that say which bootstrap servers did not answer and what to do.
  *
+ * Workaround (the TimeoutNegativeWarning filter below): https://github.com/tulios/kafkajs/issues/1751
+ * (open; fixes in PRs #1755/#1756, unreleased). Cost: `process.emitWarning` is wrapped for the
+ * whole process. Delete when a kafkajs release clamps that delay (src/network/requestQueue/index.js).
+ *
  * @module
  */
 

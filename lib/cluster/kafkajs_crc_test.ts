@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
 import { crc32c } from "../core/crc32c.ts";
-import { fastCrc32cCalls, installFastCrc32c, kafkajsRecordBatchDir } from "./kafkajs_crc.ts";
+import {
+  fastCrc32cCalls,
+  fastCrc32cInUse,
+  installFastCrc32c,
+  kafkajsRecordBatchDir,
+  removeFastCrc32c,
+} from "./kafkajs_crc.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -29,4 +36,34 @@ Deno.test("kafkajs's record-batch encoder takes the faster CRC-32C", async () =>
   const view = new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   assert.equal(view.getUint32(17), crc32c(encoded.subarray(21)));
   assert.equal(installFastCrc32c(), true, "installing twice is harmless");
+});
+
+Deno.test("switched off, the shim computes with kafkajs's own CRC-32C; switched on again, the lab's", async () => {
+  const { RecordBatch: batchOf } = require(`${kafkajsRecordBatchDir()}v0/index.js`) as {
+    RecordBatch: (options: Record<string, unknown>) => Promise<{ buffer: Uint8Array }>;
+  };
+  const record = require(`${kafkajsRecordBatchDir()}record/v0/index.js`) as (
+    options: { value: Buffer },
+  ) => unknown;
+  const RecordBatch = (options: { records: unknown[] }) =>
+    batchOf({ ...options, firstTimestamp: 1, maxTimestamp: 1 });
+  const checksum = (encoded: Uint8Array) =>
+    new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength).getUint32(17);
+  const records = [record({ value: Buffer.from("x".repeat(3000)) })];
+  try {
+    assert.equal(installFastCrc32c(), true);
+    assert.equal(removeFastCrc32c(), true, "it was on");
+    assert.equal(fastCrc32cInUse(), false);
+    const before = fastCrc32cCalls();
+    const off = (await RecordBatch({ records })).buffer;
+    assert.equal(fastCrc32cCalls(), before, "kafkajs's own function ran");
+    assert.equal(checksum(off), crc32c(off.subarray(21)), "and its checksum is right");
+    assert.equal(installFastCrc32c(), true);
+    assert.equal(fastCrc32cInUse(), true);
+    const on = (await RecordBatch({ records })).buffer;
+    assert.equal(fastCrc32cCalls(), before + 1, "the lab's function ran");
+    assert.deepEqual(on, off, "the same bytes either way");
+  } finally {
+    installFastCrc32c();
+  }
 });

@@ -56,6 +56,11 @@ export interface LoadOptions {
    * load's own thread. Default: see {@linkcode defaultWorkers}.
    */
   workers?: number;
+  /**
+   * Whether kafkajs runs with the lab's two patches (`kafkajs_patches.ts`: a faster
+   * checksum and request encoder, same bytes on the wire). Default: `KAFKAJS_PATCHES` there.
+   */
+  kafkajsPatches?: boolean;
 }
 
 /** A progress report. */
@@ -311,6 +316,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       1,
       Math.min(options.producers ?? Math.min(active.length, MAX_PRODUCERS), active.length),
     ),
+    kafkajsPatches: options.kafkajsPatches,
   };
   const workers = options.workers ?? defaultWorkers(active.length);
   const senders: Senders = workers > 0

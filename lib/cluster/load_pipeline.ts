@@ -1,4 +1,9 @@
 /**
+ * Workaround for kafkajs 2.2.4 `src/producer/sendMessages.js`: a retried send goes only to the
+ * brokers that have not answered, so a partition whose new leader already answered is dropped
+ * (open fix: https://github.com/tulios/kafkajs/pull/1798). Cost: one partition per request, a
+ * producer per partition. Delete when a kafkajs release re-sends it (test with `load_test.ts`).
+ *
  * Per-partition send pipelines for the load: each partition keeps its own queue
  * and at most one request in flight, so its records reach Kafka in order and a
  * retry never overtakes a later batch of the same partition, while different

@@ -2,6 +2,12 @@
  * Waiting for complete per-partition series before a measurement, and saying what was
  * missing when the wait ends without them.
  *
+ * Workaround for AutoMQ 1.7.3's exporter (`registerJmxMetrics` in automq-metrics/src/main/java/
+ * com/automq/opentelemetry/AutoMQTelemetryManager.java hands new beans to OpenTelemetry's
+ * JmxMetricInsight, which looks for them on the schedule below; no upstream issue). Cost: a
+ * measurement (before, on a new topic; after, following moves) can wait about a minute. Delete
+ * when series appear within a scrape.
+ *
  * AutoMQ's Prometheus exporter does not see a partition's metrics the moment the
  * partition opens on a broker: it looks for new per-partition JMX beans 1 s and
  * 31 s after that, then every 60 s (the second wait is the 1 s start plus

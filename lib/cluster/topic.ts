@@ -2,6 +2,10 @@
  * The scenario topic: create it, place its partitions on purpose (for example
  * 4-1-1), and describe where its partitions and leaders are.
  *
+ * Workaround (`ensureTopic`, `waitForLeaders: false`): https://github.com/tulios/kafkajs/issues/1222
+ * (open; `createTopics`' wait in src/admin/index.js retries only LEADER_NOT_AVAILABLE). Cost:
+ * `describePlacement` retries instead. Delete when kafkajs retries UNKNOWN_TOPIC_OR_PARTITION too.
+ *
  * @module
  */
 

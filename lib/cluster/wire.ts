@@ -6,6 +6,14 @@
  * with each partition's own error and leader (kafkajs throws on a leaderless partition
  * instead of reporting it). Plain TCP, like the rest of the lab's clients.
  *
+ * Workaround for kafkajs 2.2.4: no IncrementalAlterConfigs
+ * (https://github.com/tulios/kafkajs/issues/1517, open), `alterConfigs` refuses the name ""
+ * (src/admin/index.js), and the metadata response's `parse` throws on the first partition
+ * error (src/protocol/requests/metadata/v0/response.js; no upstream issue). Cost: this module
+ * and its two request codecs (`broker_configs.ts`, `leader_poll.ts`), plain TCP only. Delete
+ * when kafkajs sends IncrementalAlterConfigs with the "" resource and reports each partition's
+ * leader error in its metadata.
+ *
  * Framing (Kafka protocol guide): a request is its size (int32), a header v1 (api key
  * int16, api version int16, correlation id int32, client id as a nullable string) and the
  * body; a response is its size, the correlation id, then the body. Only non-flexible

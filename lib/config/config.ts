@@ -9,7 +9,9 @@
  * @module
  */
 
+import { timeZoneProblem } from "../core/time_zone.ts";
 import { type Scenario, scenarioNamed } from "./scenarios.ts";
+import { PROFILES } from "./profiles.ts";
 import { settingNamed } from "./settings.ts";
 import {
   booleanSetting,
@@ -139,6 +141,14 @@ function broughtCluster(env: Env): { bootstrap: string[]; prometheusUrl?: string
   return { bootstrap, prometheusUrl };
 }
 
+/** `LAB_BALANCER_LOG_ZONE`: a zone `core/time_zone.ts` can read. */
+function logZone(env: Env): string {
+  const zone = tableText(env, "LAB_BALANCER_LOG_ZONE");
+  const problem = timeZoneProblem(zone);
+  if (problem !== undefined) throw new LabConfigError("LAB_BALANCER_LOG_ZONE", problem);
+  return zone;
+}
+
 /** The local environment's ports, directories and binaries. */
 function localSettingsFrom(env: Env, brokers: number): LabConfig["local"] {
   const kafkaPort = tableNumber(env, "LAB_KAFKA_PORT");
@@ -171,8 +181,15 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
   } catch (error) {
     throw new LabConfigError("LAB_SCENARIO", (error as Error).message);
   }
-  // The scenario's defaults, under whatever the variables say.
-  const env: Env = { ...scenario.defaults, ...given };
+  const profile = tableText(given, "LAB_PROFILE").toLowerCase();
+  if (!(profile in PROFILES)) {
+    throw new LabConfigError(
+      "LAB_PROFILE",
+      `"${profile}" is unknown; use ${orList(Object.keys(PROFILES))}.`,
+    );
+  }
+  // The scenario's and the profile's defaults, under whatever the variables say.
+  const env: Env = { ...scenario.defaults, ...PROFILES[profile], ...given };
   const environment = tableText(env, "LAB_ENV").toLowerCase();
   const environments = settingNamed("LAB_ENV").allowed ?? [];
   if (!environments.includes(environment)) {
@@ -192,6 +209,7 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     prometheusUrl: prometheusUrl?.replace(/\/+$/, ""),
     balancerLogFile: text(env, "LAB_BALANCER_LOG"),
     broughtBalancer: tableChoice(env, "LAB_BROUGHT_BALANCER") as LabConfig["broughtBalancer"],
+    balancerLogZone: logZone(env),
     topic: tableText(env, "LAB_TOPIC"),
     partitions,
     scenario,
@@ -202,6 +220,10 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     recordBytes: tableNumber(env, "LAB_RECORD_BYTES"),
     rateMBps: rateRaw === "unthrottled" ? undefined : tableNumber(env, "LAB_RATE_MBPS"),
     durationSeconds: duration === undefined ? undefined : tableNumber(env, "LAB_DURATION_S", 0),
+    profile,
+    loadMaxSeconds: text(env, "LAB_LOAD_MAX_S") === undefined
+      ? undefined
+      : tableNumber(env, "LAB_LOAD_MAX_S", 0),
     records: tableNumber(env, "LAB_RECORDS"),
     skew: parseSkew(tableText(env, "LAB_SKEW")),
     rateWindowSeconds: tableNumber(env, "LAB_RATE_WINDOW_S"),

@@ -55,6 +55,8 @@ const shortGoal = (goal: string) => goal === "NetworkInUsageDistributionGoal" ? 
 const VALUE_OF: Readonly<Record<string, Setting["value"]>> = {
   LAB_ENV: (c) => c.environment,
   LAB_SCENARIO: (c) => c.scenario.name,
+  LAB_PROFILE: (c) => c.profile,
+  LAB_LOAD_MAX_S: (c) => c.loadMaxSeconds,
   LAB_TOPIC: (c) => c.topic,
   LAB_PARTITIONS: (c) => c.partitions,
   LAB_PLACEMENT: (c) => c.placement.kind === "none" ? "none" : c.placement.counts.join("-"),
@@ -82,6 +84,7 @@ const VALUE_OF: Readonly<Record<string, Setting["value"]>> = {
   LAB_PROMETHEUS_URL: (c) => c.prometheusUrl,
   LAB_BALANCER_LOG: (c) => c.balancerLogFile,
   LAB_BROUGHT_BALANCER: (c) => c.broughtBalancer,
+  LAB_BALANCER_LOG_ZONE: (c) => c.balancerLogZone,
   LAB_BROKERS: (c) => c.local.brokers,
   LAB_DURATION_S: (c) => c.durationSeconds,
   LAB_RECORDS: (c) => c.records,

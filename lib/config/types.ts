@@ -87,13 +87,18 @@ export interface LabConfig {
   bootstrapServers?: string[];
   /** `LAB_PROMETHEUS_URL`: bring-your-own cluster's Prometheus. */
   prometheusUrl?: string;
-  /** `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log`, if readable. */
+  /**
+   * `LAB_BALANCER_LOG`: a bring-your-own cluster's `auto-balancer.log` files, as given
+   * (comma-separated paths or globs), if readable.
+   */
   balancerLogFile?: string;
   /**
    * `LAB_BROUGHT_BALANCER`: whether the lab switches the balancer of a cluster you bring that
    * runs AutoMQ (`switch`), or leaves it alone (`leave`).
    */
   broughtBalancer: "switch" | "leave";
+  /** `LAB_BALANCER_LOG_ZONE`: the time zone its `[%d]` stamps are written in. */
+  balancerLogZone: string;
   /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */
   scenario: Scenario;
   /** The scenario's defaults that `LAB_*` variables changed, as `NAME=value`. */
@@ -112,6 +117,10 @@ export interface LabConfig {
   durationSeconds?: number;
   /** Record count for a counted load. */
   records: number;
+  /** `LAB_PROFILE`: `standard`, or `workshop` (a lower rate, a capped background load). */
+  profile: string;
+  /** `LAB_LOAD_MAX_S`: the notebooks' background load stops by itself after this, seconds. */
+  loadMaxSeconds?: number;
   /** Where the bytes go. */
   skew: Skew;
   /** Window of PromQL `rate()`, seconds. */

@@ -16,6 +16,7 @@ import type { LabConfig } from "../config/config.ts";
 import { withAdmin } from "../cluster/kafka.ts";
 import { recogniseEngine } from "../cluster/broker_configs.ts";
 import { type Engine, engineName } from "../core/engine.ts";
+import { readBalancerLogs } from "./balancer_log_files.ts";
 import type { EnvironmentStatus, LabEnvironment, PartStatus } from "./types.ts";
 import {
   BALANCER_ENABLE_KEY,
@@ -31,12 +32,14 @@ export class ExternalEnvironment implements LabEnvironment {
   readonly #prometheusUrl: string;
   readonly #balancerLogFile?: string;
   readonly #switchBalancer: boolean;
+  readonly #balancerLogZone: string;
   #brokerIds: number[] = [];
   #engine?: { engine: Engine; evidence: string };
 
   /**
-   * Uses `config.bootstrapServers` and `config.prometheusUrl`; the balancer log,
-   * if any, is read from `balancerLogFile` (`LAB_BALANCER_LOG`).
+   * Uses `config.bootstrapServers` and `config.prometheusUrl`; the balancer log, if any, is
+   * read from the files `balancerLogFile` names (`LAB_BALANCER_LOG`: paths or globs,
+   * comma-separated), in the zone `config.balancerLogZone` (`LAB_BALANCER_LOG_ZONE`).
    */
   constructor(config: LabConfig, balancerLogFile?: string) {
     if (!config.bootstrapServers || !config.prometheusUrl) {
@@ -48,6 +51,7 @@ export class ExternalEnvironment implements LabEnvironment {
     this.#prometheusUrl = config.prometheusUrl;
     this.#balancerLogFile = balancerLogFile;
     this.#switchBalancer = config.broughtBalancer !== "leave";
+    this.#balancerLogZone = config.balancerLogZone ?? "UTC";
   }
 
   /**
@@ -139,18 +143,13 @@ export class ExternalEnvironment implements LabEnvironment {
     return [...this.#brokerIds];
   }
 
-  /** {@inheritDoc LabEnvironment.balancerLog} */
+  /**
+   * Every file `LAB_BALANCER_LOG` names, stamps read in `LAB_BALANCER_LOG_ZONE` and written
+   * in UTC, merged by time with only the detecting controller's lines kept; "" when unset.
+   */
   async balancerLog(): Promise<string> {
     if (!this.#balancerLogFile) return "";
-    try {
-      return await Deno.readTextFile(this.#balancerLogFile);
-    } catch (error) {
-      throw new Error(
-        `Cannot read the balancer log ${this.#balancerLogFile} (LAB_BALANCER_LOG): ${
-          (error as Error).message
-        }`,
-      );
-    }
+    return await readBalancerLogs(this.#balancerLogFile, this.#balancerLogZone);
   }
 
   /**

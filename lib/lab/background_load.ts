@@ -15,11 +15,15 @@ import { loadSummary } from "../present/sentences.ts";
 
 /** Runs the load until stopped; resolves when it has stopped and its totals are saved. */
 export async function runBackgroundLoad(lab: Lab): Promise<void> {
-  const { maxSeconds } = await lab.checkDisk("until-disk");
+  const disk = (await lab.checkDisk("until-disk")).maxSeconds;
+  const cap = lab.config.loadMaxSeconds;
+  const maxSeconds = cap !== undefined && (disk === undefined || cap < disk) ? cap : disk;
   if (maxSeconds !== undefined) {
     console.log(
       `The load runs until stopped, at most ${Math.round(maxSeconds / 60)} min ` +
-        "(what the disk can keep: the topic keeps every record until the read-back).",
+        (maxSeconds === cap
+          ? "(LAB_LOAD_MAX_S)."
+          : "(what the disk can keep: the topic keeps every record until the read-back)."),
     );
   }
   const running = lab.startLoad({

@@ -41,6 +41,8 @@ export interface AfterReportOptions {
   moveCosts?: MoveCost[];
   /** What the scenario did to the cluster, in words. */
   membership?: string[];
+  /** When the balancer was switched on (marked on the timeline). */
+  balancerOnAt?: Date;
 }
 
 /**
@@ -55,6 +57,29 @@ export function planForMeasurement(config: LabConfig, m: Measurement) {
   });
 }
 
+/**
+ * The stretch of the balancer's log a run's decisions are told from: from the
+ * before-measurement to the end of the watch (its verdict, else its last event). Notebook 04,
+ * the demo and the after-report all count detections over this one window.
+ *
+ * @example
+ * ```ts
+ * import { decisionWindow } from "./reports.ts";
+ * const at = (s: number) => new Date(s * 1000);
+ * const w = decisionWindow({ snapshot: { takenAt: at(10) } }, { balancedAt: at(70), events: [] });
+ * console.log(w.until?.getTime()); // 70000
+ * ```
+ */
+export function decisionWindow(
+  before: { snapshot: { takenAt: Date } },
+  watch?: Pick<WatchResult, "balancedAt" | "events">,
+): { since: Date; until?: Date } {
+  return {
+    since: before.snapshot.takenAt,
+    until: watch?.balancedAt ?? watch?.events.at(-1)?.time,
+  };
+}
+
 /** Writes `<results>/before-balancing.md`; returns its path. */
 export async function writeBeforeReport(config: LabConfig, m: Measurement): Promise<string> {
   await Deno.mkdir(config.resultsDir, { recursive: true });
@@ -63,12 +88,17 @@ export async function writeBeforeReport(config: LabConfig, m: Measurement): Prom
   return path;
 }
 
-/** The figures of a run: from the before/after measurements and Prometheus's history. */
+/**
+ * The figures of a run: from the before/after measurements and Prometheus's history; with
+ * `story`, the timeline marks the watch's events (detections, moves started and done, the
+ * verdict) and when the balancer was switched on.
+ */
 export async function runFigures(
   lab: ReportSource,
   before: Measurement,
   after: Measurement,
   moves: WatchResult["moves"] = [],
+  story: { events?: WatchResult["events"]; balancerOnAt?: Date } = {},
 ): Promise<StoryFigures> {
   const start = new Date(
     before.snapshot.takenAt.getTime() - before.snapshot.windowSeconds * 1000,
@@ -79,7 +109,12 @@ export async function runFigures(
     stepSeconds: Math.max(1, lab.config.scrapeIntervalSeconds),
     windowSeconds: 10,
   });
-  return storyFigures(before, after, { points, moves }, lab.config.balancer.avgDeviation.in);
+  return storyFigures(
+    before,
+    after,
+    { points, moves, events: story.events, balancerOnAt: story.balancerOnAt },
+    lab.config.balancer.avgDeviation.in,
+  );
 }
 
 /**
@@ -93,13 +128,17 @@ export async function writeAfterReport(
   options: AfterReportOptions = {},
 ): Promise<string> {
   const dir = lab.config.resultsDir;
-  const figures = await runFigures(lab, before, after, options.watch?.moves);
+  const figures = await runFigures(lab, before, after, options.watch?.moves, {
+    events: options.watch?.events,
+    balancerOnAt: options.balancerOnAt,
+  });
   const charts = await writeFigures(figures, `${dir}/charts`, dir);
   const optimal = judgeSpread(
     after.snapshot.brokers.map((b) => b.bytesInPerSec),
     judgedPartitions(after.snapshot),
   );
   const engine = await lab.environment.engine();
+  const window = decisionWindow(before, options.watch);
   const text = afterReport(before, after, {
     moves: options.watch?.moves ?? [],
     timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
@@ -109,7 +148,7 @@ export async function writeAfterReport(
     firstDetection: options.watch?.firstActingDetection,
     optimal,
     planExplanation: explainPlan(planForMeasurement(lab.config, before)),
-    decisions: await decisionLinesOf(lab, before.snapshot.takenAt),
+    decisions: await decisionLinesOf(lab, window.since, window.until),
     charts,
     readback: options.readback,
   });

@@ -40,6 +40,8 @@ export const STATE_FILES = {
   afterMeasurement: "after-measurement.json",
   /** The watch's result, passed from notebook 04 to the next ones. */
   notebookWatch: "notebook-watch.json",
+  /** What notebook 05 learned (the moves' costs, the read-back's counts), for 07's recap. */
+  notebookRun: "notebook-run.json",
 } as const;
 
 /** One of the {@linkcode STATE_FILES}, by its key. */

@@ -1,5 +1,10 @@
 """The part of the notebook runner that needs the venv's packages (nbclient, nbconvert).
 
+Workaround: ``LossFreeNotebookClient`` below keeps outputs Deno's kernel publishes after a cell's
+idle (Deno 2.9.5 ``cli/js/jupyter_kernel.js``, see ``lib/present/kernel_settle.ts``), which stock
+nbclient 0.10's ``_async_poll_output_msg`` drops. Cost: each cell waits ``--quiet-ms`` (30 ms)
+after idle. Delete with ``kernel_settle.ts``, when the benchmark's stock rounds lose nothing.
+
 ``run_notebooks.py`` bootstraps the venv and imports ``run_all`` from here; this module
 imports only ``runner_common`` of the two (the dependency goes one way).
 """
@@ -188,7 +193,11 @@ async def stop_kernel(km: AsyncKernelManager, kc: Any) -> None:
 
 
 def export(nb: Any, path: Path, out_dir: Path) -> dict[str, str]:
-    """Writes <out>/<stem>.html (images embedded) and <out>/<stem>.md (+ <stem>_files/)."""
+    """Writes <out>/<stem>.html (images embedded) and <out>/<stem>.md (+ <stem>_files/).
+
+    Both carry alt text on every image: the output's plain text (the lab's charts describe
+    themselves there), through the templates in lib/notebooks/templates/.
+    """
     from nbconvert import HTMLExporter, MarkdownExporter
     from traitlets.config import Config
 
@@ -205,10 +214,14 @@ def export(nb: Any, path: Path, out_dir: Path) -> dict[str, str]:
 
     files_dir_name = f"{stem}_files"
     # Prefer a table's own Markdown over its HTML; images go to <stem>_files/.
-    md_exporter = MarkdownExporter(config=Config({"NbConvertBase": {"display_data_priority": [
-        "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg",
-        "text/latex", "text/plain",
-    ]}}))
+    md_exporter = MarkdownExporter(
+        template_name="lab_markdown",
+        extra_template_basedirs=[str(TEMPLATES)],
+        config=Config({"NbConvertBase": {"display_data_priority": [
+            "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg",
+            "text/latex", "text/plain",
+        ]}}),
+    )
     md, md_resources = md_exporter.from_notebook_node(
         nb, resources={**resources, "output_files_dir": files_dir_name}
     )

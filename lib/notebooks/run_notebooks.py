@@ -11,10 +11,10 @@ Steps:
    ``LAB_NOTEBOOK_VENV``), install the pinned ``requirements.txt`` beside this file when it
    changed, install Deno's kernelspec into that venv (never into ``~/.local``), then re-execute
    this script with the venv's Python.
-2. Run every notebook (``notebooks/*.ipynb`` sorted by name, or the ones given) with a fresh
-   Deno kernel whose working directory is the notebook's directory, so Deno finds the
-   project's ``deno.json`` (import map: ``@lab/...``) by walking up, as it does in JupyterLab
-   and VS Code. The kernel gets ``NO_COLOR=1``.
+2. Run every notebook (``notebooks/*.ipynb`` sorted by name, then ``notebooks/scenarios/``, or
+   the ones given) with a fresh Deno kernel whose working directory is the notebook's
+   directory, so Deno finds the project's ``deno.json`` (import map: ``@lab/...``) by walking
+   up, as it does in JupyterLab and VS Code. The kernel gets ``NO_COLOR=1``.
 3. Stop at the first cell error (unless ``--keep-going``), naming the notebook, the cell and
    its first line, and exit 1. A cell taking longer than ``--timeout`` seconds is an error.
 4. Export each executed notebook (also a failed one, up to the failing cell) to
@@ -246,7 +246,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Execute Deno notebooks headless; export HTML and Markdown.",
     )
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run, in this order (default: notebooks/*.ipynb)")
+                        help="notebooks to run, in this order (default: notebooks/*.ipynb, then scenarios/)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "notebooks",
                         help="export directory (default: results/notebooks)")
     parser.add_argument("--no-export", action="store_true", help="do not write HTML/Markdown")

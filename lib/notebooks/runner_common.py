@@ -27,8 +27,12 @@ def log(line: str) -> None:
 
 
 def default_notebooks() -> list[Path]:
-    """notebooks/*.ipynb sorted by name."""
-    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+    """notebooks/*.ipynb sorted by name (the walkthrough, 00 to 07), then
+    notebooks/scenarios/*.ipynb (the scenario notebook sets up its own cluster after 07 tore the
+    walkthrough's down)."""
+    return sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
+        (ROOT / "notebooks" / "scenarios").glob("*.ipynb")
+    )
 
 
 def first_line(source: str) -> str:

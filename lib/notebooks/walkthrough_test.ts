@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { runNotebooks } from "../cli/notebooks.ts";
 import { loadConfig } from "../config/config.ts";
 import { PROGRESS_METADATA_KEY } from "../present/display.ts";
+import { LIVE_METADATA_KEY } from "../present/display/live.ts";
 import { LocalEnvironment } from "../env/local/local.ts";
 import { isAlive, stopPidFile } from "../core/process.ts";
 import { RunState } from "../lab/run_state.ts";
@@ -73,6 +74,11 @@ clusterTest(
     const started = performance.now();
     try {
       const result = await runNotebooks({
+        // The walkthrough only: the scenario notebook (in the runner's default list) is not
+        // run here (it would add minutes; its cells are type-checked by `deno task check`).
+        notebooks: NOTEBOOKS.map((n) =>
+          decodeURIComponent(new URL(`../../notebooks/${n}.ipynb`, import.meta.url).pathname)
+        ),
         out: `${dir}/results/notebooks`,
         executedDir: `${dir}/executed`,
         env,
@@ -104,7 +110,6 @@ clusterTest(
       for (
         const [name, cellText] of [
           ["02-imbalance", "waitForWindowWithProgress(lab, load)"],
-          ["04-watch-balancer", "watchWithProgress(lab)"],
           ["05-measure-after", "waitForWindowWithProgress(lab, {"],
         ]
       ) {
@@ -112,6 +117,29 @@ clusterTest(
         assert.equal(progress.length, 1, `${name}: one progress output, updated in place`);
         assert.match(plain(progress[0]), /data-status="done"/, `${name}: the progress finished`);
       }
+
+      // 04's live chart: ONE output, redrawn in place (at least five frames), ending with the
+      // verdict written on it and a PNG for the exports.
+      const watchCell = executed.get("04-watch-balancer")!.cells
+        .find((c) => cellSource(c).includes("watchLive(lab"));
+      assert.ok(watchCell, "04 has the live watch cell");
+      const live = ((watchCell.outputs ?? []) as Output[]).filter((o) =>
+        typeof o.metadata === "object" && o.metadata !== null &&
+        LIVE_METADATA_KEY in (o.metadata as Record<string, unknown>)
+      );
+      assert.equal(live.length, 1, "04: one live chart, updated in place");
+      const frame = (live[0].metadata as Record<string, { frame: number; status: string }>)[
+        LIVE_METADATA_KEY
+      ];
+      console.log(`    04's live chart: ${frame.frame} frames, ${frame.status}`);
+      assert.ok(
+        frame.frame >= 5,
+        `04's chart changed in place at least five times (${frame.frame})`,
+      );
+      assert.equal(frame.status, "done");
+      assert.match(plain(live[0], "image/svg+xml"), /Balanced at \d\d:\d\d:\d\d UTC/);
+      assert.match(plain(live[0], "image/svg+xml"), /class="mark-move-start"/);
+      assert.ok(plain(live[0], "image/png").length > 1000, "the last frame carries a PNG");
 
       // Charts: image outputs in 03 (bytes in) and 05 (the four figures).
       const images03 = outputsOf(executed.get("03-measure-before")!).filter(isImage);
@@ -137,10 +165,21 @@ clusterTest(
         .map((o) => plain(o, "text/markdown") || plain(o, "text/plain")).join("\n");
       assert.match(text05, /\*\*Zero loss:\*\* \d+ of \d+ acknowledged records read back intact/);
       assert.match(text05, /\| partitions led per broker \| 4-1-1 \| 2-2-2 \|/);
-      assert.match(
-        text05,
-        /Moves on Apache Kafka: \d+; Kafka copied [\d.]+ MB/,
-        "05 names its engine",
+      // The cost of balancing, in Kafka's words, in 05 and in the after-report.
+      assert.match(text05, /\*\*The cost of balancing, per move\.\*\*/);
+      assert.match(text05, /Moves on Apache Kafka: [1-9]\d*; Kafka copied [\d.]+ MB/);
+      const report = await Deno.readTextFile(`${dir}/results/after-balancing.md`);
+      assert.match(report, /## The cost of the moves/);
+      // 03's what-if planned the measurement again; 07 recaps the run and re-plans with the
+      // cluster already stopped (the what-if asks the cluster nothing).
+      assert.match(text03, /\*\*What if: band ±60% \(today ±10%\)\.\*\*/);
+      const text07 = outputsOf(executed.get("07-cleanup")!)
+        .map((o) => plain(o, "text/markdown") || readable(o)).join("\n");
+      assert.match(text07, /\| busiest broker \/ mean \| 2\.\d{3} → 1\.\d{3} \|/);
+      assert.match(text07, /\| zero loss \| \d+ of \d+ acknowledged records read back intact/);
+      assert.ok(
+        text07.indexOf("nothing is running") < text07.indexOf("**What if: broker(s) 2 left alone"),
+        "07's what-if runs after the environment is down",
       );
 
       // The exports exist and carry the charts (nbconvert embeds each SVG as a data URI).
@@ -151,29 +190,45 @@ clusterTest(
           .filter((svg) => /MB\/s|coefficient of variation/.test(svg));
         assert.ok(charts.length >= min, `${name}.html embeds ${min}+ charts (${charts.length})`);
         assert.ok(charts.some((svg) => svg.includes("bytes-in-bar")), `${name}: the bytes-in bars`);
+        // Every image says what it shows.
+        assert.ok(!html.includes("No description has been provided"), `${name}: alt text`);
+        assert.match(html, /<img[^>]*alt="Bytes in per broker[^"]*broker 0 [\d.]+ MB\/s/);
       }
 
       // What a reader sees: Chromium renders the exported 05 with its charts drawn.
       const shot = await screenshot(
         `${dir}/results/notebooks/05-measure-after.html`,
         `${dir}/05-measure-after.png`,
-        { width: 1100, height: 4600 },
+        // Tall enough for the whole page: 05 shows the cost table and four charts.
+        { width: 1100, height: 9000 },
       );
       assert.equal(isAlive(shot.pid), false, "Chromium is gone");
       const picture = decodePng(await Deno.readFile(shot.png));
       const red = countPixels(picture, near("#e15759"));
       const blue = countPixels(picture, near("#4e79a7"));
       const purple = countPixels(picture, near("#b07aa1"));
+      // The lower half of the page's content (the page may end before the window does).
+      let bottom = picture.height;
+      while (
+        bottom > 1 &&
+        countPixels(picture, isNotWhite, {
+            x: 0,
+            y: bottom - 1,
+            width: picture.width,
+            height: 1,
+          }) ===
+          0
+      ) bottom--;
       const chartArea = {
         x: 0,
-        y: picture.height / 2,
+        y: Math.floor(bottom / 2),
         width: picture.width,
-        height: picture.height / 2,
+        height: Math.ceil(bottom / 2),
       };
       const inked = countPixels(picture, isNotWhite, chartArea);
       console.log(
         `  screenshot of 05: ${red} red, ${blue} blue, ${purple} purple pixels; ` +
-          `${inked} non-white in the lower half (${shot.ms} ms)`,
+          `${inked} non-white in the lower half of ${bottom} px of content (${shot.ms} ms)`,
       );
       assert.ok(red > 5_000, `the before chart's red bar is drawn (${red} px)`);
       assert.ok(blue > 10_000, `the after chart's blue bars are drawn (${blue} px)`);

@@ -111,11 +111,21 @@ Deno.test("bytesInTimelineChart draws a line per broker and marks moves at their
   const svg = bytesInTimelineChart(points, moves);
   assert.equal(count(group(svg, "broker-line"), "<path"), 3);
   // Two moves in the same second share one rule; the third has its own.
-  assert.equal(count(group(svg, "move"), "<line"), 2);
+  const rules = svg.split('class="mark-move-start"').slice(1)
+    .reduce((n, g) => n + count(g.slice(0, g.indexOf("</g>")), "<line"), 0);
+  assert.equal(rules, 2);
   assert.ok(svg.includes("p0 0→1, p1 0→2"));
   assert.ok(svg.includes("p3 0→2"));
   assert.ok(svg.includes("3 partition moves marked"));
   for (const b of [0, 1, 2]) assert.ok(svg.includes(`>broker ${b}<`));
+  // 24-hour UTC: 12:00 is noon, and an evening run reads 22:43, not 10:43.
+  assert.ok(svg.includes(">12:00:30<"), "ticks in hh:mm:ss");
+  const evening = bytesInTimelineChart(
+    points.map((p) => ({ ...p, time: new Date(p.time.getTime() + 10.7 * 3600e3) })),
+  );
+  assert.ok(evening.includes(">22:43:00<") || evening.includes(">22:43:30<"), "24-hour ticks");
+  assert.ok(!/>10:4\d:\d\d</.test(evening), "no 12-hour ticks");
+  assert.ok(svg.includes("<desc>"), "a description for the alt text");
   assert.throws(() => bytesInTimelineChart([]), /no points/);
   assert.throws(
     () => bytesInTimelineChart([{ time: new Date(NaN), broker: 0, bytesInPerSec: 1 }]),
@@ -139,10 +149,23 @@ Deno.test("placementChart stacks one segment per partition, before and after", (
   assert.ok(svg.includes("4-1-1 → 2-2-2"), "counts per broker in the subtitle");
   // Partition 0 keeps its colour across panels.
   const colourOf = (panel: string) =>
-    panel.match(/<rect fill="(#[0-9a-f]{6})"[^>]*><title>traffic-test-0 /)?.[1];
+    panel.match(/<rect [^>]*fill="(#[0-9a-f]{6})"[^>]*><title>traffic-test-0 /)?.[1];
   const [beforePanel, afterPanel] = svg.split(">after<");
   assert.ok(colourOf(beforePanel));
   assert.equal(colourOf(beforePanel), colourOf(afterPanel));
+  // The moved partitions are outlined in both panels and say where they went / came from.
+  const moved = placementChart(place([0, 0, 0, 0, 1, 2]), place([1, 2, 0, 0, 1, 2]), {
+    moved: [
+      { topic: "traffic-test", partition: 0, from: 0, to: 1 },
+      { topic: "traffic-test", partition: 1, from: 0, to: 2 },
+    ],
+  });
+  assert.equal(count(moved, 'stroke-width="3"'), 4, "two segments outlined per panel");
+  for (const label of [">p0 → 1<", ">p1 → 2<", ">p0 ← 0<", ">p1 ← 0<"]) {
+    assert.ok(moved.includes(label), `label ${label}`);
+  }
+  assert.ok(moved.includes("outlined: the 2 partition(s) moved"));
+  assert.equal(count(svg, 'stroke-width="3"'), 0, "nothing outlined without moves");
   // No load anywhere: one segment per partition, counted.
   const idle = placementChart(place([0, 1, 2]).map((p) => ({ ...p, bytesInPerSec: 0 })));
   assert.ok(idle.includes(">partitions<") || idle.includes("↑ partitions"));

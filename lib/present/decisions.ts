@@ -1,9 +1,11 @@
 /**
  * The balancer's decisions in plain sentences, replayed from its log (`balancer/replay.ts`):
  * per detection what it saw (per-broker and per-partition loads), the band, the violators,
- * each planned move with its scores, and whether the replay reproduces the executed moves;
- * and the before-window prediction compared with the actual moves. The terminal, the
- * after-report and the notebooks' views all use these sentences.
+ * each planned move with its scores, and how the replay compares with the executed moves
+ * (move for move, by effect or at the log's precision, the tie named); detections that
+ * decided nothing because their loads were stale are said to be skipped; and the
+ * before-window prediction compared with the actual moves. The terminal, the after-report
+ * and the notebooks' views all use these sentences.
  *
  * @example
  * ```ts
@@ -22,7 +24,8 @@ import { type BalancePlan, GOAL_RESOURCE } from "../balancer/plan.ts";
 import type { BalancerSettings } from "../config/config.ts";
 import { formatRate } from "../core/format.ts";
 import { clock } from "./sentences.ts";
-import { compareWithPrediction, type Replay, replayLog } from "../balancer/replay.ts";
+import { compareWithPrediction, type Replay, replayLog, scoreText } from "../balancer/replay.ts";
+import { detectionState } from "../balancer/detections.ts";
 
 /** Where the balancer's log and settings come from (a `Lab` is one). */
 export interface DecisionSource {
@@ -43,19 +46,34 @@ export function actingReplays(replays: readonly Replay[]): Replay[] {
   return replays.filter((r) => r.detection.executed.length > 0 || (r.plan?.moves.length ?? 0) > 0);
 }
 
-/** The balancer's log, replayed: every detection since `since` (default: all). */
-export async function balancerReplays(lab: DecisionSource, since?: Date): Promise<Replay[]> {
+/**
+ * The balancer's log, replayed: every detection started since `since` and, with `until`, not
+ * after it (default: all). Notebook 04 and the after-report pass the same window (the watch's),
+ * so they count the same detections.
+ */
+export async function balancerReplays(
+  lab: DecisionSource,
+  since?: Date,
+  until?: Date,
+): Promise<Replay[]> {
   const all = replayLog(await lab.environment.balancerLog(), lab.config.balancer);
-  return since === undefined ? all : all.filter((r) => r.detection.startedAt >= since);
+  return all.filter((r) =>
+    (since === undefined || r.detection.start >= since) &&
+    (until === undefined || r.detection.start <= until)
+  );
 }
 
 /**
- * {@linkcode decisionLines} of the balancer's log since `since`, for the terminal and the
- * after-report; a log that cannot be read gives one line saying why instead of an error.
+ * {@linkcode decisionLines} of the balancer's log between `since` and `until`, for the terminal
+ * and the after-report; a log that cannot be read gives one line saying why instead of an error.
  */
-export async function decisionLinesOf(lab: DecisionSource, since?: Date): Promise<string[]> {
+export async function decisionLinesOf(
+  lab: DecisionSource,
+  since?: Date,
+  until?: Date,
+): Promise<string[]> {
   try {
-    return decisionLines(await balancerReplays(lab, since));
+    return decisionLines(await balancerReplays(lab, since, until));
   } catch (error) {
     return [`The balancer's decisions cannot be shown: ${(error as Error).message}`];
   }
@@ -64,7 +82,7 @@ export async function decisionLinesOf(lab: DecisionSource, since?: Date): Promis
 /** One detection in a few plain lines: inputs, band, violators, moves with scores, verdict. */
 export function describeReplay(r: Replay): string[] {
   const d = r.detection;
-  const lines = [`Detection at ${clock(d.startedAt)} UTC: ${r.verdict}.`];
+  const lines = [`Detection at ${clock(d.start)} UTC: ${r.verdict}.`];
   const counts = new Map<number, number>();
   for (const p of d.partitions) counts.set(p.broker, (counts.get(p.broker) ?? 0) + 1);
   lines.push(
@@ -105,43 +123,97 @@ export function describeReplay(r: Replay): string[] {
       );
     }
     for (const m of plan.moves) {
-      const scores = m.goalScores.map((s) => `${GOAL_RESOURCE[s.goal]} ${s.score.toFixed(4)}`)
+      const scores = m.goalScores.map((s) => `${GOAL_RESOURCE[s.goal]} ${scoreText(s.score)}`)
         .join(", ");
       lines.push(
         `  Move ${m.topic}-${m.partition}: broker ${m.from} → ${m.to} (${
           m.mode === "shed" ? `shedding ${m.from}` : `filling ${m.to}`
-        }, ${formatRate(m.load.in)} in; scores ${scores}; group ${m.groupScore.toFixed(4)}).`,
+        }, ${formatRate(m.load.in)} in; scores ${scores}; group ${scoreText(m.groupScore)}).`,
       );
     }
     if (plan.moves.length === 0) lines.push("  Replayed plan: no move.");
   }
   const made = d.executed.map((a) => `${a.topic}-${a.partition} ${a.from} → ${a.to}`);
   lines.push(`  Executed: ${made.length === 0 ? "nothing" : made.join(", ")}.`);
-  if (r.note !== undefined) lines.push(`  Note: ${r.note}.`);
+  if (r.tie !== undefined) lines.push(`  Tie: ${r.tie}`);
+  if (r.normalizer.source === "log") {
+    lines.push(
+      `  Score normaliser: ${r.normalizer.bytes} B/s (linearNormalizerThreshold, from the log).`,
+    );
+  }
+  if (r.note !== undefined && r.agreement !== "not-replayed") lines.push(`  Note: ${r.note}.`);
   return lines;
 }
 
 /**
  * The decisions for a report or the terminal: each detection that planned or executed
- * moves, described, then a tally of all detections.
+ * moves, described, then a tally of all detections: how many acted and how their replays
+ * agree, how many were skipped for stale loads, how many planned nothing.
  */
 export function decisionLines(replays: readonly Replay[]): string[] {
   const acting = actingReplays(replays);
   const lines = acting.flatMap(describeReplay);
-  const replayed = replays.filter((r) => r.plan !== undefined);
-  const agreeing = replayed.filter((r) => r.agrees).length;
-  const unplayable = replays.length - replayed.length;
-  lines.push(
-    `${replays.length} detection(s); ${acting.length} acted; replayed ${replayed.length}, ` +
-      `agreeing ${agreeing} of ${replayed.length}` +
-      (unplayable > 0 ? `; ${unplayable} without inputs to replay.` : "."),
-  );
+  lines.push(decisionTally(replays));
   return lines;
+}
+
+function agreementWords(group: readonly Replay[]): string {
+  const kind = (k: Replay["agreement"]) => group.filter((r) => r.agreement === k).length;
+  const ways = ([
+    ["move-for-move", "move for move"],
+    ["by-effect", "by effect"],
+    ["at-precision", "at the log's precision"],
+    ["no", "disagrees"],
+    ["not-replayed", "not replayed"],
+  ] as const).filter(([k]) => kind(k) > 0).map(([k, w]) => `${kind(k)} ${w}`);
+  return ways.length === 0 ? "" : ` (replay: ${ways.join(", ")})`;
+}
+
+/**
+ * The tally line, e.g. `19 detection(s): 9 acted (replay: 4 move for move, 3 by effect, 2
+ * at the log's precision); 9 planned nothing (replay: 9 move for move); 1 skipped: stale
+ * loads.`
+ */
+export function decisionTally(replays: readonly Replay[]): string {
+  const groups = new Map<string, Replay[]>();
+  for (const r of replays) {
+    const d = r.detection;
+    const state = detectionState(d);
+    const key = state.kind === "stale" && state.words.startsWith("skipped")
+      ? "skipped: stale loads"
+      : state.kind === "stale"
+      ? "judged only some brokers (the others' loads stale)"
+      : state.kind === "skipped"
+      ? "skipped (no loads to plan from)"
+      : state.kind === "acted"
+      ? "acted"
+      : state.kind === "open"
+      ? "still running"
+      : state.kind === "unexecuted"
+      ? "planned moves but executed none"
+      : "planned nothing";
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const order = [
+    "acted",
+    "planned nothing",
+    "judged only some brokers (the others' loads stale)",
+    "skipped: stale loads",
+    "skipped (no loads to plan from)",
+    "planned moves but executed none",
+    "still running",
+  ];
+  const parts = order.filter((k) => groups.has(k)).map((k) => {
+    const group = groups.get(k)!;
+    const replayed = k === "acted" || k.startsWith("planned") || k.startsWith("judged");
+    return `${group.length} ${k}${replayed ? agreementWords(group) : ""}`;
+  });
+  return `${replays.length} detection(s)${parts.length > 0 ? `: ${parts.join("; ")}` : ""}.`;
 }
 
 /** {@linkcode predictionView} as plain lines (for reports). */
 export function predictionLines(prediction: BalancePlan, replays: readonly Replay[]): string[] {
-  const c = compareWithPrediction(prediction, replays);
+  const c = compareWithPrediction(prediction, replays.map((r) => r.detection));
   return [
     `Before-window ${c.label}:`,
     ...c.effect.map((e) =>

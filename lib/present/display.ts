@@ -2,7 +2,8 @@
  * Objects Deno's Jupyter kernel displays, and live progress: one import for notebooks and
  * views. Each concern lives in its own module under `display/`: MIME bundles and the kernel
  * API (`mime.ts`), charts (`chart.ts`), tables (`table.ts`), markdown, `show` and `print`
- * (`show.ts`), and live progress (`progress.ts`).
+ * (`show.ts`), and live progress (`progress.ts`). A live output that is not a progress line,
+ * such as a chart redrawn in place, is `display/live.ts`.
  *
  * Every object here also works outside the kernel: `toString()` gives the plain text, and
  * {@linkcode show} prints that in a terminal.

@@ -37,12 +37,13 @@ Deno.test("chart() offers SVG, a PNG fallback and plain text", () => {
   assert.match(root, /width="100%"/, "the chart takes the notebook's width");
   assert.doesNotMatch(root, /height="/);
   assert.equal(root.match(/viewBox="([^"]*)"/)?.[1], svg.match(/viewBox="([^"]*)"/)?.[1]);
-  assert.equal(bundle["text/plain"], "[chart] Bytes in <test>");
+  // The plain text (the alt text in exports) says what the chart shows: title, band, values.
+  assert.match(bundle["text/plain"], /^\[chart\] Bytes in <test>: acceptable band .* broker 0 /);
   const png = fromBase64(bundle["image/png"]);
   assert.ok(isPng(png));
   const image = decodePng(png);
   assert.ok(image.width > 300 && image.height > 200);
-  assert.equal(String(shown), "[chart] Bytes in <test>");
+  assert.equal(String(shown), bundle["text/plain"]);
   assert.equal(chart(svg, { png: false }).bundle["image/png"], undefined);
   assert.equal(
     chart(svg, { png: false, alt: "alt text" }).bundle["text/plain"],

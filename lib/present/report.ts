@@ -8,7 +8,7 @@
  */
 
 import type { LabConfig, Placement, Skew } from "../config/config.ts";
-import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import type { BrokerLoad, ClusterSnapshot } from "../core/metrics_types.ts";
 import { mbps } from "../core/format.ts";
 import type { MoveRecord } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
@@ -105,6 +105,77 @@ export function scenarioSummary(config: LabConfig): Record<string, string> {
   };
 }
 
+/** Where a measurement's per-broker bytes in come from (see {@linkcode brokerBytesIn}). */
+export type BytesInSource = "partitions" | "brokers";
+
+/**
+ * Each broker's bytes in as the lab counts it, declared once: every table, chart, band,
+ * spread and plan of a measurement uses these figures, so they cannot disagree. When every
+ * partition of the topic has a series on the broker that leads it, a broker's bytes in is the
+ * sum of its partitions' rates: what the balancer plans from (AutoMQ's model adds up its
+ * partitions' loads), and what the best achievable spread is computed from. Otherwise (a
+ * partition's series missing, covering only part of the window, or not yet on its new broker,
+ * as on AutoMQ for up to a minute; the snapshot's `coverage` and `estimated` say so) it is the
+ * broker's own counter, complete at all times: estimates are never added up.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { brokerBytesIn } from "./report.ts";
+ * const broker = (b: number, v: number) =>
+ *   ({ broker: b, bytesInPerSec: v, bytesOutPerSec: 0, partitions: 1 });
+ * const part = (p: number, b: number, v: number) =>
+ *   ({ topic: "t", partition: p, broker: b, bytesInPerSec: v, bytesOutPerSec: 0 });
+ * const snapshot = {
+ *   takenAt: new Date(0), windowSeconds: 30,
+ *   brokers: [broker(0, 13.38e6), broker(1, 3.35e6)],
+ *   partitions: [part(0, 0, 6.71e6), part(1, 0, 6.71e6), part(2, 1, 3.35e6)],
+ * };
+ * const placement = [0, 1, 2].map((p) => ({ partition: p, leader: p < 2 ? 0 : 1, replicas: [] }));
+ * const figures = brokerBytesIn({ snapshot, placement });
+ * assert.equal(figures.source, "partitions");
+ * assert.equal(figures.loads[0].bytesInPerSec, 13.42e6);
+ * // A partition without its series: the brokers' own counters.
+ * assert.equal(brokerBytesIn({ snapshot, placement: [...placement, { partition: 3, leader: 1, replicas: [] }] }).source, "brokers");
+ * ```
+ */
+export function brokerBytesIn(
+  m: { snapshot: ClusterSnapshot; placement: readonly PartitionPlacement[] },
+): { loads: BrokerLoad[]; source: BytesInSource } {
+  const hosted = new Map(m.snapshot.partitions.map((p) => [p.partition, p]));
+  // An estimate (a partition without a complete series over the window) is never summed.
+  const covered = !m.snapshot.partitions.some((p) => p.estimated) &&
+    (m.snapshot.coverage === undefined ||
+      m.snapshot.coverage.absent.length + m.snapshot.coverage.partial.length === 0);
+  const complete = covered && m.placement.length > 0 &&
+    m.placement.every((p) => hosted.get(p.partition)?.broker === p.leader);
+  if (!complete) return { loads: m.snapshot.brokers.map((b) => ({ ...b })), source: "brokers" };
+  const sums = new Map<number, number>();
+  for (const p of m.snapshot.partitions) {
+    sums.set(p.broker, (sums.get(p.broker) ?? 0) + p.bytesInPerSec);
+  }
+  return {
+    loads: m.snapshot.brokers.map((b) => ({ ...b, bytesInPerSec: sums.get(b.broker) ?? 0 })),
+    source: "partitions",
+  };
+}
+
+/**
+ * Where a broker's bytes in come from, in words (for a caption under the figures).
+ *
+ * @example
+ * ```ts
+ * import { bytesInSourceText } from "./report.ts";
+ * if (!bytesInSourceText("partitions").includes("what the balancer plans from")) throw new Error();
+ * ```
+ */
+export function bytesInSourceText(source: BytesInSource): string {
+  return source === "partitions"
+    ? "a broker's bytes in is the sum of its partitions' rates, what the balancer plans from"
+    : "a broker's bytes in is its own counter (the per-partition series were not all on " +
+      "their brokers yet)";
+}
+
 /** Builds a measurement from a snapshot and placement. */
 export function measurement(
   phase: "before" | "after",
@@ -117,7 +188,7 @@ export function measurement(
     phase,
     snapshot,
     placement,
-    spreadIn: spreadOf(snapshot.brokers.map((b) => b.bytesInPerSec)),
+    spreadIn: spreadOf(brokerBytesIn({ snapshot, placement }).loads.map((b) => b.bytesInPerSec)),
     environment,
     scenario,
   };
@@ -137,7 +208,7 @@ function brokerTable(m: Measurement): string {
       "Partitions (all topics)",
       "Leads (topic partitions)",
     ],
-    m.snapshot.brokers.map((b, i) => [
+    brokerBytesIn(m).loads.map((b, i) => [
       b.broker,
       mbps(b.bytesInPerSec),
       `${(m.spreadIn.shares[i] * 100).toFixed(1)}%`,
@@ -217,7 +288,8 @@ function header(m: Measurement, title: string): string[] {
     `# ${title}`,
     "",
     `Taken ${m.snapshot.takenAt.toISOString()} on the **${m.environment.kind}** environment ` +
-    `(${m.environment.reason}). Rates are PromQL \`rate()\` over the last ${m.snapshot.windowSeconds} s.`,
+    `(${m.environment.reason}). Rates are PromQL \`rate()\` over the last ${m.snapshot.windowSeconds} s; ` +
+    `${bytesInSourceText(brokerBytesIn(m).source)}.`,
     "",
   ];
 }

@@ -22,6 +22,7 @@
 import type { LoadProgress, LoadStats } from "../cluster/load.ts";
 import { mbps } from "../core/format.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
+import { brokerBytesIn, type Measurement } from "./report.ts";
 
 /** A time of day in UTC, `hh:mm:ss`. */
 export function clock(time: Date): string {
@@ -45,7 +46,9 @@ export function eventWords(e: TimelineEvent): { event: string; detail: string } 
     case "detect":
       return {
         event: "detection",
-        detail: e.actions === undefined
+        detail: e.skipped !== undefined
+          ? `skipped: ${e.skipped}`
+          : e.actions === undefined
           ? "no plan logged (skipped or nothing to do)"
           : e.actions === 0
           ? "planned no move"
@@ -72,10 +75,12 @@ export function eventWords(e: TimelineEvent): { event: string; detail: string } 
 
 /**
  * A timeline event as one line (`eventWords` joined), or `undefined` for a detection that
- * planned nothing.
+ * planned nothing (one skipped for stale loads is shown: it is not a decision).
  */
 export function eventLine(e: TimelineEvent): string | undefined {
-  if (e.kind === "detect" && !((e.actions ?? 0) > 0)) return undefined;
+  if (e.kind === "detect" && !((e.actions ?? 0) > 0) && !e.skipped?.startsWith("stale")) {
+    return undefined;
+  }
   const { event, detail } = eventWords(e);
   return `${event}: ${detail}`;
 }
@@ -92,13 +97,14 @@ export function brokerRatesText(
   return brokers.map((b) => `broker ${b.broker} ${mbps(b.bytesInPerSec)} MB/s`).join(", ");
 }
 
-/** A measurement in one line: each broker's bytes in and the coefficient of variation. */
+/**
+ * A measurement in one line: each broker's bytes in (`brokerBytesIn`, the figures every view
+ * of the measurement shows) and the coefficient of variation.
+ */
 export function measurementLine(
-  m: { snapshot: { brokers: readonly { broker: number; bytesInPerSec: number }[] } } & {
-    spreadIn: { cv: number };
-  },
+  m: Pick<Measurement, "snapshot" | "placement" | "spreadIn">,
 ): string {
-  return `${brokerRatesText(m.snapshot.brokers)}; cv ${fixed(m.spreadIn.cv)}`;
+  return `${brokerRatesText(brokerBytesIn(m).loads)}; cv ${fixed(m.spreadIn.cv)}`;
 }
 
 /**

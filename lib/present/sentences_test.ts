@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { measurement } from "./report.ts";
 import {
   brokerRatesText,
   clock,
@@ -50,6 +51,16 @@ Deno.test("a timeline event: the same words as a table row and as a terminal lin
   );
   assert.equal(eventLine({ kind: "detect", time: T, actions: 0 }), undefined);
   assert.equal(eventLine({ kind: "detect", time: T }), undefined);
+  // A detection skipped for stale loads is shown: it is not a decision that nothing is to move.
+  assert.equal(
+    eventLine({
+      kind: "detect",
+      time: T,
+      actions: 0,
+      skipped: "stale loads (broker 1 out of date)",
+    }),
+    "detection: skipped: stale loads (broker 1 out of date)",
+  );
   assert.match(eventWords({ kind: "detect", time: T }).detail, /^no plan logged/);
   assert.equal(
     eventLine(RATES),
@@ -77,10 +88,14 @@ Deno.test("numbers, rates and measurements in words", () => {
   assert.equal(fixed(Number.NaN), "n/a");
   const brokers = [{ broker: 0, bytesInPerSec: 13.34e6 }, { broker: 1, bytesInPerSec: 3.3e6 }];
   assert.equal(brokerRatesText(brokers), "broker 0 13.34 MB/s, broker 1 3.30 MB/s");
-  assert.equal(
-    measurementLine({ snapshot: { brokers }, spreadIn: { cv: 0.6032 } }),
-    "broker 0 13.34 MB/s, broker 1 3.30 MB/s; cv 0.603",
-  );
+  const snapshot = {
+    takenAt: T,
+    windowSeconds: 30,
+    brokers: brokers.map((b) => ({ ...b, bytesOutPerSec: 0, partitions: 1 })),
+    partitions: [],
+  };
+  const m = measurement("before", snapshot, [], { kind: "local", reason: "test" }, {});
+  assert.equal(measurementLine(m), "broker 0 13.34 MB/s, broker 1 3.30 MB/s; cv 0.603");
   assert.equal(loadPlanText({ rateMBps: 20, recordBytes: 10240 }), "20 MB/s of 10240-byte records");
   assert.equal(loadPlanText({ recordBytes: 100 }), "unthrottled MB/s of 100-byte records");
 });

@@ -4,8 +4,10 @@ Started by ``testing/browser_task.ts`` (``deno task test:browser``) with the ven
 does not start or stop JupyterLab or the cluster (the task does, by PID). For each notebook it
 opens the notebook, runs JupyterLab's own "Run All Cells" command, watches the page until every
 cell ran, reads the outputs per cell from JupyterLab's notebook model (where JupyterLab placed
-them), samples the live progress lines while they run, takes a screenshot, shuts the kernel down
-and pauses like a reader before the next notebook. It writes a JSON report; the checks are made
+them), samples the live outputs while they run (02's progress line, 04's chart redrawn in place), takes
+screenshots scrolled to what matters (03's what-if, 04's live chart and its verdict, 05's cost
+of the moves and its timeline, 07's recap), shuts the kernel down and pauses like a reader
+before the next notebook. In 03 it also edits the what-if cell and runs it again. It writes a JSON report; the checks are made
 here and listed per notebook in that report.
 
 JupyterLab must run with ``--expose-app-in-browser`` (the script calls its commands and reads its
@@ -76,6 +78,68 @@ JS_PROGRESS = (
 """
 )
 
+# The live outputs (a chart redrawn in place, `lib/present/display/live.ts`) as JupyterLab's
+# model holds them: their frame number and status, from the metadata every frame carries.
+JS_LIVE = (
+    "(path) => { const panel = (" + JS_PANEL + ")(path); if (!panel) return [];"
+    """
+  const found = [];
+  for (const cell of panel.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    for (const o of cell.model.outputs.toJSON()) {
+      const live = o.metadata && o.metadata['lab/live'];
+      if (!live) continue;
+      found.push({ frame: live.frame, status: live.status,
+                   text: [o.data['text/plain'] || ''].flat().join('') });
+    }
+  }
+  return found;
+}
+"""
+)
+
+# Edits the code cell whose source contains `needle` (replacing `from` by `to`) and runs that
+# cell alone, as a reader changing a setting would; returns its index among the code cells.
+JS_EDIT_AND_RUN = (
+    "([path, needle, from, to]) => { const panel = (" + JS_PANEL + ")(path); if (!panel) return -1;"
+    """
+  const cells = panel.content.widgets;
+  const i = cells.findIndex((c) => c.model.type === 'code' &&
+    c.model.sharedModel.getSource().includes(needle));
+  if (i < 0) return -1;
+  const m = cells[i].model;
+  m.sharedModel.setSource(m.sharedModel.getSource().replace(from, to));
+  panel.content.activeCellIndex = i;
+  void window.jupyterapp.commands.execute('notebook:run-cell');
+  return cells.slice(0, i).filter((c) => c.model.type === 'code').length;
+}
+"""
+)
+
+# Scrolls the visible notebook so that an output of the cell whose code contains `needle` is at
+# the top: the `nth` chart (`svg`; negative counts from the end) or the output with `text`.
+JS_SCROLL_TO = """
+([needle, what, arg]) => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const cell = [...panel.querySelectorAll('.jp-CodeCell')].find((c) => {
+    const input = c.querySelector('.jp-InputArea');
+    return input && input.textContent.includes(needle);
+  });
+  if (!cell) return false;
+  let el = null;
+  if (what === 'svg') {
+    const charts = [...cell.querySelectorAll('.jp-RenderedSVG, .jp-RenderedImage')];
+    el = charts[arg < 0 ? charts.length + arg : arg];
+  } else {
+    el = [...cell.querySelectorAll('.jp-OutputArea-output')]
+      .find((o) => o.textContent.includes(arg));
+  }
+  (el || cell).scrollIntoView({ block: 'start' });
+  return !!el;
+}
+"""
+
 JS_SVG_IMAGES = """
 () => [...document.querySelectorAll(
   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedSVG img, ' +
@@ -86,7 +150,8 @@ JS_SVG_IMAGES = """
                  complete: e.tagName.toLowerCase() === 'svg' || e.complete }))
 """
 
-LIVE_NOTEBOOKS = {"02-imbalance", "04-watch-balancer"}
+# Notebooks with a live progress line (one output updated in place).
+PROGRESS_NOTEBOOKS = {"02-imbalance"}
 
 
 def log(line: str) -> None:
@@ -140,6 +205,22 @@ def moves_in_flight(text: str) -> bool:
     return bool(m) and int(m.group(1)) > int(m.group(2))
 
 
+def shoot(page: Page, path: str, needle: str, what: str, arg: Any) -> bool:
+    """Scrolls to an output of the cell with `needle` in its code, then takes a screenshot."""
+    found = page.evaluate(JS_SCROLL_TO, [needle, what, arg])
+    page.wait_for_timeout(400)
+    page.screenshot(path=path)
+    return bool(found)
+
+
+def cell_text(cells: list[dict[str, Any]], needle: str) -> str:
+    """Everything the code cell with `needle` in its source shows, as text."""
+    for c in cells:
+        if needle in c["source"]:
+            return "\n".join(plain(o, "text/markdown") or plain(o) for o in c["outputs"])
+    return ""
+
+
 def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, Any]:
     rel = f"{args.dir}/{name}.ipynb"
     checks: list[tuple[str, bool, str]] = []
@@ -155,18 +236,20 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
     page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     samples: list[dict[str, Any]] = []
     live_shot = None
+    shots: list[str] = []
     deadline = time.monotonic() + args.notebook_timeout
     while True:
         state = page.evaluate(JS_STATE, rel)
         progress = page.evaluate(JS_PROGRESS, rel)
-        samples.append({"t": round(time.monotonic() - started, 1), "progress": progress})
+        live = page.evaluate(JS_LIVE, rel)
+        samples.append({"t": round(time.monotonic() - started, 1), "progress": progress,
+                        "live": live})
         if name == "04-watch-balancer" and live_shot is None:
-            if any(p["status"] == "running" and moves_in_flight(p["text"]) for p in progress):
+            if any(p["status"] == "running" and moves_in_flight(p["text"]) for p in live):
                 live_shot = str(Path(args.shots) / f"{name}.png")
-                page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .lab-progress").first \
-                    .scroll_into_view_if_needed()
-                page.screenshot(path=live_shot)
-                log(f"{name}: screenshot of the live watch with a move in progress")
+                shoot(page, live_shot, "watchLive(lab", "svg", 0)
+                shots.append(live_shot)
+                log(f"{name}: screenshot of the live chart with a move in progress")
         # Done: the kernel idle, no cell queued or running, and every cell ran (Run All stops at
         # the first error: then the cells after it never run).
         failed = any(o.get("output_type") == "error" for c in (state or {}).get("cells", [])
@@ -213,20 +296,55 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
         checks.append(("charts fit the notebook's width", not too_wide,
                        f"output area {panel_width:.0f} px, widest {max((i['width'] for i in drawn), default=0):.0f} px"))
 
-    if name in LIVE_NOTEBOOKS:
+    if name in PROGRESS_NOTEBOOKS:
         final = page.evaluate(JS_PROGRESS, rel)
         texts = {p["text"] for s in samples for p in s["progress"]}
         checks.append(("exactly one live output", len(final) == 1, f"{len(final)} progress outputs"))
         checks.append(("the live output changed over time", len(texts) >= 3,
                        f"{len(texts)} distinct states seen"))
     if name == "04-watch-balancer":
-        running = [moves_started(p["text"]) for s in samples for p in s["progress"]
+        final = page.evaluate(JS_LIVE, rel)
+        frames = {p["frame"] for s in samples for p in s["live"] if p["status"] == "running"}
+        checks.append(("exactly one live chart", len(final) == 1, f"{len(final)} live outputs"))
+        checks.append(("the chart changed in place 5+ times while the watch ran", len(frames) >= 5,
+                       f"{len(frames)} distinct frames seen running; last frame "
+                       f"{final[0]['frame'] if final else '-'} ({final[0]['status'] if final else '-'})"))
+        checks.append(("the chart ends with the verdict", bool(final) and final[0]["status"] == "done",
+                       final[0]["text"][:160] if final else "no live chart"))
+        running = [moves_started(p["text"]) for s in samples for p in s["live"]
                    if p["status"] == "running"]
         running = [n for n in running if n is not None]
         live_move = bool(running) and running[0] == 0 and max(running) >= 1
         checks.append(("a move observed live", live_move,
                        f"moves started while watching: {running[0] if running else '-'} -> "
                        f"{max(running) if running else '-'}"))
+        verdict_shot = str(Path(args.shots) / f"{name}-verdict.png")
+        shoot(page, verdict_shot, "watchLive(lab", "svg", 0)
+        shots.append(verdict_shot)
+    if name == "05-measure-after":
+        cost = cell_text(cells, "moveCostView(")
+        checks.append(("05 shows the cost of each move",
+                       "The cost of balancing, per move" in cost and "copied" in cost,
+                       cost[:200].replace("\n", " ")))
+        shot_cost = str(Path(args.shots) / f"{name}.png")
+        shots.append(shot_cost)
+        shoot(page, shot_cost, "moveCostView(", "text", "The cost of balancing")
+        shot_charts = str(Path(args.shots) / f"{name}-charts.png")
+        shots.append(shot_charts)
+        shoot(page, shot_charts, "storyFigureViews(", "svg", 1)  # the timeline
+    if name == "07-cleanup":
+        recap = cell_text(cells, "recapTable(")
+        checks.append(("07 recaps the run in one table",
+                       "busiest broker / mean" in recap and "zero loss" in recap, recap[:200]))
+        status = cell_text(cells, "statusSummary(status)")
+        after = cell_text(cells, "whatIfView(whatIf(")
+        checks.append(("the what-if re-plans without a cluster call (after it stopped)",
+                       "nothing is running" in status and "What if:" in after and
+                       "| broker |" in after,
+                       f"status: {status[:80]!r}; what-if: {after[:120]!r}"))
+        shot = str(Path(args.shots) / f"{name}.png")
+        shots.append(shot)
+        shoot(page, shot, "recapTable(", "text", "busiest broker")
     if name == "03-measure-before":
         cv = None
         for c in cells:
@@ -237,8 +355,33 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
         checks.append(("the before-measurement shows the imbalance", cv is not None and cv >= 0.5,
                        f"coefficient of variation {cv}"))
 
+    if name == "03-measure-before":
+        # A reader tries another band: the what-if cell, edited and run again, re-plans the
+        # measurement in this kernel's memory.
+        index = page.evaluate(JS_EDIT_AND_RUN, [rel, "whatIf(lab.config, before", "deviation: 0.6",
+                                               "deviation: 0.3"])
+        replanned = ""
+        if index >= 0:
+            try:
+                page.wait_for_function(
+                    "([p, i]) => { const s = (" + JS_STATE + ")(p); if (!s) return false;"
+                    " const c = s.cells[i]; return c && s.kernel === 'idle' &&"
+                    " JSON.stringify(c.outputs).includes('band ±30%'); }",
+                    arg=[rel, index], timeout=60_000, polling=250)
+                replanned = cell_text(page.evaluate(JS_STATE, rel)["cells"], "whatIf(lab.config")
+            except Exception as error:  # noqa: BLE001 - reported as the check's detail
+                replanned = f"{type(error).__name__}: {error}"
+        checks.append(("the what-if cell re-plans with another setting when run again",
+                       "What if: band ±30%" in replanned and "| broker |" in replanned,
+                       replanned[:160].replace("\n", " ")))
+        shot_before = str(Path(args.shots) / f"{name}.png")
+        shoot(page, shot_before, "bytesInView(before", "svg", 0)
+        shot_what_if = str(Path(args.shots) / f"{name}-what-if.png")
+        shoot(page, shot_what_if, "whatIf(lab.config", "svg", -1)
+        shots.extend([shot_before, shot_what_if])
+
     shot = str(Path(args.shots) / f"{name}.png")
-    if live_shot is None:
+    if not shots:
         page.screenshot(path=shot)
     # The reader closes the notebook: its kernel is shut down.
     if state and state.get("kernelId"):
@@ -253,9 +396,10 @@ def run_notebook(page: Page, args: argparse.Namespace, name: str) -> dict[str, A
         "seconds": seconds,
         "ok": all(ok for _, ok, _ in checks),
         "checks": [{"check": c, "ok": ok, "detail": d} for c, ok, d in checks],
-        "screenshot": shot,
-        "live": [{"t": s["t"], "progress": [p["text"][:120] for p in s["progress"]]}
-                 for s in samples if s["progress"]][:400],
+        "screenshots": shots or [shot],
+        "live": [{"t": s["t"], "progress": [p["text"][:120] for p in s["progress"]],
+                  "frames": [p["frame"] for p in s["live"]]}
+                 for s in samples if s["progress"] or s["live"]][:400],
         "cells": [{"source": c["source"][:80], "kinds": k}
                   for c, k in zip(cells, kinds_per_cell(cells))],
     }

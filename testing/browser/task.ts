@@ -11,8 +11,9 @@
  *    26092/26090, state under `.lab/browser-test/`);
  * 4. drives Debian's Chromium (`/usr/bin/chromium`, no browser download) with Playwright through
  *    notebooks 00 → 07: Run All Cells, then a reader's pause (`--pause`, default 20 s);
- * 5. checks each notebook (see `drive.py`) and writes a screenshot per notebook to
- *    `results/jupyterlab/`;
+ * 5. checks each notebook (see `drive.py`: among others, 04's chart redrawn in place at least five
+ *    times, 05's cost of the moves, the what-if re-planning without a cluster call) and writes
+ *    screenshots scrolled to the charts and tables they are about to `results/jupyterlab/`;
  * 6. stops JupyterLab, the kernels, Chromium and the cluster by PID, also when a check fails or
  *    the task gets SIGINT/SIGTERM.
  *

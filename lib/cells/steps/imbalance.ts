@@ -1,5 +1,6 @@
 /**
- * What notebook 02 (imbalance) uses: the lab and the wait for the rate window.
+ * What notebook 02 (imbalance) uses: the lab, the load's growth on disk and the wait for the
+ * rate window.
  *
  * @module
  */
@@ -7,3 +8,4 @@
 export { print } from "../../present/display.ts";
 export { openLab } from "../mod.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
+export { loadGrowthNote } from "../pace.ts";

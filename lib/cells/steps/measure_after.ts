@@ -1,12 +1,13 @@
 /**
- * What notebook 05 (measure after) uses: the wait, the after-measurement, the zero-loss check and the figures.
+ * What notebook 05 (measure after) uses: the wait, the after-measurement and the zero-loss check
+ * (the cost of the moves and the figures are in `balancing_cost.ts`).
  *
  * @module
  */
 
 export { print, show } from "../../present/display.ts";
-export { measurementLine, measurementNote } from "../../present/sentences.ts";
-export { openLab, requireBackgroundLoad, requireMeasurement, savedWatchResult } from "../mod.ts";
+export { loadSummary, measurementLine, measurementNote } from "../../present/sentences.ts";
+export { openLab, requireBackgroundLoad, requireMeasurement, watchOfRun } from "../mod.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { measurementTable, spreadTable } from "../measurement.ts";
-export { figureViews, loadStatsTable, optimalSpreadView, zeroLossView } from "../after.ts";
+export { loadStatsTable, optimalSpreadView, zeroLossView } from "../after.ts";

@@ -1,5 +1,6 @@
 /**
- * What notebook 00 (overview) uses: the settings catalogue and the display.
+ * What notebook 00 (overview) uses: the settings catalogue, the session's time and disk at
+ * reading pace, and the display.
  *
  * @module
  */
@@ -7,3 +8,4 @@
 export { loadConfig } from "../../config/config.ts";
 export { show } from "../../present/display.ts";
 export { settingsTable } from "../settings.ts";
+export { paceSummary, paceTable } from "../pace.ts";

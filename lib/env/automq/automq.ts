@@ -23,7 +23,7 @@ import type { Engine } from "../../core/engine.ts";
 import { withAdmin } from "../../cluster/kafka.ts";
 import { drainBroker } from "../local/drain.ts";
 import { checkEngine, resolveDockerHost, socketPathOf } from "./docker.ts";
-import { mergeLogs } from "./log_merge.ts";
+import { mergeLogs } from "../../balancer/log_merge.ts";
 import {
   checkImages,
   imageProblems,
@@ -330,8 +330,9 @@ export class AutomqEnvironment implements LabEnvironment {
   }
 
   /**
-   * Every node's balancer log merged by time: only the active controller writes
-   * detect cycles, and the active controller can change.
+   * Every node's balancer log merged by time (the containers run in UTC): only the active
+   * controller detects, and it can change, so each node's lines count while it detects
+   * (`balancer/log_merge.ts`).
    */
   async balancerLog(): Promise<string> {
     return mergeLogs([...(await this.balancerLogs()).values()]);

@@ -1,8 +1,8 @@
 // Static checks of the AutoMQ environment's files (compose/automq/): what can be
 // verified without its images. The Compose CLI resolves the file (no engine needed),
 // promtool checks the Prometheus config and every dashboard query, and the override
-// keys and metric names are compared with the lists taken from AutoMQ's source
-// (../shared/ beside the project root).
+// keys and metric names are compared with the lists taken from AutoMQ's source, of
+// which the repository carries a copy (testing/automq_lists.ts; a missing copy fails).
 
 import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
@@ -19,26 +19,11 @@ import { memoryBudget } from "./compose_memory.ts";
 import { loadConfig } from "../../config/config.ts";
 import type { ComposeModel, ComposeService } from "./compose_cli.ts";
 import { ComposeProject } from "./compose_project.ts";
+import { readAutomqList } from "../../../testing/automq_lists.ts";
 
 const ROOT = new URL("../../../", import.meta.url);
 const DIR = new URL("compose/automq/", ROOT);
-const SHARED = new URL("../shared/", ROOT);
 const NOWHERE = "unix:///nonexistent/docker.sock";
-
-/** A list from ../shared/, or undefined (with a warning) when it is not there. */
-async function sharedList(name: string): Promise<Set<string> | undefined> {
-  try {
-    const text = await Deno.readTextFile(new URL(name, SHARED));
-    return new Set(text.split("\n").map((l) => l.trim()).filter((l) => l !== ""));
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    console.warn(
-      `WARNING: ${new URL(name, SHARED).pathname} is absent; the check against it is not ` +
-        "made (the other checks still run). Put the shared lists beside the project root.",
-    );
-    return undefined;
-  }
-}
 
 let cached: ComposeModel | undefined;
 async function model(): Promise<ComposeModel> {
@@ -196,12 +181,12 @@ Deno.test("balancer settings are --override arguments, identical on every node",
 });
 
 Deno.test("every --override key is one AutoMQ defines", async () => {
-  const known = await sharedList("automq-1.6-config-keys.txt");
+  const known = await readAutomqList("automq-1.6-config-keys.txt");
   const m = await model();
   for (const n of nodes(m)) {
     for (const key of overrides(n).keys()) {
       assert.match(key, /^[a-z][a-z0-9._-]*$/, `${n.name}: odd key ${key}`);
-      if (known) assert.ok(known.has(key), `${n.name}: ${key} is not an AutoMQ configuration key`);
+      assert.ok(known.has(key), `${n.name}: ${key} is not an AutoMQ configuration key`);
     }
   }
 });
@@ -364,13 +349,11 @@ Deno.test("dashboard panels cover the lab's views with valid PromQL on exported 
   );
   for (const p of dash.panels) assert.ok(p.targets.length > 0, `panel ${p.title} has no query`);
 
-  const exported = await sharedList("automq-1.6-metric-names.txt");
+  const exported = await readAutomqList("automq-1.6-metric-names.txt");
   for (const expr of exprs) {
     const names = expr.match(/\bkafka_[a-z0-9_]+\b/g) ?? [];
     assert.ok(names.length > 0, `${expr} uses no kafka_* metric`);
-    if (exported) {
-      for (const name of names) assert.ok(exported.has(name), `${name} is not exported by AutoMQ`);
-    }
+    for (const name of names) assert.ok(exported.has(name), `${name} is not exported by AutoMQ`);
   }
 
   // promtool parses every query (as recording rules of a throwaway rules file).
@@ -478,6 +461,9 @@ Deno.test("logging: kafka.autobalancer at DEBUG into auto-balancer.log, through 
   const [level, appender] = props.get("log4j.logger.kafka.autobalancer")!.split(/\s*,\s*/);
   assert.equal(level, "DEBUG", "the per-partition `Replica status` lines are DEBUG");
   assert.equal(props.get("log4j.additivity.kafka.autobalancer"), "false");
+  // Only the balancer's lines at DEBUG: the metrics reporter's (its own class loggers under
+  // kafka.autobalancer.metricsreporter) at INFO, in the same file (no appender of its own).
+  assert.equal(props.get("log4j.logger.kafka.autobalancer.metricsreporter"), "INFO");
   assert.equal(props.get(`log4j.appender.${appender}.File`), "${kafka.logs.dir}/auto-balancer.log");
   assert.equal(
     props.get(`log4j.appender.${appender}.layout.ConversionPattern`),

@@ -18,7 +18,7 @@ import { acceptableBand, type Band } from "../../core/band.ts";
 import { MB } from "../../core/format.ts";
 import type { BrokerLoad } from "../../core/metrics_types.ts";
 import { frame } from "./plot.ts";
-import { bandText, checkBand, checkLoads } from "./marks.ts";
+import { bandText, checkBand, checkLoads, loadsText } from "./marks.ts";
 import { type BytesInChartOptions, bytesInPanel } from "./bytes_in.ts";
 
 /** Options of the before/after bytes-in chart. */
@@ -55,5 +55,10 @@ export function bytesInBeforeAfterChart(
       { ...bytesInPanel(before, bandBefore, yMax, width, height), label: "before" },
       { ...bytesInPanel(after, bandAfter, yMax, width, height), label: "after" },
     ],
+    {
+      description: `Before: ${loadsText(before, bandBefore)}. After: ${
+        loadsText(after, bandAfter)
+      }.`,
+    },
   );
 }

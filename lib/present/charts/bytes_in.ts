@@ -19,7 +19,7 @@ import { acceptableBand, type Band, isAcceptable } from "../../core/band.ts";
 import { formatMBps, MB } from "../../core/format.ts";
 import type { BrokerLoad } from "../../core/metrics_types.ts";
 import { type ChartOptions, frame, PALETTE, type Panel, plotSvg } from "./plot.ts";
-import { bandMark, bandText, brokerName, checkBand, checkLoads } from "./marks.ts";
+import { bandMark, bandText, brokerName, checkBand, checkLoads, loadsText } from "./marks.ts";
 
 /** Options of the bytes-in bar charts. */
 export interface BytesInChartOptions extends ChartOptions {
@@ -110,5 +110,6 @@ export function bytesInChart(
     options.title ?? "Bytes in per broker",
     options.subtitle ?? bandText(band),
     [bytesInPanel(loads, band, yMax, width, height)],
+    { description: `${bandText(band)}. ${loadsText(loads, band)}.` },
   );
 }

@@ -18,6 +18,7 @@ import type { Band } from "../../core/band.ts";
 import { formatMBps, MB } from "../../core/format.ts";
 import type { BrokerLoad } from "../../core/metrics_types.ts";
 import { PALETTE } from "./plot.ts";
+import { sideOfBand } from "../../core/band.ts";
 
 /** Throws `<where>: <what> must be a finite number` unless `value` is finite. */
 export function checkFinite(where: string, what: string, value: number): void {
@@ -66,4 +67,13 @@ export function bandMark(band: Band, fillOpacity: number): Plot.Markish {
 export function bandText(band: Band): string {
   return `acceptable band ${formatMBps(band.low)} to ${formatMBps(band.high)} (shaded), ` +
     `average ${formatMBps(band.average)} (dashed); red bars lie outside the band`;
+}
+
+/** Each broker's bytes in and where it lies against the band, in words (a chart's alt text). */
+export function loadsText(loads: readonly BrokerLoad[], band: Band): string {
+  return [...loads].sort((a, b) => a.broker - b.broker).map((l) => {
+    const side = sideOfBand(l.bytesInPerSec, band);
+    return `${brokerName(l.broker)} ${formatMBps(l.bytesInPerSec)} ` +
+      `(${side === "inside" ? "inside the band" : `${side} the band`})`;
+  }).join(", ");
 }

@@ -18,6 +18,7 @@
 import * as Plot from "@observablehq/plot";
 import { formatMBps, MB } from "../../core/format.ts";
 import type { PartitionLoad } from "../../core/metrics_types.ts";
+import type { Move } from "../../core/move.ts";
 import { type ChartOptions, frame, type Panel, PARTITION_COLORS, plotSvg } from "./plot.ts";
 import { brokerName, checkFinite } from "./marks.ts";
 
@@ -28,6 +29,11 @@ export interface PlacementChartOptions extends ChartOptions {
    * (`"count"`). Default `"load"`, falling back to `"count"` when no partition has load.
    */
   sizeBy?: "load" | "count";
+  /**
+   * Partitions that moved between the two panels (`{ topic, partition, from, to }`): their
+   * segments are outlined and labelled with where they went (before) or came from (after).
+   */
+  moved?: readonly Move[];
 }
 
 interface Segment {
@@ -36,12 +42,15 @@ interface Segment {
   size: number;
   label: string;
   title: string;
+  moved: boolean;
 }
 
 function placementRows(
   partitions: readonly PartitionLoad[],
   sizeBy: "load" | "count",
   manyTopics: boolean,
+  moved: ReadonlyMap<string, Move>,
+  panel: "before" | "after" | "only",
 ): Segment[] {
   return [...partitions]
     .sort((a, b) =>
@@ -49,11 +58,15 @@ function placementRows(
     )
     .map((p) => {
       const key = manyTopics ? `${p.topic}-${p.partition}` : `p${p.partition}`;
+      const move = panel === "only" ? undefined : moved.get(`${p.topic}-${p.partition}`);
       return {
         broker: brokerName(p.broker),
         key,
         size: sizeBy === "load" ? p.bytesInPerSec / MB : 1,
-        label: p.estimated ? `${key}*` : key,
+        label:
+          (move ? (panel === "before" ? `${key} → ${move.to}` : `${key} ← ${move.from}`) : key) +
+          (p.estimated ? "*" : ""),
+        moved: move !== undefined,
         title: `${p.topic}-${p.partition} on ${brokerName(p.broker)}: ${
           formatMBps(p.bytesInPerSec)
         }${p.estimated ? " (estimated from its broker's total: no complete series)" : ""}`,
@@ -68,8 +81,9 @@ function segmentMarks(rows: Segment[]): Plot.Markish[] {
       x: "broker",
       y: "size",
       fill: "key",
-      stroke: "white",
-      strokeWidth: 1,
+      stroke: (r: Segment) => r.moved ? "#1a1a1a" : "white",
+      strokeWidth: (r: Segment) => r.moved ? 3 : 1,
+      inset: 1,
       order: null,
       title: "title",
       className: "partition-segment",
@@ -126,7 +140,10 @@ export function placementChart(
         .map((p) => manyTopics ? `${p.topic}-${p.partition}` : `p${p.partition}`),
     ),
   ];
-  const rowsPerSet = sets.map((set) => placementRows(set, sizeBy, manyTopics));
+  const moved = new Map((options.moved ?? []).map((m) => [`${m.topic}-${m.partition}`, m]));
+  const rowsPerSet = sets.map((set, i) =>
+    placementRows(set, sizeBy, manyTopics, moved, after ? (i === 0 ? "before" : "after") : "only")
+  );
   const totals = rowsPerSet.flatMap((rows) =>
     brokers.map((b) => rows.filter((r) => r.broker === b).reduce((s, r) => s + r.size, 0))
   );
@@ -156,6 +173,18 @@ export function placementChart(
   const subtitle = options.subtitle ??
     (`partitions per broker ${counts.join(" → ")}; ` +
       (sizeBy === "load" ? "segment height = bytes-in rate" : "one segment per partition") +
+      (after && moved.size
+        ? `; outlined: the ${moved.size} partition(s) moved (→ where to, ← where from)`
+        : "") +
       (estimated ? "; * estimated from the broker's total (no complete series)" : ""));
-  return frame(options.title ?? "Partition placement per broker", subtitle, panels);
+  const description = sets.map((_, i) =>
+    `${after ? (i === 0 ? "before" : "after") : "now"}: ` +
+    brokers.map((b) => {
+      const keys = rowsPerSet[i].filter((r) => r.broker === b).map((r) => r.label);
+      return `${b} ${keys.length ? keys.join(", ") : "nothing"}`;
+    }).join("; ")
+  ).join(". ");
+  return frame(options.title ?? "Partition placement per broker", subtitle, panels, {
+    description: `${subtitle}. ${description}.`,
+  });
 }

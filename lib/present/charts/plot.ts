@@ -111,8 +111,29 @@ export interface Panel {
   label?: string;
 }
 
-/** One standalone SVG: optional title and subtitle, then the panels side by side. */
-export function frame(title: string, subtitle: string | undefined, panels: Panel[]): string {
+/** What {@linkcode frame} writes besides the panels. */
+export interface FrameExtras {
+  /** A verdict in bold under the title: green when good, red when not. */
+  text?: string;
+  /** Whether the verdict is good. */
+  good?: boolean;
+  /**
+   * What the chart shows, in words, for readers who cannot see it: kept as the SVG's
+   * `<desc>` and used as the alt text of its image in exports (`display/chart.ts`).
+   */
+  description?: string;
+}
+
+/**
+ * One standalone SVG: optional title, a verdict, the subtitle, then the panels side by side.
+ * The title is the SVG's `<title>`; the description (default: the subtitle) its `<desc>`.
+ */
+export function frame(
+  title: string,
+  subtitle: string | undefined,
+  panels: Panel[],
+  extras: FrameExtras = {},
+): string {
   const gap = 24;
   const pad = 12;
   const titleHeight = title ? 30 : 0;
@@ -121,26 +142,40 @@ export function frame(title: string, subtitle: string | undefined, panels: Panel
   // character, ~0.55 em per regular one) and wrap the subtitle to the panels' width.
   const titleWidth = title ? title.length * 18 * 0.58 : 0;
   const width = Math.ceil(pad * 2 + Math.max(panelsWidth, titleWidth));
+  const verdictLines = extras.text
+    ? wrap(extras.text, Math.floor((width - pad * 2) / (14 * 0.6)))
+    : [];
+  const verdictHeight = verdictLines.length * 19;
   const subtitleLines = subtitle ? wrap(subtitle, Math.floor((width - pad * 2) / (13 * 0.55))) : [];
   const subtitleHeight = subtitleLines.length * 18 + (subtitleLines.length ? 4 : 0);
   const labelHeight = panels.some((p) => p.label) ? 24 : 0;
-  const top = pad + titleHeight + subtitleHeight + labelHeight;
+  const top = pad + titleHeight + verdictHeight + subtitleHeight + labelHeight;
   const height = top + Math.max(...panels.map((p) => p.height)) + pad;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="${FONT_STACK}" role="img">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
   ];
+  if (title) parts.push(`<title>${escapeXml(title)}</title>`);
+  const description = extras.description ?? subtitle;
+  if (description) parts.push(`<desc>${escapeXml(description)}</desc>`);
+  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
   if (title) {
-    parts.push(`<title>${escapeXml(title)}</title>`);
     parts.push(
       `<text class="chart-title" x="${pad}" y="${pad + 20}" font-size="18" font-weight="bold" ` +
         `fill="#1a1a1a">${escapeXml(title)}</text>`,
     );
   }
+  verdictLines.forEach((line, i) => {
+    parts.push(
+      `<text class="chart-verdict" x="${pad}" y="${pad + titleHeight + 14 + i * 19}" ` +
+        `font-size="14" font-weight="bold" fill="${extras.good ? "#2f6b2a" : "#c0392b"}">` +
+        `${escapeXml(line)}</text>`,
+    );
+  });
   subtitleLines.forEach((line, i) => {
     parts.push(
-      `<text class="chart-subtitle" x="${pad}" y="${pad + titleHeight + 15 + i * 18}" ` +
+      `<text class="chart-subtitle" x="${pad}" ` +
+        `y="${pad + titleHeight + verdictHeight + 15 + i * 18}" ` +
         `font-size="13" fill="#555555">${escapeXml(line)}</text>`,
     );
   });

@@ -19,7 +19,10 @@ import { base64, display, type Displayable, type MimeBundle } from "./mime.ts";
 export interface ChartDisplayOptions {
   /** Include a PNG fallback (default true): exports and frontends without SVG use it. */
   png?: boolean;
-  /** Plain-text alternative (default: the SVG's `<title>`, else "chart"). */
+  /**
+   * Plain-text alternative, also the image's alt text in exports (default: the SVG's `<title>`
+   * and `<desc>`, what the chart shows in words; else "chart").
+   */
   alt?: string;
 }
 
@@ -33,7 +36,9 @@ export function chart(svg: string, options: ChartDisplayOptions = {}): Displayab
     );
   }
   const title = svg.match(/<title>([^<]*)<\/title>/)?.[1];
-  const alt = options.alt ?? (title ? unescapeXml(title) : "chart");
+  const desc = svg.match(/<desc>([^<]*)<\/desc>/)?.[1];
+  const alt = options.alt ??
+    ([title, desc].filter((t): t is string => !!t).map(unescapeXml).join(": ") || "chart");
   return display(() => {
     const bundle: MimeBundle = {
       "image/svg+xml": responsiveSvg(svg),
