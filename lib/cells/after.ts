@@ -5,12 +5,11 @@
  * @module
  */
 
-import { judgedPartitions, judgeSpread } from "../balancer/best_spread.ts";
 import type { LoadStats } from "../cluster/load.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
 import type { StoryFigures } from "../present/figures.ts";
-import { bestSpreadLines, type Measurement } from "../present/report.ts";
+import { bestSpreadLines, type Measurement, spreadVerdictOf } from "../present/report.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runFigures } from "../lab/reports.ts";
@@ -53,15 +52,12 @@ export function zeroLossView(r: ReadbackResult): View {
 
 /**
  * The best spread any placement of whole partitions could reach with the measured loads,
- * next to the spread the brokers reached (their own totals), with the reason an even
+ * next to the spread the brokers reached, with the reason an even
  * spread is (im)possible; when some partitions had no complete series over the window, the
  * judgement rests on the brokers' totals and the measured partitions, and says so.
  */
 export function optimalSpreadView(after: Measurement): View {
-  const verdict = judgeSpread(
-    after.snapshot.brokers.map((b) => b.bytesInPerSec),
-    judgedPartitions(after.snapshot),
-  );
+  const verdict = spreadVerdictOf(after);
   const [head, ...rest] = bestSpreadLines(verdict);
   return markdown([`**Best possible spread:** ${head}`, ...rest].join("\n"));
 }

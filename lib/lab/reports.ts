@@ -15,11 +15,10 @@ import type { MoveCost } from "../cluster/move_cost.ts";
 import type { Engine } from "../core/engine.ts";
 import { moveCostMarkdown } from "../present/costs.ts";
 import { explainPlan, planBalance } from "../balancer/plan.ts";
-import { judgedPartitions, judgeSpread } from "../balancer/best_spread.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { decisionLinesOf, type DecisionSource } from "../present/decisions.ts";
 import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
-import { afterReport, beforeReport, type Measurement } from "../present/report.ts";
+import { afterReport, beforeReport, type Measurement, spreadVerdictOf } from "../present/report.ts";
 
 /** What the reports need of a lab: its settings, its Prometheus and its balancer's log. */
 export interface ReportSource extends DecisionSource {
@@ -133,10 +132,7 @@ export async function writeAfterReport(
     balancerOnAt: options.balancerOnAt,
   });
   const charts = await writeFigures(figures, `${dir}/charts`, dir);
-  const optimal = judgeSpread(
-    after.snapshot.brokers.map((b) => b.bytesInPerSec),
-    judgedPartitions(after.snapshot),
-  );
+  const optimal = spreadVerdictOf(after);
   const engine = await lab.environment.engine();
   const window = decisionWindow(before, options.watch);
   const text = afterReport(before, after, {

@@ -14,7 +14,7 @@ import type { MoveRecord } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
-import type { SpreadVerdict } from "../balancer/best_spread.ts";
+import { judgedPartitions, judgeSpread, type SpreadVerdict } from "../balancer/best_spread.ts";
 
 /** One measured moment of the scenario. */
 export interface Measurement {
@@ -176,6 +176,33 @@ export function bytesInSourceText(source: BytesInSource): string {
       "their brokers yet)";
 }
 
+/**
+ * A measurement's spread judged against the best any placement reaches: the brokers' figures
+ * are {@linkcode brokerBytesIn}'s (the ones every view of the measurement shows); a
+ * partition's rate counts only when its series covered the window (`judgedPartitions`).
+ *
+ * @example
+ * ```ts
+ * import { spreadVerdictOf } from "./report.ts";
+ * const part = (p: number, b: number) =>
+ *   ({ topic: "t", partition: p, broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0 });
+ * const snapshot = {
+ *   takenAt: new Date(0), windowSeconds: 30, partitions: [part(0, 0), part(1, 1)],
+ *   brokers: [0, 1].map((b) => ({ broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0, partitions: 1 })),
+ * };
+ * const placement = [0, 1].map((p) => ({ partition: p, leader: p, replicas: [p] }));
+ * console.log(spreadVerdictOf({ snapshot, placement }).atBest); // true
+ * ```
+ */
+export function spreadVerdictOf(
+  m: { snapshot: ClusterSnapshot; placement: readonly PartitionPlacement[] },
+): SpreadVerdict {
+  return judgeSpread(
+    brokerBytesIn(m).loads.map((b) => b.bytesInPerSec),
+    judgedPartitions(m.snapshot),
+  );
+}
+
 /** Builds a measurement from a snapshot and placement. */
 export function measurement(
   phase: "before" | "after",
@@ -250,7 +277,7 @@ export function partitionRateText(
 
 /**
  * The best possible spread in words, from a {@linkcode SpreadVerdict}: the best max/mean any
- * placement of whole partitions reaches and what the brokers reached (their own totals), or
+ * placement of whole partitions reaches and what the brokers reached, or
  * why that cannot be judged; then the reasons, one bullet each.
  *
  * @example
@@ -265,11 +292,11 @@ export function partitionRateText(
  */
 export function bestSpreadLines(verdict: SpreadVerdict): string[] {
   const head = verdict.bestMaxOverMean === undefined
-    ? `The brokers reached max/mean **${ratio(verdict.maxOverMean)}** (their own totals); ` +
+    ? `The brokers reached max/mean **${ratio(verdict.maxOverMean)}**; ` +
       "whether a placement could do better cannot be judged from this window."
     : `With these partition loads, the best any placement can do is max/mean ` +
       `**${ratio(verdict.bestMaxOverMean)}**; the brokers reached ` +
-      `**${ratio(verdict.maxOverMean)}** (their own totals, mean ${mbps(verdict.mean)} MB/s).`;
+      `**${ratio(verdict.maxOverMean)}** (mean ${mbps(verdict.mean)} MB/s).`;
   return [head, "", ...verdict.explanation.map((l) => `- ${l}`)];
 }
 
