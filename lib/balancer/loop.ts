@@ -14,7 +14,8 @@
 import type { Admin } from "kafkajs";
 import type { BalancerSettings } from "../config/config.ts";
 import { delay } from "../core/process.ts";
-import { createKafka } from "../cluster/kafka.ts";
+import { createKafka, retryTransient } from "../cluster/kafka.ts";
+import { reassignmentsRunning } from "../cluster/topic.ts";
 import { takeSnapshot } from "../cluster/metrics.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { PromClient } from "../cluster/prom.ts";
@@ -142,8 +143,10 @@ export function partitionsWithPlacement(
 }
 
 async function currentLeaders(admin: Admin): Promise<Map<string, number>> {
-  const topics = (await admin.listTopics()).filter((t) => t !== "__cluster_metadata");
-  const metadata = await admin.fetchTopicMetadata({ topics });
+  const metadata = await retryTransient(async () => {
+    const topics = (await admin.listTopics()).filter((t) => t !== "__cluster_metadata");
+    return await admin.fetchTopicMetadata({ topics });
+  }, { what: "Reading the partition leaders" });
   const leaders = new Map<string, number>();
   for (const t of metadata.topics) {
     for (const p of t.partitions) leaders.set(`${t.name}/${p.partitionId}`, p.leader);
@@ -152,8 +155,7 @@ async function currentLeaders(admin: Admin): Promise<Map<string, number>> {
 }
 
 async function reassignmentsInProgress(admin: Admin): Promise<number> {
-  const result = await admin.listPartitionReassignments({});
-  return result.topics.reduce((n, t) => n + t.partitions.length, 0);
+  return await reassignmentsRunning(admin);
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type WatchOutcome,
   type WatchState,
 } from "./watch_outcome.ts";
-import { describePlacement } from "../cluster/topic.ts";
+import { describePlacement, reassignmentsRunning } from "../cluster/topic.ts";
 import { LeaderPoller, type LeaderTimeline } from "../cluster/leader_poll.ts";
 
 /** One thing the watch saw. */
@@ -212,6 +212,8 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
         emit(e);
       }
       // 2. The placement: moves that have finished.
+      // Retried while a partition has no leader (a move on AutoMQ: 1-3 s); it fails, naming
+      // the partition, only when one stays without a leader for about 30 s.
       const placement = await describePlacement(admin, options.topic);
       for (const p of placement) {
         const before = leaders.get(p.partition);
@@ -248,8 +250,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
         cv,
         insideBand: allAcceptable(values, options.deviation, options.threshold),
       });
-      const moving = (await admin.listPartitionReassignments({})).topics
-        .reduce((n, t) => n + t.partitions.length, 0);
+      const moving = await reassignmentsRunning(admin);
       state = watchState(lastSnapshot, moving, balancerEvents, leaders, options, windowSeconds);
       const settled = settledOutcome(state);
       if (settled) {

@@ -13,13 +13,20 @@ import { bestSpreadLines, type Measurement, spreadVerdictOf } from "../present/r
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runFigures } from "../lab/reports.ts";
+import { loadRecoveryText } from "../present/sentences.ts";
 import type { View } from "./views.ts";
 
-/** A finished load's numbers: records, bytes, rate, failures and latency. */
+/**
+ * A finished load's numbers: records, bytes, rate, failures (and how many of them may be
+ * stored, their ack lost), latency, and the retries and new producer ids it took to keep
+ * sending through leader changes.
+ */
 export function loadStatsTable(stats: LoadStats): TableDisplay {
   return table([
     { measure: "records acknowledged", value: String(stats.acked) },
     { measure: "records failed", value: String(stats.failed) },
+    { measure: "of them maybe stored (ack lost)", value: String(stats.unknown ?? 0) },
+    { measure: "through leader changes", value: loadRecoveryText(stats) || "nothing to retry" },
     { measure: "bytes acknowledged", value: `${(stats.ackedBytes / 1e6).toFixed(0)} MB` },
     { measure: "duration", value: `${stats.durationSeconds.toFixed(1)} s` },
     { measure: "achieved rate", value: `${stats.achievedMBps.toFixed(2)} MB/s` },
@@ -42,7 +49,7 @@ export function zeroLossView(r: ReadbackResult): View {
     { check: "lost (above the log start, missing)", count: r.lost },
     { check: "duplicated", count: r.duplicated },
     { check: "corrupt", count: r.corrupt },
-    { check: "stored but never acknowledged", count: r.unacknowledgedButStored },
+    { check: "stored although its ack was lost", count: r.unacknowledgedButStored },
   ], ["check", "count"]);
   return markdown(
     [head, "", counts.bundle["text/markdown"], "", `Read back in ${r.seconds.toFixed(1)} s.`]

@@ -1,13 +1,16 @@
 /**
  * The skewed producer: records of a fixed size, a count or a duration, a target
  * rate or unthrottled, and a skew of bytes per broker or per partition. Every
- * record carries a sequence number and checksum (`lib/core/records.ts`); the producer
- * is idempotent with acks=all, and remembers exactly which records were acked.
+ * record carries a sequence number and checksum (`lib/core/records.ts`); each partition's
+ * producer is idempotent with acks=all (`lib/cluster/load_producer.ts`: it keeps sending
+ * through leader changes and moves, on Apache Kafka and AutoMQ), and the load remembers
+ * exactly which records were acked, and which failed with an unknown outcome (their
+ * answer was lost: Kafka may hold them; the read-back says).
  *
  * @module
  */
 
-import { ConfigResourceTypes } from "kafkajs";
+import { ConfigResourceTypes, type ISocketFactory } from "kafkajs";
 import type { Skew } from "../config/config.ts";
 import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
 import { HEADER_BYTES, newRunId } from "../core/records.ts";
@@ -45,10 +48,10 @@ export interface LoadOptions {
   /** Stops the load early (records in flight are still awaited). */
   signal?: AbortSignal;
   /**
-   * kafkajs producers sharing the partitions (default: one per partition that
-   * receives records, at most 12). An idempotent kafkajs producer sends one
-   * request per broker at a time, so partitions led by the same broker overlap
-   * only when different producers own them.
+   * kafkajs connections sharing the partitions (default: one per partition that
+   * receives records, at most 12). A broker answers one request per connection at
+   * a time, so partitions led by the same broker overlap only on different
+   * connections. (Each partition has its own idempotent producer either way.)
    */
   producers?: number;
   /**
@@ -61,6 +64,11 @@ export interface LoadOptions {
    * checksum and request encoder, same bytes on the wire). Default: `KAFKAJS_PATCHES` there.
    */
   kafkajsPatches?: boolean;
+  /**
+   * How the producers open their sockets (a fault-injection layer in tests); only
+   * without workers (`workers: 0`), as a function cannot reach a Web Worker.
+   */
+  socketFactory?: ISocketFactory;
 }
 
 /** A progress report. */
@@ -89,6 +97,14 @@ export interface PartitionTotals {
   records: number;
   /** Bytes acked (record values). */
   bytes: number;
+  /** Records whose batch failed (after the producer's retries). */
+  failed: number;
+  /** Of those, records whose answer was lost: Kafka may hold them (neither acked nor lost). */
+  unknown: number;
+  /** Batches sent again (no leader, not the leader, a dropped connection, a timeout). */
+  retries: number;
+  /** Times the partition's producer id was renewed (after a sequence error or a give-up). */
+  renewals: number;
 }
 
 /** The end result of a load. */
@@ -103,8 +119,16 @@ export interface LoadStats {
   sent: number;
   /** Records acknowledged. */
   acked: number;
-  /** Records whose send failed. */
+  /** Records whose send failed (never acked; `unknown` of them may still be stored). */
   failed: number;
+  /** Failed records whose answer was lost: Kafka may hold them (the read-back counts them). */
+  unknown: number;
+  /** Exactly which sequence numbers failed with an unknown outcome, ascending. */
+  unknownSequences: number[];
+  /** Batches sent again, over all partitions (per partition in `perPartition`). */
+  retries: number;
+  /** Producer ids renewed, over all partitions (per partition in `perPartition`). */
+  renewals: number;
   /** Value bytes acknowledged. */
   ackedBytes: number;
   /** Wall time from first send to last ack, seconds. */
@@ -188,7 +212,7 @@ const CATCH_UP_FACTOR = 1.02;
 const PACE_TICK_MS = 4;
 /** The most Web Workers one load starts. */
 const MAX_WORKERS = 4;
-/** The most kafkajs producers one load opens. */
+/** The most kafkajs connections (clusters) one load opens. */
 const MAX_PRODUCERS = 12;
 /** Bytes per request at most, as perf-test's `batch.size` in `deno task bench:load`. */
 const BATCH_LIMIT_BYTES = 512 * 1024;
@@ -226,6 +250,9 @@ export function defaultWorkers(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   validateLoadOptions(options);
+  if (options.socketFactory && (options.workers ?? 0) > 0) {
+    throw new Error("A socket factory works only in the load's own thread; set workers: 0.");
+  }
   const kafka = createKafka(options.bootstrapServers, { clientId: "lab-load" });
   const admin = kafka.admin();
   let placement: PartitionPlacement[];
@@ -249,8 +276,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
           name: options.topic,
           configNames: ["max.message.bytes"],
         }],
-      })
-    );
+      }), { what: `Reading the settings of ${options.topic}` });
     maxMessageBytes = Number(configs.resources[0].configEntries[0]?.configValue ?? 1048588);
   } finally {
     await admin.disconnect().catch(() => {});
@@ -277,16 +303,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   // Unthrottled, the pacer keeps a request in flight and two more queued per partition.
   const outstandingCap = batchRecords * active.length * 3;
   const acked = new SequenceSet();
-  const perPartition = new Map(
-    placement.map((
-      p,
-    ) => [p.partition, { partition: p.partition, leaderAtStart: p.leader, records: 0, bytes: 0 }]),
+  const perPartition = new Map<number, PartitionTotals>(
+    placement.map((p) => [p.partition, {
+      partition: p.partition,
+      leaderAtStart: p.leader,
+      records: 0,
+      bytes: 0,
+      failed: 0,
+      unknown: 0,
+      retries: 0,
+      renewals: 0,
+    }]),
   );
+  const unknownSequences: number[] = [];
   const latency = new LatencyHistogram();
   const errors = new Set<string>();
   const releasedPerSecond: number[] = [];
   let sent = 0;
   let failed = 0;
+  let retries = 0;
+  let renewals = 0;
   let ackedCount = 0;
   const total = options.durationSeconds === undefined ? options.records! : Infinity;
 
@@ -300,9 +336,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       for (const seq of sequences) acked.add(seq, partition);
       ackedCount += sequences.length;
     },
-    onFailed: (_partition, sequences, error) => {
+    onFailed: (partition, sequences, error, maybeStored) => {
       failed += sequences.length;
+      const totals = perPartition.get(partition)!;
+      totals.failed += sequences.length;
+      if (maybeStored) {
+        totals.unknown += sequences.length;
+        unknownSequences.push(...sequences);
+      }
       errors.add(error.message);
+    },
+    onRetry: (partition) => {
+      retries++;
+      perPartition.get(partition)!.retries++;
+    },
+    onRenewed: (partition) => {
+      renewals++;
+      perPartition.get(partition)!.renewals++;
     },
   };
   const senderOptions = {
@@ -318,10 +368,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     ),
     kafkajsPatches: options.kafkajsPatches,
   };
-  const workers = options.workers ?? defaultWorkers(active.length);
+  const workers = options.workers ??
+    (options.socketFactory ? 0 : defaultWorkers(active.length));
   const senders: Senders = workers > 0
     ? await openWorkerSenders(senderOptions, workers, handlers)
-    : await openSenders(senderOptions, handlers);
+    : await openSenders(senderOptions, handlers, options.socketFactory);
   const startedAt = new Date();
   const start = performance.now();
   // performance.now() plus this is epoch milliseconds, the clock workers report in.
@@ -410,6 +461,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     sent,
     acked: ackedCount,
     failed,
+    unknown: unknownSequences.length,
+    unknownSequences: unknownSequences.sort((a, b) => a - b),
+    retries,
+    renewals,
     ackedBytes,
     durationSeconds,
     achievedMBps: durationSeconds > 0 ? ackedBytes / durationSeconds / 1e6 : 0,

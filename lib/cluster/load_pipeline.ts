@@ -8,16 +8,20 @@
  * and at most one request in flight, so its records reach Kafka in order and a
  * retry never overtakes a later batch of the same partition, while different
  * partitions' requests overlap. A request carries one partition only, so it
- * involves one broker at a time (the rule that keeps kafkajs 2.2.4 from dropping
- * records when a leader moves during a retry; see `lib/cluster/load.ts`).
+ * involves one broker at a time, and a partition's idempotent producer
+ * (`lib/cluster/load_producer.ts`) sees its batches one after the other.
  *
  * @module
  */
 
 import type { Buffer } from "node:buffer";
+import type { BatchOutcome } from "./load_producer.ts";
 
-/** Sends one partition's records in one request; resolves when acked. */
-export type PartitionSend = (partition: number, values: Buffer[]) => Promise<void>;
+/**
+ * Sends one partition's records in one request (retrying as the producer sees fit) and
+ * says how it ended; a rejection counts as a failure whose records may be stored.
+ */
+export type PartitionSend = (partition: number, values: Buffer[]) => Promise<BatchOutcome>;
 
 /** How a pipeline reports outcomes. */
 export interface PipelineHandlers {
@@ -25,8 +29,11 @@ export interface PipelineHandlers {
   send: PartitionSend;
   /** Records acked: their sequences and the times they were released (performance.now()). */
   onAcked: (partition: number, sequences: number[], releasedAt: number[], ackedAt: number) => void;
-  /** Records whose request failed after the client's own retries. */
-  onFailed: (partition: number, sequences: number[], error: Error) => void;
+  /**
+   * Records whose request failed after the producer's retries; `maybeStored` when an
+   * attempt's answer was lost, so Kafka may hold them (the read-back tells).
+   */
+  onFailed: (partition: number, sequences: number[], error: Error, maybeStored: boolean) => void;
 }
 
 interface Lane {
@@ -52,7 +59,7 @@ const FAILURE_PAUSE_MS = 250;
  * const pipelines = new PartitionPipelines([0, 1], 2, {
  *   send: (partition, values) => {
  *     requests.push(`p${partition}x${values.length}`);
- *     return Promise.resolve();
+ *     return Promise.resolve({ kind: "acked", duplicate: false });
  *   },
  *   onAcked: (_partition, sequences) => acked.push(...sequences),
  *   onFailed: (_partition, _sequences, error) => { throw error; },
@@ -139,12 +146,20 @@ export class PartitionPipelines {
     lane.busy = true;
     this.#busy++;
     this.#handlers.send(lane.partition, values).then(
-      () => this.#handlers.onAcked(lane.partition, sequences, releasedAt, performance.now()),
-      async (error: Error) => {
-        this.#handlers.onFailed(lane.partition, sequences, error);
-        await new Promise((r) => setTimeout(r, FAILURE_PAUSE_MS)); // no hot loop while failing
-      },
-    ).finally(() => {
+      (outcome) => outcome,
+      (error): BatchOutcome => ({
+        kind: "failed",
+        error: error instanceof Error ? error : new Error(String(error)),
+        maybeStored: true,
+      }),
+    ).then(async (outcome) => {
+      if (outcome.kind === "acked") {
+        this.#handlers.onAcked(lane.partition, sequences, releasedAt, performance.now());
+        return;
+      }
+      this.#handlers.onFailed(lane.partition, sequences, outcome.error, outcome.maybeStored);
+      await new Promise((r) => setTimeout(r, FAILURE_PAUSE_MS)); // no hot loop while failing
+    }).finally(() => {
       lane.busy = false;
       this.#busy--;
       this.#start(lane);

@@ -1,16 +1,24 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { PartitionPipelines } from "./load_pipeline.ts";
+import type { BatchOutcome } from "./load_producer.ts";
 
 /** A fake cluster whose requests finish when the test says so. */
 function fakeSender() {
   const pending: Array<{ partition: number; values: Buffer[]; finish: (ok: boolean) => void }> = [];
   const send = (partition: number, values: Buffer[]) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<BatchOutcome>((resolve) => {
       pending.push({
         partition,
         values,
-        finish: (ok) => ok ? resolve() : reject(new Error(`partition ${partition} failed`)),
+        finish: (ok) =>
+          resolve(
+            ok ? { kind: "acked", duplicate: false } : {
+              kind: "failed",
+              error: new Error(`partition ${partition} failed`),
+              maybeStored: false,
+            },
+          ),
       });
     });
   return { pending, send };
@@ -61,9 +69,10 @@ Deno.test("a failed request is reported with its sequences and the partition goe
       acked.push(seqs);
       assert.ok(releasedAt.every((t) => t <= ackedAt));
     },
-    onFailed: (p, seqs, error) => {
+    onFailed: (p, seqs, error, maybeStored) => {
       assert.equal(p, 4);
       assert.match(error.message, /partition 4 failed/);
+      assert.equal(maybeStored, false);
       failed.push(seqs);
     },
   });
@@ -77,5 +86,16 @@ Deno.test("a failed request is reported with its sequences and the partition goe
   assert.deepEqual(failed, [[0, 1]]);
   assert.deepEqual(acked, [[2]]);
   assert.throws(() => pipes.enqueue(9, 0, value(0), 0), /Partition 9 has no pipeline/);
+
+  // A send that rejects (a bug below) counts as failed, possibly stored, never as acked.
+  const outcomes: boolean[] = [];
+  const rejecting = new PartitionPipelines([0], 1, {
+    send: () => Promise.reject(new Error("boom")),
+    onAcked: () => assert.fail("nothing is acked"),
+    onFailed: (_p, _s, _e, maybeStored) => outcomes.push(maybeStored),
+  });
+  rejecting.enqueue(0, 0, value(0), 0);
+  await rejecting.drain();
+  assert.deepEqual(outcomes, [true]);
   assert.throws(() => new PartitionPipelines([0], 0, { send, onAcked() {}, onFailed() {} }));
 });

@@ -1,20 +1,18 @@
 /**
  * The sending side of a load, the same whether it runs in the load's own thread
- * or in a Web Worker (`lib/cluster/load_worker.ts`): kafkajs producers that own the
- * partitions between them, per-partition pipelines (`lib/cluster/load_pipeline.ts`), and
- * the record encoder. Records are given by sequence number and encoded here.
- *
- * Workaround (producers that own partitions): an idempotent kafkajs 2.2.4 producer holds a lock
- * per broker while a request is out (`acquireBrokerLock`, src/producer/eosManager/index.js; no
- * upstream issue found). Cost: up to 12 producers, each with its own connections and producer id.
- * Delete when kafkajs keeps several idempotent requests in flight per broker.
+ * or in a Web Worker (`lib/cluster/load_worker.ts`): kafkajs connections that own the
+ * partitions between them, one idempotent producer per partition
+ * (`lib/cluster/load_producer.ts`), per-partition pipelines (`lib/cluster/load_pipeline.ts`),
+ * and the record encoder. Records are given by sequence number and encoded here.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import type { Producer } from "kafkajs";
-import { createKafka, unreachableError } from "./kafka.ts";
+import type { ISocketFactory } from "kafkajs";
+import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
+import { openCluster, PartitionLeaders, type WireCluster } from "./kafkajs_cluster.ts";
+import { PartitionProducer, type ProduceTarget } from "./load_producer.ts";
 import { KAFKAJS_PATCHES, useKafkajsPatches } from "./kafkajs_patches.ts";
 import { PartitionPipelines, type PipelineHandlers } from "./load_pipeline.ts";
 import { RecordEncoder } from "../core/records.ts";
@@ -33,7 +31,11 @@ export interface SenderOptions {
   partitions: number[];
   /** Records per request at most. */
   batchRecords: number;
-  /** kafkajs producers sharing the partitions (at least 1, at most one per partition). */
+  /**
+   * Connections (kafkajs clusters) sharing the partitions (at least 1, at most one per
+   * partition). A broker answers one request per connection at a time, so partitions led
+   * by the same broker overlap only when different connections carry them.
+   */
   producers: number;
   /** Whether kafkajs runs with the lab's patches (default `KAFKAJS_PATCHES`). */
   kafkajsPatches?: boolean;
@@ -54,7 +56,12 @@ export interface Senders {
 }
 
 /** Handlers with times as epoch milliseconds (comparable across threads). */
-export type SenderHandlers = Pick<PipelineHandlers, "onAcked" | "onFailed">;
+export type SenderHandlers = Pick<PipelineHandlers, "onAcked" | "onFailed"> & {
+  /** A batch of `partition` is sent again after `reason` (no leader, a dropped answer...). */
+  onRetry?: (partition: number, reason: string) => void;
+  /** `partition`'s producer id was renewed, for `reason`. */
+  onRenewed?: (partition: number, reason: string) => void;
+};
 
 /**
  * The epoch time in milliseconds, sub-millisecond precise.
@@ -70,7 +77,9 @@ export function epochMs(): number {
 }
 
 /**
- * Connects producers for `options.partitions` and returns their senders.
+ * Connects producers for `options.partitions` and returns their senders. A
+ * `socketFactory` (a fault-injection layer in tests) works only in the load's own
+ * thread: a function cannot be passed to a Web Worker.
  *
  * @example
  * ```ts ignore
@@ -87,40 +96,51 @@ export function epochMs(): number {
 export async function openSenders(
   options: SenderOptions,
   handlers: SenderHandlers,
+  socketFactory?: ISocketFactory,
 ): Promise<Senders> {
   useKafkajsPatches(options.kafkajsPatches ?? KAFKAJS_PATCHES);
-  const kafka = createKafka(options.bootstrapServers, { clientId: "lab-load" });
   const count = Math.max(1, Math.min(options.producers, options.partitions.length));
-  const producers: Producer[] = Array.from({ length: count }, () =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
-    }));
+  const clusters: WireCluster[] = [];
   try {
-    await Promise.all(producers.map((p) => p.connect()));
+    for (let i = 0; i < count; i++) {
+      const kafka = createKafka(options.bootstrapServers, { clientId: "lab-load", socketFactory });
+      clusters.push(await openCluster(kafka));
+    }
   } catch (error) {
-    await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
+    await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     throw unreachableError(options.bootstrapServers, error);
   }
-  // Each partition belongs to one producer, which sends its records in order.
-  const ownerOf = new Map(
-    options.partitions.map((partition, i) => [partition, producers[i % count]]),
+  const targets = clusters.map((cluster): ProduceTarget => {
+    const leaders = new PartitionLeaders(cluster, options.topic);
+    return {
+      leader: (partition) => leaders.broker(partition),
+      staleLeader: () => leaders.invalidate(),
+      newProducerId: () =>
+        retryTransient(
+          async () =>
+            (await leaders.anyBroker()).initProducerId({
+              transactionTimeout: 60_000,
+            }),
+          { what: "Getting a producer id" },
+        ),
+    };
+  });
+  const events = {
+    onRetry: (partition: number, error: unknown) =>
+      handlers.onRetry?.(partition, error instanceof Error ? error.message : String(error)),
+    onRenewed: handlers.onRenewed,
+  };
+  // Each partition has its own idempotent producer on one of the connections; one request
+  // per partition at a time keeps its sequence numbers in order.
+  const producers = new Map(
+    options.partitions.map((partition, i) => [
+      partition,
+      new PartitionProducer(options.topic, partition, targets[i % count], events),
+    ]),
   );
   const encoder = new RecordEncoder(options.recordBytes, options.runId);
-  // One request per partition: a kafkajs send that spans brokers can, on a leader
-  // change, retry only the brokers that have not answered yet and silently drop a
-  // partition whose new leader had already answered (kafkajs 2.2.4,
-  // producer/sendMessages.js). A one-partition send involves one broker at a time,
-  // and one request in flight per partition keeps its idempotent sequence in order.
   const pipelines = new PartitionPipelines(options.partitions, options.batchRecords, {
-    send: (partition, values) =>
-      ownerOf.get(partition)!.send({
-        topic: options.topic,
-        acks: -1,
-        messages: values.map((value) => ({ partition, value })),
-      }).then(() => {}),
+    send: (partition, values) => producers.get(partition)!.send(values),
     onAcked: (partition, sequences, releasedAt) =>
       handlers.onAcked(partition, sequences, releasedAt, epochMs()),
     onFailed: handlers.onFailed,
@@ -139,7 +159,7 @@ export async function openSenders(
     whenProgress: () => pipelines.whenProgress(),
     drain: () => pipelines.drain(),
     async close() {
-      await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
+      await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     },
   };
 }

@@ -23,8 +23,16 @@ const handle = async (message: WorkerRequest) => {
     senders = await openSenders(message.options, {
       onAcked: (partition, sequences, releasedAt, ackedAt) =>
         port.postMessage({ type: "acked", partition, sequences, releasedAt, ackedAt }),
-      onFailed: (partition, sequences, error) =>
-        port.postMessage({ type: "failed", partition, sequences, message: error.message }),
+      onFailed: (partition, sequences, error, maybeStored) =>
+        port.postMessage({
+          type: "failed",
+          partition,
+          sequences,
+          message: error.message,
+          maybeStored,
+        }),
+      onRetry: (partition, reason) => port.postMessage({ type: "retry", partition, reason }),
+      onRenewed: (partition, reason) => port.postMessage({ type: "renewed", partition, reason }),
     });
     port.postMessage({ type: "ready" });
   } else if (message.type === "release") {

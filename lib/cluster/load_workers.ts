@@ -26,7 +26,14 @@ export type WorkerReply =
     releasedAt: number[];
     ackedAt: number;
   }
-  | { type: "failed"; partition: number; sequences: number[]; message: string }
+  | {
+    type: "failed";
+    partition: number;
+    sequences: number[];
+    message: string;
+    maybeStored: boolean;
+  }
+  | { type: "retry" | "renewed"; partition: number; reason: string }
   | { type: "drained" }
   | { type: "error"; message: string };
 
@@ -84,8 +91,17 @@ export async function openWorkerSenders(
         handlers.onAcked(reply.partition, reply.sequences, reply.releasedAt, reply.ackedAt);
         wakeProgress();
       } else if (reply.type === "failed") {
-        handlers.onFailed(reply.partition, reply.sequences, new Error(reply.message));
+        handlers.onFailed(
+          reply.partition,
+          reply.sequences,
+          new Error(reply.message),
+          reply.maybeStored,
+        );
         wakeProgress();
+      } else if (reply.type === "retry") {
+        handlers.onRetry?.(reply.partition, reply.reason);
+      } else if (reply.type === "renewed") {
+        handlers.onRenewed?.(reply.partition, reply.reason);
       } else if (reply.type === "error") {
         fail(slot, new Error(reply.message));
       } else {

@@ -1,18 +1,30 @@
 /**
- * The zero-loss check: an independent consumer (a fresh consumer group) reads the
- * topic from the beginning up to the end offsets taken when it starts, and checks
- * every acknowledged record of a run by its sequence number and checksum.
+ * The zero-loss check: an independent reader goes through every partition of the topic
+ * by offset, from its log start to the end offset noted when the read-back starts (after
+ * the load stopped), and checks every acknowledged record of a run by its sequence number
+ * and checksum.
+ *
+ * It reads partitions directly, without a consumer group: a group rebalances when a
+ * member pauses or a partition moves, and a new member reads again from the start, which
+ * once made 106,688 re-reads look like duplicates (AutoMQ, a move during the read-back).
+ * Here each partition has one cursor that only moves forward, so no offset is read twice,
+ * and a duplicate is exactly the same record (run id and sequence) stored at two offsets.
+ * A partition without a leader for a while (a move, a broker restarting) is waited for,
+ * up to about 30 s without progress, like every Kafka call of the lab.
  *
  * A record that is missing is not necessarily lost: retention may have deleted the
  * oldest segments of a partition before the read-back. The read-back learns each
  * partition's log start offset and counts a missing record as *expired* when it was
  * acked by a partition whose log now starts above it (its sequence is below the first
- * record of the run still in that partition), and as *lost* otherwise.
+ * record of the run still in that partition), and as *lost* otherwise. A record stored
+ * but never acked (its answer was lost) is neither: it is counted apart.
  *
  * @module
  */
 
-import { createKafka, unreachableError } from "./kafka.ts";
+import type { Admin } from "kafkajs";
+import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
+import { type FetchedRecord, openCluster, PartitionLeaders } from "./kafkajs_cluster.ts";
 import type { SequenceSet } from "./load.ts";
 import { decodeRecord } from "../core/records.ts";
 
@@ -33,11 +45,14 @@ export interface ReadbackResult {
   expiredByPartition: Array<{ partition: number; records: number }>;
   /** Each partition's log start offset when reading started (0 when nothing was deleted). */
   logStartOffsets: Array<{ partition: number; offset: number }>;
-  /** Extra copies of records already read. */
+  /** Records of the run stored at more than one offset: the extra copies. */
   duplicated: number;
   /** Records whose payload does not match its checksum. */
   corrupt: number;
-  /** Records of the run read back that were never acked (sent, then failed or timed out). */
+  /**
+   * Records of the run read back that were never acked: sent, stored, and their answer
+   * lost (a dropped connection, a timeout, a sequence error). Neither acked nor lost.
+   */
   unacknowledgedButStored: number;
   /** Records of other runs or other producers (ignored). */
   foreign: number;
@@ -69,6 +84,44 @@ export interface ReadbackOptions {
   signal?: AbortSignal;
 }
 
+/** Bytes asked for per fetch of one partition. */
+const FETCH_BYTES = 4 * 1024 * 1024;
+/** Partitions read at the same time. */
+const PARALLEL_PARTITIONS = 4;
+
+/**
+ * The records of one fetch answer that the cursor has not passed yet and that lie below
+ * `end`, and where the cursor goes next. A fetch can return a whole record batch that
+ * starts below the offset asked for; those records were read before and are skipped, so
+ * a partition's records are taken once each, in offset order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { takeNewRecords } from "./readback.ts";
+ * const messages = [3, 4, 5, 6].map((o) => ({ offset: String(o), value: null }));
+ * const { records, next } = takeNewRecords(messages, 5n, 7n);
+ * assert.deepEqual(records.map((r) => r.offset), [5n, 6n]);
+ * assert.equal(next, 7n);
+ * assert.equal(takeNewRecords(messages, 7n, 7n).records.length, 0);
+ * ```
+ */
+export function takeNewRecords(
+  messages: readonly FetchedRecord[],
+  cursor: bigint,
+  end: bigint,
+): { records: Array<{ offset: bigint; value: Uint8Array | null }>; next: bigint } {
+  const records: Array<{ offset: bigint; value: Uint8Array | null }> = [];
+  let next = cursor;
+  for (const message of messages) {
+    const offset = BigInt(message.offset);
+    if (offset < next || offset >= end) continue;
+    next = offset + 1n;
+    if (!message.isControlRecord) records.push({ offset, value: message.value });
+  }
+  return { records, next };
+}
+
 /**
  * Reads the topic back and counts lost, duplicated and corrupt records.
  *
@@ -86,106 +139,94 @@ export interface ReadbackOptions {
  * ```
  */
 export async function readBack(options: ReadbackOptions): Promise<ReadbackResult> {
+  if (options.signal?.aborted) throw options.signal.reason;
   const started = performance.now();
   const kafka = createKafka(options.bootstrapServers, { clientId: "lab-readback" });
   const admin = kafka.admin();
-  let ends: Map<number, bigint>;
-  let starts: Map<number, bigint>;
   try {
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(options.topic);
-    ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-    starts = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
   } catch (error) {
-    throw unreachableError(options.bootstrapServers, error);
-  } finally {
     await admin.disconnect().catch(() => {});
+    throw unreachableError(options.bootstrapServers, error);
   }
-  const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));
+  let cluster;
+  try {
+    cluster = await openCluster(kafka);
+  } catch (error) {
+    await admin.disconnect().catch(() => {});
+    throw unreachableError(options.bootstrapServers, error);
+  }
   const seen = new Uint8Array(options.sent);
   // The lowest sequence of this run still stored in each partition (from its log start).
   const firstKept = new Map<number, number>();
-  let duplicated = 0;
-  let corrupt = 0;
-  let foreign = 0;
-  let unacknowledgedButStored = 0;
-  // A partition with nothing left between its log start and end is not waited for.
-  const remaining = new Set(
-    [...ends].filter(([p, end]) => end > (starts.get(p) ?? 0n)).map(([p]) => p),
-  );
-
-  const consumer = kafka.consumer({
-    groupId: `lab-readback-${crypto.randomUUID()}`,
-    maxBytesPerPartition: 8 * 1024 * 1024,
-    maxBytes: 32 * 1024 * 1024,
-    sessionTimeout: 30_000,
-  });
+  const counts = { duplicated: 0, corrupt: 0, foreign: 0, unacknowledgedButStored: 0 };
   const timeoutMs = options.timeoutMs ?? 600_000;
+  let ends: Map<number, bigint>;
+  const starts = new Map<number, bigint>();
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      if (remaining.size === 0) return resolve();
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `Reading ${options.topic} back did not reach the end offsets within ${
-                timeoutMs / 1000
-              } s; partitions left: ${[...remaining].join(", ")}.`,
-            ),
-          ),
-        timeoutMs,
-      );
-      options.signal?.addEventListener("abort", () => {
-        clearTimeout(timer);
-        reject(options.signal!.reason);
-      }, { once: true });
-      consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const end = ends.get(batch.partition) ?? 0n;
-          for (const message of batch.messages) {
-            if (BigInt(message.offset) >= end) break;
-            const record = decodeRecord(message.value);
-            if (!record || record.runId !== options.runId) {
-              foreign++;
-              continue;
-            }
-            if (!record.intact) {
-              corrupt++;
-              continue;
-            }
-            if (record.sequence >= options.sent) {
-              foreign++;
-              continue;
-            }
-            if (seen[record.sequence]) {
-              duplicated++;
-              continue;
-            }
-            seen[record.sequence] = 1;
-            const kept = firstKept.get(batch.partition);
-            if (kept === undefined || record.sequence < kept) {
-              firstKept.set(batch.partition, record.sequence);
-            }
-            if (!options.acked.has(record.sequence)) unacknowledgedButStored++;
-          }
-          const last = batch.lastOffset();
-          if (BigInt(last) + 1n >= end) {
-            remaining.delete(batch.partition);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          }
-          await Promise.resolve();
-        },
-      }).catch(reject);
+    const offsets = await topicOffsets(admin, options.topic);
+    ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    for (const o of offsets) starts.set(o.partition, BigInt(o.low));
+    const leaders = new PartitionLeaders(cluster, options.topic);
+    const take = (partition: number, value: Uint8Array | null) => {
+      const record = decodeRecord(value);
+      if (!record || record.runId !== options.runId || record.sequence >= options.sent) {
+        counts.foreign++;
+      } else if (!record.intact) {
+        counts.corrupt++;
+      } else if (seen[record.sequence]) {
+        // The cursor never reads an offset twice: this copy sits at another offset.
+        counts.duplicated++;
+      } else {
+        seen[record.sequence] = 1;
+        const kept = firstKept.get(partition);
+        if (kept === undefined || record.sequence < kept) firstKept.set(partition, record.sequence);
+        if (!options.acked.has(record.sequence)) counts.unacknowledgedButStored++;
+      }
+    };
+    const queue = [...ends.keys()].sort((a, b) => a - b);
+    const reading = new Set<number>();
+    // Stops every partition's reader at the deadline or when the caller aborts.
+    const stop = new AbortController();
+    const timer = setTimeout(() =>
+      stop.abort(
+        new Error(
+          `Reading ${options.topic} back did not reach the end offsets within ${
+            timeoutMs / 1000
+          } s; partitions left: ${[...reading, ...queue].sort((a, b) => a - b).join(", ")}.`,
+        ),
+      ), timeoutMs);
+    const onAbort = () => stop.abort(options.signal!.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const reader = { topic: options.topic, leaders, admin, starts, take, signal: stop.signal };
+    const stopped = new Promise<never>((_, reject) => {
+      stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true });
     });
+    stopped.catch(() => {});
+    try {
+      await Promise.race([
+        stopped,
+        Promise.all(
+          Array.from({ length: Math.min(PARALLEL_PARTITIONS, queue.length) }, async () => {
+            while (queue.length > 0) {
+              const partition = queue.shift()!;
+              reading.add(partition);
+              await readPartition(reader, partition, ends.get(partition)!);
+              reading.delete(partition);
+            }
+          }),
+        ),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      stop.abort(new Error("read-back finished"));
+    }
   } finally {
-    await consumer.disconnect().catch(() => {});
+    await cluster.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
   }
+  const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));
   const logStartOffsets = [...starts].sort(([a], [b]) => a - b)
     .map(([partition, offset]) => ({ partition, offset: Number(offset) }));
   const missing = classifyMissing({
@@ -199,14 +240,86 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
     expected: options.acked.size,
     ...missing,
     logStartOffsets,
-    duplicated,
-    corrupt,
-    unacknowledgedButStored,
-    foreign,
+    ...counts,
     endOffsetSum,
     logStartOffsetSum: logStartOffsets.reduce((a, s) => a + s.offset, 0),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Each partition's log start and end offsets, retried while a partition has no leader. */
+async function topicOffsets(
+  admin: Admin,
+  topic: string,
+): Promise<Array<{ partition: number; low: string; high: string }>> {
+  return await retryTransient(() => admin.fetchTopicOffsets(topic), {
+    what: `Reading the offsets of ${topic}`,
+  });
+}
+
+/** What {@linkcode readPartition} works with. */
+interface PartitionReader {
+  topic: string;
+  leaders: PartitionLeaders;
+  admin: Admin;
+  /** Log start offsets; raised when retention deletes records during the read. */
+  starts: Map<number, bigint>;
+  take: (partition: number, value: Uint8Array | null) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads `partition` from its log start up to `end`, giving each record to `take` once.
+ * Retries while the partition has no leader (`retryTransient`), and fails, naming it,
+ * after about 30 s without progress.
+ */
+async function readPartition(r: PartitionReader, partition: number, end: bigint): Promise<void> {
+  const name = `${r.topic}-${partition}`;
+  let cursor = r.starts.get(partition) ?? 0n;
+  const fetchAt = async (offset: bigint) => {
+    const broker = await r.leaders.broker(partition);
+    const answer = await broker.fetch({
+      replicaId: -1,
+      isolationLevel: 0,
+      maxWaitTime: 500,
+      minBytes: 1,
+      maxBytes: FETCH_BYTES,
+      topics: [{
+        topic: r.topic,
+        partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }],
+      }],
+    });
+    const taken = takeNewRecords(answer.responses[0]?.partitions[0]?.messages ?? [], offset, end);
+    if (taken.next === offset) {
+      // Nothing yet at this offset (a new leader catching up): ask again, like a lost leader.
+      throw Object.assign(new Error(`${name} returned nothing at offset ${offset}`), {
+        retriable: true,
+      });
+    }
+    return taken;
+  };
+  while (cursor < end) {
+    if (r.signal?.aborted) throw r.signal.reason;
+    try {
+      const { records, next } = await retryTransient(() => fetchAt(cursor), {
+        what: `Reading ${name} back (at offset ${cursor} of ${end})`,
+        partitions: [name],
+        onRetry: () => r.leaders.invalidate(),
+        signal: r.signal,
+      });
+      for (const record of records) r.take(partition, record.value);
+      cursor = next;
+    } catch (error) {
+      if ((error as { name?: string }).name !== "KafkaJSOffsetOutOfRange") throw error;
+      // Retention deleted the records at the cursor: go on from the new log start.
+      const low = BigInt(
+        (await topicOffsets(r.admin, r.topic)).find((o) => o.partition === partition)?.low ?? "0",
+      );
+      if (low <= cursor) throw error;
+      r.starts.set(partition, low);
+      cursor = low;
+    }
+  }
 }
 
 /** What {@linkcode classifyMissing} needs. */
@@ -313,7 +426,8 @@ export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrup
 /**
  * The read-back's verdict in one sentence, with what was measured against what: the
  * acked records expected, found, expired by retention (with the partitions), lost,
- * duplicated and corrupt.
+ * duplicated and corrupt, and the records found stored although their ack was lost
+ * (neither acked nor lost; only when there are any).
  *
  * @example
  * ```ts
@@ -324,27 +438,38 @@ export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrup
  * }));
  * // Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by
  * // retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.
+ * console.log(readbackSentence({
+ *   expected: 10, found: 10, expired: 0, expiredByPartition: [], lost: 0, duplicated: 0,
+ *   corrupt: 0, lostExamples: [], unacknowledgedButStored: 3,
+ * }));
+ * // Zero loss: 10 of 10 acknowledged records read back intact, once each; lost 0,
+ * // duplicated 0, corrupt 0; stored although its ack was lost: 3 (neither acked nor lost).
  * ```
  */
 export function readbackSentence(
-  r: Pick<
-    ReadbackResult,
-    | "expected"
-    | "found"
-    | "expired"
-    | "expiredByPartition"
-    | "lost"
-    | "duplicated"
-    | "corrupt"
-    | "lostExamples"
-  >,
+  r:
+    & Pick<
+      ReadbackResult,
+      | "expected"
+      | "found"
+      | "expired"
+      | "expiredByPartition"
+      | "lost"
+      | "duplicated"
+      | "corrupt"
+      | "lostExamples"
+    >
+    & Partial<Pick<ReadbackResult, "unacknowledgedButStored">>,
 ): string {
   const expired = r.expired > 0
     ? `; ${r.expired} expired by retention before the read-back (${
       r.expiredByPartition.map((e) => `partition ${e.partition}: ${e.records}`).join(", ")
     }), not lost`
     : "";
-  const counts = `lost ${r.lost}, duplicated ${r.duplicated}, corrupt ${r.corrupt}`;
+  const ackLost = r.unacknowledgedButStored
+    ? `; stored although its ack was lost: ${r.unacknowledgedButStored} (neither acked nor lost)`
+    : "";
+  const counts = `lost ${r.lost}, duplicated ${r.duplicated}, corrupt ${r.corrupt}${ackLost}`;
   const examples = r.lostExamples.length
     ? ` (lost sequences e.g. ${r.lostExamples.join(", ")})`
     : "";

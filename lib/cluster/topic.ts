@@ -1,6 +1,7 @@
 /**
  * The scenario topic: create it, place its partitions on purpose (for example
- * 4-1-1), and describe where its partitions and leaders are.
+ * 4-1-1), and describe where its partitions and leaders are. Every call retries, for
+ * about 30 s, while a partition has no leader (`retryTransient` in `kafka.ts`).
  *
  * Workaround (`ensureTopic`, `waitForLeaders: false`): https://github.com/tulios/kafkajs/issues/1222
  * (open; `createTopics`' wait in src/admin/index.js retries only LEADER_NOT_AVAILABLE). Cost:
@@ -10,7 +11,7 @@
  */
 
 import { type Admin, ConfigResourceTypes } from "kafkajs";
-import { withAdmin } from "./kafka.ts";
+import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
 import { delay } from "../core/process.ts";
 
 /** Topic settings of the scenario. */
@@ -46,7 +47,7 @@ export interface PartitionPlacement {
  *
  * @example
  * ```ts ignore
- * import { withAdmin } from "./kafka.ts";
+ * import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
  * import { ensureTopic } from "./topic.ts";
  * await withAdmin(["127.0.0.1:9092"], (admin) => ensureTopic(admin, { topic: "t", partitions: 6 }));
  * ```
@@ -54,16 +55,18 @@ export interface PartitionPlacement {
 export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"created" | "existed"> {
   // createTopics itself says whether the topic already existed (false), which is
   // safer than asking a broker's metadata first: that can lag a fresh topic.
-  const created = await admin.createTopics({
-    // kafkajs's own wait trips on a transient UNKNOWN_TOPIC_OR_PARTITION; describePlacement retries.
-    waitForLeaders: false,
-    topics: [{
-      topic: spec.topic,
-      numPartitions: spec.partitions,
-      replicationFactor: 1,
-      configEntries: retentionEntries(spec),
-    }],
-  });
+  // A retry after a lost answer finds the topic there and says "existed": still right.
+  const created = await retryTransient(() =>
+    admin.createTopics({
+      // kafkajs's own wait trips on a transient UNKNOWN_TOPIC_OR_PARTITION; describePlacement retries.
+      waitForLeaders: false,
+      topics: [{
+        topic: spec.topic,
+        numPartitions: spec.partitions,
+        replicationFactor: 1,
+        configEntries: retentionEntries(spec),
+      }],
+    }), { what: `Creating topic ${spec.topic}` });
   const placement = await describePlacement(admin, spec.topic);
   if (!created && placement.length !== spec.partitions) {
     throw new Error(
@@ -101,7 +104,7 @@ export function retentionEntries(
  *
  * @example
  * ```ts ignore
- * import { withAdmin } from "./kafka.ts";
+ * import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
  * import { applyRetention } from "./topic.ts";
  * await withAdmin(["127.0.0.1:9092"], (admin) =>
  *   applyRetention(admin, { topic: "t", retentionBytesPerPartition: 1e9 }));
@@ -111,14 +114,15 @@ export async function applyRetention(
   admin: Admin,
   spec: Pick<TopicSpec, "topic" | "retentionBytesPerPartition" | "retentionMs">,
 ): Promise<void> {
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: [{
-      type: ConfigResourceTypes.TOPIC,
-      name: spec.topic,
-      configEntries: retentionEntries(spec),
-    }],
-  });
+  await retryTransient(() =>
+    admin.alterConfigs({
+      validateOnly: false,
+      resources: [{
+        type: ConfigResourceTypes.TOPIC,
+        name: spec.topic,
+        configEntries: retentionEntries(spec),
+      }],
+    }), { what: `Setting the retention of ${spec.topic}` });
 }
 
 /**
@@ -127,7 +131,7 @@ export async function applyRetention(
  *
  * @example
  * ```ts ignore
- * import { withAdmin } from "./kafka.ts";
+ * import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
  * import { topicExists } from "./topic.ts";
  * const there = await withAdmin(["127.0.0.1:9092"], (admin) => topicExists(admin, "t"));
  * ```
@@ -135,7 +139,8 @@ export async function applyRetention(
 export async function topicExists(admin: Admin, topic: string, waitMs = 5000): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   while (true) {
-    if ((await admin.listTopics()).includes(topic)) return true;
+    const topics = await retryTransient(() => admin.listTopics(), { what: "Listing the topics" });
+    if (topics.includes(topic)) return true;
     if (Date.now() > deadline) return false;
     await delay(250);
   }
@@ -146,21 +151,27 @@ export async function topicExists(admin: Admin, topic: string, waitMs = 5000): P
  *
  * @example
  * ```ts ignore
- * import { withAdmin } from "./kafka.ts";
+ * import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
  * import { deleteTopic } from "./topic.ts";
  * const deleted = await withAdmin(["127.0.0.1:9092"], (admin) => deleteTopic(admin, "t"));
  * ```
  */
 export async function deleteTopic(admin: Admin, topic: string): Promise<boolean> {
-  const topics = await admin.listTopics();
+  const topics = await retryTransient(() => admin.listTopics(), { what: "Listing the topics" });
   if (!topics.includes(topic)) return false;
-  await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+  await retryTransient(() => admin.deleteTopics({ topics: [topic], timeout: 30_000 }), {
+    what: `Deleting topic ${topic}`,
+  }).catch((error) => {
+    // A retry after a lost answer finds the topic gone: deleted, as asked.
+    if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+  });
   return true;
 }
 
 /**
- * Where every partition of the topic is, sorted by partition. Retries for a few
- * seconds while a new or moving partition is not yet known to every broker.
+ * Where every partition of the topic is, sorted by partition. While a partition has no
+ * leader (a new topic, a partition moving, its broker restarting) this asks again, for
+ * about 30 s, then fails with a sentence naming the partition and what to check.
  *
  * @example
  * ```ts ignore
@@ -173,22 +184,57 @@ export async function describePlacement(
   admin: Admin,
   topic: string,
 ): Promise<PartitionPlacement[]> {
-  const deadline = Date.now() + 10_000;
-  while (true) {
+  const started = Date.now();
+  return await retryTransient(async () => {
+    let metadata;
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-      const partitions = metadata.topics[0]?.partitions ?? [];
-      if (partitions.every((p) => p.leader >= 0) || Date.now() > deadline) {
-        return partitions
-          .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas] }))
-          .sort((a, b) => a.partition - b.partition);
-      }
+      metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      if (!retriable || Date.now() > deadline) throw error;
+      // A new topic can be unknown to a broker for a moment; one still missing from the
+      // topic list after a few seconds does not exist.
+      const unknown = (e: unknown): boolean =>
+        (e as { type?: string })?.type === "UNKNOWN_TOPIC_OR_PARTITION" ||
+        ((e as { cause?: unknown })?.cause !== undefined &&
+          unknown((e as { cause: unknown }).cause));
+      if (unknown(error) && Date.now() - started > 5000 && !(await topicExists(admin, topic, 0))) {
+        throw new Error(
+          `Topic ${topic} does not exist; run \`deno task setup\` first (or check LAB_TOPIC).`,
+        );
+      }
+      throw error;
     }
-    await delay(250);
-  }
+    const partitions = metadata.topics[0]?.partitions ?? [];
+    const leaderless = partitions.filter((p) => !(p.leader >= 0)).map((p) => p.partitionId);
+    if (leaderless.length > 0) throw new LeaderlessError(topic, leaderless);
+    return partitions
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas] }))
+      .sort((a, b) => a.partition - b.partition);
+  }, { what: `Reading where the partitions of ${topic} are` });
+}
+
+/**
+ * Partition reassignments still running (of `topic`'s partitions when given, else of
+ * every topic), retried like every other read while a partition has no leader.
+ *
+ * @example
+ * ```ts ignore
+ * import { withAdmin } from "./kafka.ts";
+ * import { reassignmentsRunning } from "./topic.ts";
+ * const n = await withAdmin(["127.0.0.1:9092"], (admin) => reassignmentsRunning(admin));
+ * ```
+ */
+export async function reassignmentsRunning(
+  admin: Admin,
+  scope?: { topic: string; partitions: number[] },
+): Promise<number> {
+  const answer = await retryTransient(
+    () =>
+      admin.listPartitionReassignments(
+        scope ? { topics: [{ topic: scope.topic, partitions: scope.partitions }] } : {},
+      ),
+    { what: "Listing the partition reassignments in progress" },
+  );
+  return answer.topics.reduce((n, t) => n + t.partitions.length, 0);
 }
 
 /**
@@ -244,7 +290,7 @@ export function assignmentFromCounts(counts: number[], brokers: number[]): Map<n
  *
  * @example
  * ```ts ignore
- * import { withAdmin } from "./kafka.ts";
+ * import { LeaderlessError, retryTransient, withAdmin } from "./kafka.ts";
  * import { assignmentFromCounts, placePartitions } from "./topic.ts";
  * await withAdmin(["127.0.0.1:9092"], (admin) =>
  *   placePartitions(admin, "t", assignmentFromCounts([4, 1, 1], [0, 1, 2])));
@@ -263,22 +309,24 @@ export async function placePartitions(
     return target !== undefined && (p.replicas.length !== 1 || p.replicas[0] !== target);
   });
   if (moves.length > 0) {
-    await admin.alterPartitionReassignments({
-      topics: [{
-        topic,
-        partitionAssignment: moves.map((p) => ({
-          partition: p.partition,
-          replicas: [assignment.get(p.partition)!],
-        })),
-      }],
-    });
+    // Asking again for the same target replicas is harmless.
+    await retryTransient(() =>
+      admin.alterPartitionReassignments({
+        topics: [{
+          topic,
+          partitionAssignment: moves.map((p) => ({
+            partition: p.partition,
+            replicas: [assignment.get(p.partition)!],
+          })),
+        }],
+      }), { what: `Reassigning partitions of ${topic}` });
   }
   const deadline = Date.now() + timeoutMs;
   while (true) {
-    const pending = await admin.listPartitionReassignments({
-      topics: [{ topic, partitions: [...assignment.keys()] }],
-    })
-      .then((r) => r.topics.reduce((n, t) => n + t.partitions.length, 0));
+    const pending = await reassignmentsRunning(admin, {
+      topic,
+      partitions: [...assignment.keys()],
+    });
     const placement = await describePlacement(admin, topic);
     const settled = pending === 0 && placement.every((p) => {
       const target = assignment.get(p.partition);

@@ -52,3 +52,18 @@ clusterTest(
     });
   },
 );
+
+clusterTest(
+  "real cluster: reading the placement of a topic that does not exist says so within seconds",
+  async (cluster) => {
+    const started = performance.now();
+    await withAdmin(cluster.bootstrapServers, async (admin) => {
+      await assert.rejects(
+        describePlacement(admin, testTopic("missing")),
+        /Topic missing-\w+ does not exist; run `deno task setup` first/,
+      );
+    });
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(seconds < 15, `answered in ${seconds.toFixed(1)} s`);
+  },
+);

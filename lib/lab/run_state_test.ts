@@ -31,6 +31,10 @@ Deno.test("a load's stats survive the state directory, acked sequences and parti
       sent: 4,
       acked: 3,
       failed: 1,
+      unknown: 1,
+      unknownSequences: [1],
+      retries: 2,
+      renewals: 1,
       ackedBytes: 300,
       durationSeconds: 1.5,
       achievedMBps: 0.0002,
@@ -57,6 +61,7 @@ Deno.test("a load's stats survive the state directory, acked sequences and parti
     assert.equal(back.ackedSequences.partitionOf(0), 2);
     assert.equal(back.ackedSequences.partitionOf(2), undefined);
     assert.equal(back.errors[0], "one lost");
+    assert.deepEqual(back.unknownSequences, [1], "the records whose ack was lost");
     await state.remove("lastLoad", "loadProgress");
     assert.equal(await state.loadStats(), undefined, "removed");
   });

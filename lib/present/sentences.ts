@@ -127,13 +127,44 @@ export function loadNote(p: LoadProgress | undefined): string {
     `${p.recentMBps.toFixed(1)} MB/s now${p.failed ? `, ${p.failed} FAILED` : ""}`;
 }
 
-/** A finished load in one line: records, MB, rate, failures, latency. */
+/**
+ * A finished load in one line: records, MB, rate, failures (and how many of them may be
+ * stored, their ack lost), latency, and what it took to keep sending through leader
+ * changes: sends retried and producer ids renewed, per partition.
+ */
 export function loadSummary(stats: LoadStats): string {
+  const unknown = stats.unknown
+    ? ` (${stats.unknown} of them may be stored: their ack was lost)`
+    : "";
   return `${stats.acked} records acked (${(stats.ackedBytes / 1e6).toFixed(0)} MB) in ` +
     `${stats.durationSeconds.toFixed(1)} s = ${stats.achievedMBps.toFixed(2)} MB/s, ` +
-    `${stats.failed} failed, latency p50 ${stats.latencyMs.p50.toFixed(0)} ms / p99 ${
+    `${stats.failed} failed${unknown}, latency p50 ${stats.latencyMs.p50.toFixed(0)} ms / p99 ${
       stats.latencyMs.p99.toFixed(0)
-    } ms`;
+    } ms${loadRecoveryText(stats) ? `; through leader changes: ${loadRecoveryText(stats)}` : ""}`;
+}
+
+/**
+ * What the load did to keep sending through leader changes, per partition, or "" when it
+ * did nothing: `12 sends retried (partition 2: 7, partition 3: 5), 1 new producer id
+ * (partition 2: 1)`.
+ */
+export function loadRecoveryText(
+  stats: Pick<LoadStats, "retries" | "renewals" | "perPartition">,
+): string {
+  const retries = stats.retries ?? 0;
+  const renewals = stats.renewals ?? 0;
+  if (retries === 0 && renewals === 0) return "";
+  const per = (key: "retries" | "renewals") =>
+    (stats.perPartition ?? []).filter((p) => (p[key] ?? 0) > 0)
+      .map((p) => `partition ${p.partition}: ${p[key]}`).join(", ");
+  const parts: string[] = [];
+  if (retries > 0) {
+    parts.push(`${retries} send${retries === 1 ? "" : "s"} retried (${per("retries")})`);
+  }
+  if (renewals > 0) {
+    parts.push(`${renewals} new producer id${renewals === 1 ? "" : "s"} (${per("renewals")})`);
+  }
+  return parts.join(", ");
 }
 
 /** The watch's verdict, with the time it took when it settled. */

@@ -118,6 +118,24 @@ Deno.test("the load, running and finished", () => {
     loadSummary(stats),
     "1000 records acked (10 MB) in 0.5 s = 20.48 MB/s, 0 failed, latency p50 3 ms / p99 12 ms",
   );
+  const moved = {
+    ...stats,
+    failed: 40,
+    unknown: 20,
+    retries: 12,
+    renewals: 1,
+    perPartition: [
+      { partition: 0, retries: 0, renewals: 0 },
+      { partition: 2, retries: 7, renewals: 1 },
+      { partition: 3, retries: 5, renewals: 0 },
+    ],
+  } as unknown as LoadStats;
+  assert.equal(
+    loadSummary(moved),
+    "1000 records acked (10 MB) in 0.5 s = 20.48 MB/s, 40 failed (20 of them may be stored: " +
+      "their ack was lost), latency p50 3 ms / p99 12 ms; through leader changes: 12 sends " +
+      "retried (partition 2: 7, partition 3: 5), 1 new producer id (partition 2: 1)",
+  );
 });
 
 Deno.test("the verdict and the story's end", () => {

@@ -348,6 +348,38 @@ export class LocalEnvironment implements LabEnvironment {
     return lines;
   }
 
+  /**
+   * Stops broker `id` and leaves it down, with its data and its place in the cluster:
+   * its replication-factor-1 partitions have no leader until {@linkcode startStoppedBroker}
+   * brings it back, as an AutoMQ partition has none while it moves. For fault injection.
+   */
+  async stopBroker(id: number): Promise<void> {
+    if (!this.#members.brokers.includes(id)) {
+      throw new LocalEnvironmentError(
+        `There is no broker ${id} in the local cluster; its brokers are ${
+          this.#members.brokers.join(", ")
+        }.`,
+      );
+    }
+    await stopPidFile(`${this.paths().pids}/kafka-${id}.pid`, 60_000);
+  }
+
+  /**
+   * Starts broker `id` again after {@linkcode stopBroker}, on its own data, and waits
+   * until every broker is registered and Prometheus scrapes them all.
+   */
+  async startStoppedBroker(
+    id: number,
+    onProgress: (line: string) => void = () => {},
+  ): Promise<void> {
+    const pid = await readPidFile(`${this.paths().pids}/kafka-${id}.pid`);
+    if (pid !== undefined && isAlive(pid)) return;
+    const dist = await ensureKafkaDistribution(this.#local, onProgress);
+    onProgress(`Starting Kafka broker ${id} again on 127.0.0.1:${this.#local.kafkaPort + id}`);
+    await startBroker(this.#local, this.paths(), id, dist.libsDir, dist.jmxAgentJar);
+    await this.#waitReady(Date.now() + 120_000, onProgress);
+  }
+
   async #assertRunning(): Promise<void> {
     const running = await this.#runningParts();
     if (running.length !== this.#pidFiles().length) {
