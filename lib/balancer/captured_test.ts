@@ -173,7 +173,6 @@ Deno.test("the detection after a run-time enable with every broker out of date i
   const watch = (ds: typeof since): WatchState => ({
     brokerRates: [8, 8, 4].map((v, broker) => ({ broker, value: v * 1e6 })),
     partitionRates: [8, 8, 1, 1, 1, 1].map((v) => v * 1e6),
-    partitionBrokers: [0, 1, 2, 2, 2, 2],
     windowSeconds: 10,
     deviation: 0.1,
     moving: 0,

@@ -20,6 +20,7 @@ import type { MoveRecord } from "../core/move.ts";
 import { allAcceptable } from "../core/band.ts";
 import { spreadOf } from "../core/stats.ts";
 import { detectionsOf, detectionState } from "./detections.ts";
+import { judgedPartitions } from "./best_spread.ts";
 import {
   settledOutcome,
   timeoutOutcome,
@@ -27,6 +28,7 @@ import {
   type WatchState,
 } from "./watch_outcome.ts";
 import { describePlacement, reassignmentsRunning } from "../cluster/topic.ts";
+import { LeaderPoller, type LeaderTimeline } from "../cluster/leader_poll.ts";
 
 /** One thing the watch saw. */
 export type TimelineEvent =
@@ -107,6 +109,11 @@ export interface WatchResult {
   lastSnapshot?: ClusterSnapshot;
   /** The balancer log's events since `since`. */
   balancerEvents: BalancerEvent[];
+  /**
+   * The topic's leaders, polled several times a second during the watch: when each moved
+   * partition was led on its destination, and how long it had none (a move's cost).
+   */
+  leaders?: LeaderTimeline;
 }
 
 /**
@@ -182,6 +189,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
+  let leaderTimeline: LeaderTimeline | undefined;
   const seenLog = new Set<string>();
   let leaders = new Map(
     (await describePlacement(admin, options.topic)).map((p) => [p.partition, p.leader]),
@@ -192,6 +200,8 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   let state: WatchState | undefined;
   let outcome: WatchOutcome | undefined;
   const watchStarted = Date.now();
+  // Moves on AutoMQ leave a partition without a leader for 1-3 s: poll leaders finely.
+  const leaderPoll = new LeaderPoller(options.bootstrapServers, options.topic).start();
   try {
     while (Date.now() < deadline && !options.signal?.aborted) {
       // 1. The balancer's log: new detections and moves.
@@ -226,6 +236,9 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
         windowSeconds,
         brokers: options.brokers,
         topic: options.topic,
+        partitions: [...leaders.keys()],
+        leaders,
+        scrapeSeconds: pollMs / 1000,
       });
       const values = lastSnapshot.brokers.map((b) => b.bytesInPerSec);
       const cv = values.some((v) => v > 0) ? spreadOf(values).cv : NaN;
@@ -255,6 +268,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
       await delay(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     }
   } finally {
+    leaderTimeline = await leaderPoll.stop();
     await admin.disconnect().catch(() => {});
   }
   outcome ??= timeoutOutcome(
@@ -280,6 +294,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     moves,
     lastSnapshot,
     balancerEvents,
+    leaders: leaderTimeline,
   };
 }
 
@@ -304,12 +319,12 @@ function watchState(
         )
       )
     ).map((m) => `${m.topic}-${m.partition} (to broker ${m.to})`);
-  const partitions = snapshot.partitions.filter((p) => p.topic === options.topic);
+  const partitions = judgedPartitions(snapshot);
   return {
     brokerRates: snapshot.brokers.map((b) => ({ broker: b.broker, value: b.bytesInPerSec })),
-    partitionRates: partitions.map((p) => p.bytesInPerSec),
-    partitionLabels: partitions.map((p) => `${p.topic}-${p.partition}`),
-    partitionBrokers: partitions.map((p) => p.broker),
+    partitionRates: partitions.map((p) => p.rate),
+    partitionLabels: partitions.map((p) => p.label),
+    partitionMeasured: partitions.map((p) => p.measured),
     windowSeconds,
     deviation: options.deviation,
     threshold: options.threshold,

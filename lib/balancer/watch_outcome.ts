@@ -7,7 +7,7 @@
  * @module
  */
 
-import { optimalSpread } from "./optimal.ts";
+import { judgeSpread } from "./best_spread.ts";
 import {
   type Detection,
   detectionState,
@@ -26,7 +26,8 @@ export type NotBalancedReason =
   | "no-full-window"
   | "moves-failed"
   | "more-moves"
-  | "nothing-planned";
+  | "nothing-planned"
+  | "incomplete-metrics";
 
 /** How a watch ended. */
 export type WatchOutcome =
@@ -50,11 +51,11 @@ export interface WatchState {
   /** Names of those partitions (`topic-N`), for the explanation. */
   partitionLabels?: string[];
   /**
-   * The broker each of those partitions' series came from. When given, the spread is
-   * compared with the best achievable on these partition sums, so that both come from
-   * the same metric.
+   * Whether each of those partitions had a complete series over the window (absent: all
+   * did). A partition that did not is never used as a measured fact: the best possible is
+   * then bounded from the brokers' totals and the measured partitions only.
    */
-  partitionBrokers?: number[];
+  partitionMeasured?: boolean[];
   /** Window of those rates, seconds. */
   windowSeconds: number;
   /** Half-width of the band as a ratio of the mean (AutoMQ's avg deviation). */
@@ -123,30 +124,32 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
     -Infinity;
   const quiet = state.detections.find((d) => freshAndQuiet(d) && d.start.getTime() > lastMove);
   if (!quiet) return undefined;
-  const best = optimalSpread(state.partitionRates, values.length, {
-    labels: state.partitionLabels,
-  });
-  const byBroker = new Map(state.brokerRates.map((r) => [r.broker, 0]));
-  state.partitionBrokers?.forEach((b, i) =>
-    byBroker.set(b, (byBroker.get(b) ?? 0) + state.partitionRates[i])
+  const verdict = judgeSpread(
+    values,
+    state.partitionRates.map((rate, i) => ({
+      label: state.partitionLabels?.[i] ?? `partition #${i}`,
+      rate,
+      measured: state.partitionMeasured?.[i] ?? true,
+    })),
+    { tolerance: BEST_SPREAD_TOLERANCE, format: formatRate },
   );
-  const sums = [...byBroker.values()];
-  const sumsMean = sums.reduce((a, b) => a + b, 0) / Math.max(1, sums.length);
-  const maxOverMean = state.partitionBrokers && sumsMean > 0
-    ? Math.max(...sums) / sumsMean
-    : Math.max(...values) / mean;
-  if (maxOverMean > best.maxOverMean * (1 + BEST_SPREAD_TOLERANCE)) return undefined;
+  if (!verdict.atBest || verdict.bestMaxOverMean === undefined) return undefined;
+  const basis = verdict.missing.length === 0
+    ? ""
+    : ` (${verdict.missing.join(", ")} had no complete per-partition series in the window: ` +
+      "judged from the brokers' totals and the measured partitions)";
   return {
     kind: "best-possible",
-    maxOverMean,
-    bestMaxOverMean: best.maxOverMean,
+    maxOverMean: verdict.maxOverMean,
+    bestMaxOverMean: verdict.bestMaxOverMean,
     sentence: `As balanced as these loads allow: the busiest broker carries ` +
-      `${maxOverMean.toFixed(2)}× the mean ${
+      `${verdict.maxOverMean.toFixed(2)}× the mean ${
         formatRate(mean)
       } (${rates}; ${state.windowSeconds} s ` +
       `window), and the best any placement of these ${state.partitionRates.length} partitions ` +
-      `reaches is ${best.maxOverMean.toFixed(2)}×. ${best.explanation[0] ?? ""} ` +
-      `The balancer's detection at ${
+      `reaches is ${verdict.bestMaxOverMean.toFixed(2)}×${basis}. ${
+        verdict.explanation[0] ?? ""
+      } The balancer's detection at ${
         quiet.start.toISOString().slice(11, 19)
       } UTC judged every broker from fresh loads and planned no further move.`,
   };
@@ -219,6 +222,19 @@ export function timeoutOutcome(state: WatchState, waitedSeconds: number): WatchO
       "no-full-window",
       `the balancer's last detection ${detectionState(last).words}; it has not judged every ` +
         "broker from fresh loads since.",
+    );
+  }
+  const missing = (state.partitionMeasured ?? []).flatMap((measured, i) =>
+    measured ? [] : [state.partitionLabels?.[i] ?? `partition #${i}`]
+  );
+  if (missing.length > 0) {
+    return make(
+      "incomplete-metrics",
+      "the balancer's last detection planned no move, and whether the spread is the best " +
+        `these loads allow cannot be judged: ${missing.join(", ")} had no complete ` +
+        `per-partition series over the ${state.windowSeconds} s window (AutoMQ's exporter ` +
+        "adds a partition's series up to a minute late); the brokers' totals alone do not " +
+        "show how their traffic splits into partitions.",
     );
   }
   return make(

@@ -58,7 +58,6 @@ Deno.test("8-8-4 is as balanced as [8, 8, 1, 1, 1, 1] allow, once a later detect
   const skewed = state({
     brokerRates: rates(8, 8, 4),
     partitionRates: [8, 8, 1, 1, 1, 1].map((v) => v * 1e6),
-    partitionBrokers: [0, 1, 2, 2, 2, 2],
     partitionLabels: ["t-0", "t-1", "t-2", "t-3", "t-4", "t-5"],
   });
   // The detection that moved things is not enough: one after the last move must plan nothing.
@@ -75,7 +74,6 @@ Deno.test("8-8-4 is as balanced as [8, 8, 1, 1, 1, 1] allow, once a later detect
   assert.equal(
     settledOutcome({
       ...skewed,
-      partitionBrokers: [0, 1, 1, 1, 2, 2],
       brokerRates: rates(8, 10, 2),
       detections: [detection(30, 0)],
     }),
@@ -97,6 +95,17 @@ Deno.test("a timeout names its reason", () => {
   );
   assert.equal(reason({ detections: [detection(0, 2, [3])] }), "more-moves");
   assert.equal(reason({ detections: [detection(0, 0)] }), "nothing-planned");
+  const incomplete = timeoutOutcome(
+    state({
+      brokerRates: rates(13, 3, 3),
+      partitionMeasured: [true, false, true, true, true, true],
+      partitionLabels: ["t-0", "t-1", "t-2", "t-3", "t-4", "t-5"],
+      detections: [detection(0, 0)],
+    }),
+    300,
+  );
+  assert.equal(incomplete.kind === "not-balanced" && incomplete.reason, "incomplete-metrics");
+  assert.match(incomplete.sentence, /cannot be judged: t-1 had no complete per-partition series/);
   assert.match(
     timeoutOutcome(state({ balancerOn: false }), 300).sentence,
     /^Not balanced after 300 s/,
@@ -109,7 +118,6 @@ Deno.test("a detection that saw stale loads is skipped, never 'planned nothing'"
   const skewed = state({
     brokerRates: rates(8, 8, 4),
     partitionRates: [8, 8, 1, 1, 1, 1].map((v) => v * 1e6),
-    partitionBrokers: [0, 1, 2, 2, 2, 2],
   });
   // Every broker out of date (the first detection after a run-time enable): no verdict yet.
   const stale = detection(30, 0, [], [0, 1, 2]);
@@ -148,4 +156,47 @@ Deno.test("a control run's verdict says the balancer is off as LAB_BALANCER asks
     /^Not balanced after 30 s of watching: the balancer is off, as LAB_BALANCER asks/,
   );
   assert.match(sentence(false), /the balancer is off \(start it, or set LAB_BALANCER=on\)/);
+});
+
+// The real case (automq-1.7.3-captured/traffic-skew, Prometheus's answers at the verdict,
+// 00:15:51 UTC): brokers 2.09/2.09/1.05 MB/s over 10 s; AutoMQ's exporter had series only for
+// traffic-test-0 (on broker 0) and traffic-test-4 and -5 (on broker 2). The lab said 2.40×
+// (it summed the visible partitions per broker); the brokers' own totals say 1.20×, the optimum.
+const SKEW_VERDICT = {
+  brokers: [2091448, 2091448, 1046759],
+  partitions: [2091448, 0, 0, 0, 261644, 261644],
+  measured: [true, false, false, false, true, true],
+};
+
+Deno.test("traffic-skew on AutoMQ with three partitions' series missing: 1.20×, not 2.40×", () => {
+  const outcome = settledOutcome(state({
+    brokerRates: SKEW_VERDICT.brokers.map((value, broker) => ({ broker, value })),
+    partitionRates: SKEW_VERDICT.partitions,
+    partitionMeasured: SKEW_VERDICT.measured,
+    partitionLabels: [0, 1, 2, 3, 4, 5].map((p) => `traffic-test-${p}`),
+    detections: [detection(0, 4, [1, 2, 3]), detection(30, 0)],
+  }));
+  assert.equal(outcome?.kind, "best-possible");
+  if (outcome?.kind !== "best-possible") return;
+  assert.equal(outcome.maxOverMean.toFixed(2), "1.20");
+  assert.equal(outcome.bestMaxOverMean.toFixed(2), "1.20");
+  assert.match(outcome.sentence, /1\.20× the mean 1\.74 MB\/s/);
+  assert.match(
+    outcome.sentence,
+    /broker 0 2\.09 MB\/s, broker 1 2\.09 MB\/s, broker 2 1\.05 MB\/s/,
+  );
+  assert.match(outcome.sentence, /traffic-test-1, traffic-test-2, traffic-test-3 had no complete/);
+  assert.match(outcome.sentence, /traffic-test-0 alone carries 2\.09 MB\/s \(measured\)/);
+  assert.doesNotMatch(outcome.sentence, /2\.40/);
+});
+
+Deno.test("with partitions missing, a spread above the proven bound is not called the best", () => {
+  // Brokers 3/2/1 MB/s; only one 1 MB/s partition measured: nothing proves 1.5× is the best.
+  const outcome = settledOutcome(state({
+    brokerRates: rates(3, 2, 1),
+    partitionRates: [1e6, 0, 0, 0, 0, 0],
+    partitionMeasured: [true, false, false, false, false, false],
+    detections: [detection(30, 0)],
+  }));
+  assert.equal(outcome, undefined);
 });

@@ -5,17 +5,15 @@
  * @module
  */
 
-import { optimalSpreadOf } from "../balancer/optimal.ts";
 import type { LoadStats } from "../cluster/load.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
-import { mbps } from "../core/format.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
 import type { StoryFigures } from "../present/figures.ts";
-import type { Measurement } from "../present/report.ts";
+import { bestSpreadLines, type Measurement, spreadVerdictOf } from "../present/report.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runFigures } from "../lab/reports.ts";
-import { fixed, loadRecoveryText } from "../present/sentences.ts";
+import { loadRecoveryText } from "../present/sentences.ts";
 import type { View } from "./views.ts";
 
 /**
@@ -61,20 +59,14 @@ export function zeroLossView(r: ReadbackResult): View {
 
 /**
  * The best spread any placement of whole partitions could reach with the measured loads,
- * next to the spread reached, with the reason an even spread is (im)possible.
+ * next to the spread the brokers reached, with the reason an even
+ * spread is (im)possible; when some partitions had no complete series over the window, the
+ * judgement rests on the brokers' totals and the measured partitions, and says so.
  */
 export function optimalSpreadView(after: Measurement): View {
-  const best = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
-  return markdown(
-    [
-      `**Best possible spread:** with these partition loads no placement can make the busiest ` +
-      `broker lighter than max/mean **${fixed(best.maxOverMean)}** ` +
-      `(standard deviation ${mbps(best.stdDev)} MB/s); the balanced cluster reached ` +
-      `**${fixed(after.spreadIn.maxOverMean)}**.`,
-      "",
-      ...best.explanation.map((line) => `- ${line}`),
-    ].join("\n"),
-  );
+  const verdict = spreadVerdictOf(after);
+  const [head, ...rest] = bestSpreadLines(verdict);
+  return markdown([`**Best possible spread:** ${head}`, ...rest].join("\n"));
 }
 
 /** The story's figures as chart displays: bytes in, timeline (if any), placement, spread. */

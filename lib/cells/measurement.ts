@@ -13,7 +13,12 @@ import type { BalancerSettings } from "../config/config.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { bytesInChart } from "../present/charts.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
-import { brokerBytesIn, bytesInSourceText, type Measurement } from "../present/report.ts";
+import {
+  brokerBytesIn,
+  bytesInSourceText,
+  type Measurement,
+  partitionRateText,
+} from "../present/report.ts";
 import { bandText } from "../present/charts/marks.ts";
 import { clock, fixed } from "../present/sentences.ts";
 import { pct, type View } from "./views.ts";
@@ -64,14 +69,17 @@ export function measurementTable(m: Measurement, settings: BandSettings): TableD
   );
 }
 
-/** A measurement per partition: leader and bytes-in rate. */
+/**
+ * A measurement per partition: leader and bytes-in rate (marked `estimated` where the
+ * partition had no complete series over the window).
+ */
 export function partitionTable(m: Measurement): TableDisplay {
-  const loadOf = new Map(m.snapshot.partitions.map((p) => [p.partition, p.bytesInPerSec]));
+  const loadOf = new Map(m.snapshot.partitions.map((p) => [p.partition, p]));
   return table(
     [...m.placement].sort((a, b) => a.partition - b.partition).map((p) => ({
       partition: p.partition,
       leader: p.leader,
-      "bytes in (MB/s)": mbps(loadOf.get(p.partition) ?? 0),
+      "bytes in (MB/s)": partitionRateText(loadOf.get(p.partition)),
     })),
     ["partition", "leader", { key: "bytes in (MB/s)", align: "right" }],
   );

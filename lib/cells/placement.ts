@@ -41,6 +41,7 @@ export function placementView(
     broker: p.leader,
     bytesInPerSec: loadOf.get(p.partition)?.bytesInPerSec ?? 0,
     bytesOutPerSec: loadOf.get(p.partition)?.bytesOutPerSec ?? 0,
+    ...(loadOf.get(p.partition)?.estimated ? { estimated: true } : {}),
   }));
   return chart(
     placementChart(partitions, undefined, {

@@ -22,7 +22,8 @@ import type { Lab } from "../lab/lab.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { brokerBytesIn, type Measurement } from "../present/report.ts";
 import { clock, fixed, settledPhrase } from "../present/sentences.ts";
-import { costTotalsSentence, type Engine, type EngineCost } from "./cost.ts";
+import { type Engine, moveCostSentence } from "./cost.ts";
+import type { MoveCost } from "../cluster/move_cost.ts";
 import type { View } from "./views.ts";
 
 /** What notebook 05 learns and 07 recaps: the moves' costs and the read-back's counts. */
@@ -30,7 +31,7 @@ export interface RunRecord {
   /** The engine the moves ran on. */
   engine: Engine;
   /** Each move's cost. */
-  costs: EngineCost[];
+  costs: MoveCost[];
   /** The zero-loss check's counts. */
   readback: {
     expected: number;
@@ -109,7 +110,7 @@ export function recapRows(run: {
     ],
     [
       "cost of the moves",
-      record ? costTotalsSentence(record.costs, record.engine).replace(/\*\*/g, "") : undefined,
+      record ? moveCostSentence(record.engine, record.costs) : undefined,
     ],
     [
       "zero loss",

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { chartVerdict, watchFrame } from "./watch.ts";
-import { costColumns, costTotalsSentence, engineOf, moveCostTable, moveCostView } from "./cost.ts";
+import { costColumns, engineOf, moveCostSentence, moveCostTable, moveCostView } from "./cost.ts";
 import { nextStepsView, recapRows } from "./recap.ts";
 import { paceSummary, paceTable, READING_PACE, sessionBudget } from "./pace.ts";
 import { timelineMarks, watchTimelineChart } from "../present/figures.ts";
@@ -119,6 +119,7 @@ Deno.test("a live frame is SVG and the tally while running; the last one adds a 
 });
 
 const COST: MoveCost = {
+  engine: "kafka",
   topic: "traffic-test",
   partition: 3,
   from: 0,
@@ -131,13 +132,14 @@ const COST: MoveCost = {
 };
 
 Deno.test("the cost of the moves in each engine's words", () => {
-  assert.equal(engineOf([COST], "local"), "kafka");
-  assert.equal(engineOf([COST], "automq"), "automq");
+  assert.equal(engineOf([COST], "automq"), "kafka", "the costs say which engine they ran on");
+  assert.equal(engineOf([], "local"), "kafka");
+  assert.equal(engineOf([], "automq"), "automq");
   assert.equal(engineOf([{ ...COST, engine: "automq" }], "external"), "automq");
   const kafka = moveCostTable([COST], "kafka").bundle["text/markdown"];
   assert.match(kafka, /^\| partition \| move \| by \| copied \(MB\) \| took \(s\) \|/);
   assert.match(kafka, /\| traffic-test-3 \| 0 → 1 \| the balancer \| 1234\.5 \| 4\.5 \|/);
-  const automq = moveCostTable([{ ...COST, leaderlessSeconds: 2.1 }], "automq")
+  const automq = moveCostTable([{ ...COST, engine: "automq", leaderlessSeconds: 2.1 }], "automq")
     .bundle["text/markdown"];
   assert.deepEqual(costColumns("automq"), [
     "partition",
@@ -149,12 +151,15 @@ Deno.test("the cost of the moves in each engine's words", () => {
   ]);
   assert.match(automq, /\| traffic-test-3 \| 0 → 1 \| the balancer \| nothing \| 4\.5 \| 2\.1 \|/);
   assert.ok(!automq.includes("1234"), "AutoMQ copies nothing: no log size shown as copied");
-  assert.match(costTotalsSentence([COST], "kafka"), /Kafka copied \*\*1234\.5 MB\*\* for 1 move/);
   assert.match(
-    costTotalsSentence([{ ...COST, leaderlessSeconds: 2.1 }], "automq"),
-    /nothing was copied for 1 move\(s\).*without a leader for at most \*\*2\.1 s\*\*/,
+    moveCostSentence("kafka", [COST]),
+    /Moves on Apache Kafka: 1; Kafka copied 1234\.5 MB/,
   );
-  assert.match(moveCostView([], "kafka").bundle["text/markdown"], /No partition moved/);
+  assert.match(
+    moveCostSentence("automq", [{ ...COST, engine: "automq", leaderlessSeconds: 2.1 }]),
+    /Moves on AutoMQ: 1; 0 bytes copied .*without a leader 2\.1 s/,
+  );
+  assert.match(moveCostView([], "kafka").bundle["text/markdown"], /Moves on Apache Kafka: none/);
   assert.match(
     moveCostView([{ ...COST, by: "drain", seconds: undefined }], "kafka").bundle["text/markdown"],
     /the lab \(broker leaving\) \| 1234\.5 \| not seen \|/,
@@ -215,7 +220,7 @@ Deno.test("the recap: the run's numbers in one table, and where to go next", () 
   assert.equal(by["verdict"], "balanced at 22:43:46 UTC");
   assert.equal(by["moves"], "1 (p3 0→1)");
   assert.equal(by["time to balance"], "16.0 s after the first detection that acted");
-  assert.match(by["cost of the moves"], /^In all, Kafka copied 1234\.5 MB/);
+  assert.match(by["cost of the moves"], /^Moves on Apache Kafka: 1; Kafka copied 1234\.5 MB/);
   assert.match(by["zero loss"], /^9 of 9 acknowledged records read back intact; lost 0/);
   assert.match(nextStepsView().bundle["text/markdown"], /notebooks\/scenarios\/scenario\.ipynb/);
 });

@@ -2,8 +2,10 @@
  * `deno task bench:scenarios`: runs every scenario headless on the local environment,
  * one after the other, and prints one table (also written to `results/scenarios.md`):
  * brokers before and after, the time from load start to the first detection with a full
- * window, the time to balance, the moves, the bytes Kafka copied for them, the final
- * max/mean against the best achievable, lost and duplicated records, and the verdict.
+ * window, the time to balance, the moves and their cost on the engine that made them (bytes
+ * copied: what Apache Kafka copied, 0 on AutoMQ; the slowest issue-to-led time; the longest
+ * leaderless gap), the final max/mean against the best achievable, lost and duplicated
+ * records, and the verdict. Each row names its engine.
  * Targets (figures, not tests): every scenario balanced or at the best achievable spread,
  * 0 lost, 0 duplicated, balanced within 30 s of its first full-window detection.
  *
@@ -11,6 +13,7 @@
  */
 
 import { detectionsOf, plannedFromLoads } from "../balancer/detections.ts";
+import { engineName } from "../core/engine.ts";
 import type { Interrupt } from "../core/interrupt.ts";
 import { Lab } from "../lab/lab.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
@@ -46,21 +49,29 @@ export function firstFullWindowSeconds(result: StoryResult): number | undefined 
 export function scenariosTable(rows: readonly ScenarioRow[]): string {
   const f = (v: number | undefined, digits = 1) => v === undefined ? "—" : v.toFixed(digits);
   const lines = [
-    "| scenario | brokers | first full-window detection (s after load start) | time to balance (s) | moves | Kafka copied (MB) | max/mean after | best achievable | lost | duplicated | verdict |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    "| scenario | engine | brokers | first full-window detection (s after load start) | time to balance (s) | moves | bytes copied (MB) | slowest move, issue → led (s) | longest without a leader (s) | max/mean after | best achievable | lost | duplicated | verdict |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
+  const most = (values: Array<number | undefined>) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length ? Math.max(...known) : undefined;
+  };
   for (const { scenario, result: r } of rows) {
     const outcome = r.watch?.outcome;
     const best = outcome?.kind === "best-possible" ? f(outcome.bestMaxOverMean, 2) : "1.00 (even)";
     const copied = r.moveCosts?.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
     lines.push(
-      `| ${scenario} | ${r.brokersBefore?.join(",") ?? "?"} → ${
-        r.brokersAfter?.join(",") ?? "?"
-      } | ${f(firstFullWindowSeconds(r))} | ${f(r.watch?.timeToBalanceSeconds)} | ${
-        r.moveCosts?.length ?? "—"
-      } | ${copied === undefined ? "—" : (copied / 1e6).toFixed(1)} | ${
-        f(r.maxOverMeanAfter, 2)
-      } | ${best} | ${r.readback?.lost ?? "—"} | ${r.readback?.duplicated ?? "—"} | ${
+      `| ${scenario} | ${r.engine ? engineName(r.engine) : "?"} | ${
+        r.brokersBefore?.join(",") ?? "?"
+      } → ${r.brokersAfter?.join(",") ?? "?"} | ${f(firstFullWindowSeconds(r))} | ${
+        f(r.watch?.timeToBalanceSeconds)
+      } | ${r.moveCosts?.length ?? "—"} | ${
+        copied === undefined ? "—" : (copied / 1e6).toFixed(1)
+      } | ${f(most(r.moveCosts?.map((c) => c.seconds) ?? []))} | ${
+        f(most(r.moveCosts?.map((c) => c.leaderlessSeconds) ?? []), 2)
+      } | ${f(r.maxOverMeanAfter, 2)} | ${best} | ${r.readback?.lost ?? "—"} | ${
+        r.readback?.duplicated ?? "—"
+      } | ${
         r.code === 0
           ? (outcome?.kind === "best-possible" ? "as balanced as the loads allow" : "balanced")
           : `FAILED (${outcome?.kind === "not-balanced" ? outcome.reason : `exit ${r.code}`})`

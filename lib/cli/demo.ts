@@ -11,7 +11,9 @@ import { explainPlan } from "../balancer/plan.ts";
 import { type Interrupt, InterruptedError } from "../core/interrupt.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { LoadStats } from "../cluster/load.ts";
-import { AUTOMQ_MOVE_SECONDS, type MoveCost, type TimedMove } from "../cluster/move_cost.ts";
+import type { MoveCost, TimedMove } from "../cluster/move_cost.ts";
+import type { Engine } from "../core/engine.ts";
+import { moveCostSentence } from "../present/costs.ts";
 import { type ReadbackResult, readbackSentence, zeroLoss } from "../cluster/readback.ts";
 import { decisionLinesOf } from "../present/decisions.ts";
 import type { WatchResult } from "../balancer/watch.ts";
@@ -22,6 +24,7 @@ import {
   loadPlanText,
   loadSummary,
   measurementLine,
+  measurementNote,
   storyEndLine,
   verdictLine,
 } from "../present/sentences.ts";
@@ -54,6 +57,8 @@ export interface StoryResult {
   readback?: ReadbackResult;
   /** Each move's cost. */
   moveCosts?: MoveCost[];
+  /** The engine the moves were measured on. */
+  engine?: Engine;
   /** Busiest broker over the mean after (bytes in). */
   maxOverMeanAfter?: number;
 }
@@ -117,10 +122,12 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       const joined = await scenarioChange(lab, "before-measure", indented);
       joined.lines.forEach(indented);
       check();
-      const { before, report } = await measureBefore(lab);
+      const { before, report } = await measureBefore(lab, indented);
       result.brokersBefore = before.snapshot.brokers.map((b) => b.broker);
       say(`    Wrote ${report}`);
       say(`    Before: ${measurementLine(before)}`);
+      const beforeNote = measurementNote(before);
+      if (beforeNote) say(`    ${beforeNote}`);
       for (const line of explainPlan(lab.planFor(before))) say(`    model: ${line}`);
       if (scenario.event === "remove-broker") {
         say("    A broker leaves: its partitions move off first, as AutoMQ's controller does");
@@ -156,7 +163,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       } else {
         say("5/7 Measuring after (nothing moved: the rate window is already full)");
       }
-      const after = await lab.measure("after");
+      const after = await lab.measure("after", { onProgress: indented });
       check();
       result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
       result.maxOverMeanAfter = after.spreadIn.mean > 0 ? after.spreadIn.maxOverMean : undefined;
@@ -170,11 +177,8 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       say(`    ${readbackSentence(readback)}`);
       const moveCosts = await lab.moveCosts(watch, drained);
       result.moveCosts = moveCosts;
-      const copied = moveCosts.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
-      say(
-        `    Moves: ${moveCosts.length}; Kafka copied ${(copied / 1e6).toFixed(1)} MB for them ` +
-          `(on AutoMQ: nothing, about ${AUTOMQ_MOVE_SECONDS} s a move)`,
-      );
+      result.engine = await lab.environment.engine();
+      say(`    ${moveCostSentence(result.engine, moveCosts)}`);
       const path = await lab.writeAfterReport(before, after, {
         watch,
         readback,
@@ -183,6 +187,8 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       });
       say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
       say(`    After: ${measurementLine(after)}`);
+      const afterNote = measurementNote(after);
+      if (afterNote) say(`    ${afterNote}`);
       const settled = watch.outcome?.kind;
       const nothingLost = zeroLoss(readback);
       const took = ((performance.now() - started) / 1000).toFixed(0);

@@ -30,7 +30,8 @@ Deno.test({
     assert.match(after, /Reached \*\*[\d.]+ s\*\* after the first detection/);
     assert.match(after, /lost 0, duplicated 0, corrupt 0/);
     assert.match(after, /## The cost of the moves/);
-    assert.match(after, /Kafka copied \*\*[\d.]+ MB\*\* for 2 move\(s\)/);
+    assert.match(after, /Moves on Apache Kafka: 2; Kafka copied [\d.]+ MB/);
+    assert.match(text, /Moves on Apache Kafka: 2; Kafka copied [\d.]+ MB .*issue to led on the/);
     const rows = [...after.matchAll(/^\| ([012]) \| ([\d.]+) \| /gm)].slice(0, 3).map((m) =>
       Number(m[2])
     );

@@ -15,6 +15,7 @@ import { benchScenarios } from "./bench_scenarios.ts";
 import { demo, setup } from "./demo.ts";
 import { eventPrinter, say } from "./print.ts";
 import { loadSummary, verdictLine } from "../present/sentences.ts";
+import { moveCostSentence } from "../present/costs.ts";
 import { type Interrupt, onInterrupt } from "../core/interrupt.ts";
 import { EXIT } from "../core/task.ts";
 import type { Task } from "./main.ts";
@@ -72,7 +73,9 @@ async function collect(lab: Lab, phase: "before" | "after"): Promise<void> {
     throw new Error("No before-measurement found: run `deno task collect before` first.");
   }
   const watch = await lab.watchHistory(before.snapshot.takenAt);
-  say(`Wrote ${await lab.writeAfterReport(before, m, { watch })}`);
+  const moveCosts = await lab.moveCosts(watch);
+  say(moveCostSentence(await lab.environment.engine(), moveCosts));
+  say(`Wrote ${await lab.writeAfterReport(before, m, { watch, moveCosts })}`);
 }
 
 async function verify(lab: Lab, signal?: AbortSignal): Promise<number> {

@@ -9,7 +9,14 @@
  */
 
 import type { BrokerLoad, ClusterSnapshot, PartitionLoad } from "../core/metrics_types.ts";
-import { type InstantSample, type PromClient, promDuration, promString } from "./prom.ts";
+import {
+  type InstantSample,
+  type PromClient,
+  promDuration,
+  promString,
+  type RangeSeries,
+} from "./prom.ts";
+import { coverageOf, estimateMissing, incompletePartitions } from "./coverage.ts";
 
 export type { BrokerLoad, ClusterSnapshot, PartitionLoad } from "../core/metrics_types.ts";
 
@@ -56,6 +63,13 @@ export const queries = {
   /** How many per-partition series a topic has (the presence check). */
   partitionSeriesCount: (topic: string): string =>
     `count(${METRICS.partitionBytes}{topic=${promString(topic)}})`,
+  /** The raw samples of each partition's bytes-in series in the window (the coverage check). */
+  partitionSamples: (windowSeconds: number, topic: string): string =>
+    `${METRICS.partitionBytes}{direction="in",topic=${promString(topic)}}` +
+    `[${promDuration(windowSeconds)}]`,
+  /** The raw samples of each broker's total bytes in over the window (the coverage check). */
+  brokerSamples: (windowSeconds: number): string =>
+    `${METRICS.brokerBytes}{direction="in"}[${promDuration(windowSeconds)}]`,
   /** How many broker-level series there are (the presence check). */
   brokerSeriesCount: (): string => `count(${METRICS.brokerBytes})`,
   /** Log end offset per partition. */
@@ -82,6 +96,16 @@ export interface SnapshotOptions {
   brokers: number[];
   /** The evaluation time; default now. */
   at?: Date;
+  /**
+   * The topic's partition numbers (all of them). With `topic`, the snapshot checks that each
+   * had a series over the whole window (`coverage`) and estimates the others from their
+   * broker's total (`lib/cluster/coverage.ts`).
+   */
+  partitions?: readonly number[];
+  /** Which broker leads each partition now (for the coverage check and the estimates). */
+  leaders?: ReadonlyMap<number, number>;
+  /** The scrape interval to assume when the samples do not show it, seconds (default 2). */
+  scrapeSeconds?: number;
 }
 
 /** One broker's series for one partition, as seen at the snapshot's time. */
@@ -170,7 +194,10 @@ function partitionKey(s: InstantSample): string | undefined {
  * brokers: the bytes it carried in the window, wherever it was.
  *
  * When `topic` is given, partitions are that topic's only and each broker's
- * `topicLeaders` counts the partitions attributed to it.
+ * `topicLeaders` counts the partitions attributed to it. With `partitions` too, the
+ * snapshot says which of them had a series over the whole window (`coverage`), and each
+ * that did not is listed with an estimate from its broker's total (`estimated: true`).
+ * Broker figures are always the brokers' own totals.
  *
  * @example
  * ```ts ignore
@@ -221,7 +248,7 @@ export async function takeSnapshot(
     if (c) c.lastSeen = s.value;
   }
 
-  const partitions: PartitionLoad[] = [];
+  let partitions: PartitionLoad[] = [];
   for (const [key, perBroker] of candidates) {
     const [topicName, partition] = key.split("\u0000");
     const all = [...perBroker.values()];
@@ -237,6 +264,14 @@ export async function takeSnapshot(
     a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition
   );
 
+  const coverage = topic !== undefined && options.partitions
+    ? await snapshotCoverage(prom, {
+      ...options,
+      topic,
+      partitions: options.partitions,
+      time,
+    })
+    : undefined;
   const inRates = byBroker(brokerIn);
   const outRates = byBroker(brokerOut);
   const partitionCounts = byBroker(counts);
@@ -252,11 +287,41 @@ export async function takeSnapshot(
     bytesInPerSec: inRates.get(broker) ?? 0,
     bytesOutPerSec: outRates.get(broker) ?? 0,
     partitions: partitionCounts.get(broker) ?? 0,
-    ...(topic === undefined
-      ? {}
-      : { topicLeaders: partitions.filter((p) => p.broker === broker).length }),
   }));
-  return { takenAt: time, windowSeconds, brokers, partitions };
+  if (coverage && topic !== undefined) {
+    const incomplete = incompletePartitions(coverage);
+    const leaders = new Map(options.leaders ?? []);
+    for (const p of partitions) if (!leaders.has(p.partition)) leaders.set(p.partition, p.broker);
+    partitions = estimateMissing(topic, brokers, partitions, incomplete, leaders);
+  }
+  if (topic !== undefined) {
+    for (const b of brokers) {
+      b.topicLeaders = partitions.filter((p) => p.broker === b.broker).length;
+    }
+  }
+  return { takenAt: time, windowSeconds, brokers, partitions, ...(coverage ? { coverage } : {}) };
+}
+
+async function snapshotCoverage(
+  prom: PromClient,
+  options: SnapshotOptions & { topic: string; partitions: readonly number[]; time: Date },
+) {
+  const matrix = async (promql: string): Promise<RangeSeries[]> => {
+    const result = await prom.query(promql, { time: options.time });
+    return result.resultType === "matrix" ? result.result : [];
+  };
+  const [partitionSamples, brokerSamples] = await Promise.all([
+    matrix(queries.partitionSamples(options.windowSeconds, options.topic)),
+    matrix(queries.brokerSamples(options.windowSeconds)),
+  ]);
+  return coverageOf({
+    topic: options.topic,
+    expected: options.partitions,
+    partitionSamples,
+    brokerSamples,
+    leaders: options.leaders,
+    fallbackScrapeSeconds: options.scrapeSeconds ?? 2,
+  });
 }
 
 /** One point of a per-broker rate over time. */

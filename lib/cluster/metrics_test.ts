@@ -207,6 +207,8 @@ Deno.test("query builders use only the known metric names", () => {
     queries.logEndOffset(TOPIC),
     queries.logSize(),
     queries.produceLatencyP99(),
+    queries.partitionSamples(30, TOPIC),
+    queries.brokerSamples(30),
   ];
   assert.equal(built.length, Object.keys(queries).length + 2);
   for (const query of built) {
@@ -392,6 +394,20 @@ Deno.test("snapshot from a real Prometheus scraping stand-in broker exporters", 
           brokers: [0, 1, 2],
         });
         console.log("settled:", describe(snapshot));
+        // Asked for the topic's partitions: every one had a series over the window, none is
+        // an estimate.
+        const covered = await takeSnapshot(prom, {
+          topic: TOPIC,
+          windowSeconds: WINDOW,
+          brokers: [0, 1, 2],
+          partitions: [0, 1, 2, 3, 4, 5],
+          leaders: new Map([[0, 0], [1, 0], [2, 2], [3, 1], [4, 1], [5, 2]]),
+          scrapeSeconds: 1,
+        });
+        assert.deepEqual([covered.coverage?.absent, covered.coverage?.partial], [[], []]);
+        const seen = covered.coverage!.scrapeSeconds;
+        assert.ok(seen > 0.8 && seen < 1.5, `the 1 s scrape interval, read as ${seen} s`);
+        assert.ok(covered.partitions.every((p) => !p.estimated));
         assert.deepEqual(snapshot.partitions.map((p) => p.broker), [0, 0, 2, 1, 1, 2]);
         within(snapshot.partitions[3].bytesInPerSec, 4000, 0.05, "partition 3 in");
         within(snapshot.partitions[2].bytesInPerSec, 3000, 0.05, "partition 2 in");

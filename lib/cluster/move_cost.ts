@@ -1,15 +1,24 @@
 /**
- * What each partition move cost: how many bytes Kafka copied and how long the move
- * took, measured, next to what the same move costs on AutoMQ (metadata only: nothing
- * copied, about 1.5 s by AutoMQ's documentation). On Apache Kafka a reassignment copies
- * the partition's whole log to the new broker; on AutoMQ the data stays in S3 and only
- * the partition's ownership changes.
+ * What each partition move cost, measured on the engine that made it, in that engine's
+ * terms:
+ *
+ * - **Apache Kafka** copies the partition's log to the new broker: the bytes copied (the
+ *   partition's `kafka_log_size` on its source when the move was issued) and the seconds
+ *   from issue to the partition led on its destination.
+ * - **AutoMQ** copies nothing (the data stays in S3; only the partition's owner changes):
+ *   0 bytes, the seconds from issue to the partition led on its destination, and how long
+ *   the partition had no leader in between (closed on its source, not yet open on its
+ *   destination), seen by polling metadata during the move (`leader_poll.ts`).
+ *
+ * A log size measured on AutoMQ is never reported as bytes copied.
  *
  * @module
  */
 
 import { type PromClient, promString } from "./prom.ts";
 import type { Move, MoveRecord } from "../core/move.ts";
+import type { Engine } from "../core/engine.ts";
+import type { LeaderTimeline } from "./leader_poll.ts";
 
 /** Seconds AutoMQ takes to move a partition, by its documentation (metadata only). */
 export const AUTOMQ_MOVE_SECONDS = 1.5;
@@ -24,45 +33,114 @@ export interface TimedMove extends Move {
   by: "balancer" | "drain";
 }
 
-/** A move's measured cost. */
+/** A move's measured cost, on the engine that made it. */
 export interface MoveCost extends TimedMove {
-  /** Bytes Kafka copied: the partition's log size on its source when the move started. */
+  /** The engine that moved it. */
+  engine: Engine;
+  /**
+   * Bytes copied: on Apache Kafka the partition's log size on its source when the move was
+   * issued (undefined when Prometheus had none); on AutoMQ always 0.
+   */
   bytesCopied?: number;
-  /** Seconds from issue to the partition seen on its destination. */
+  /** Seconds from issue to the partition led on its destination. */
   seconds?: number;
+  /**
+   * Seconds the partition had no leader during the move, as metadata polls saw it (0: no
+   * poll saw it leaderless); undefined when leaders were not polled during the move.
+   */
+  leaderlessSeconds?: number;
+  /** The metadata poll interval, seconds: the precision of `seconds` and `leaderlessSeconds`. */
+  pollSeconds?: number;
+}
+
+/** How much earlier than its logged issue time a leader change may be seen (clocks differ). */
+const ISSUE_SLACK_MS = 1000;
+
+/**
+ * When the partition was first led by the destination after the move was issued, and how
+ * long it had no leader in between, from a poll of the leaders; `{}` when the polls did not
+ * cover the move.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { leaderCost } from "./move_cost.ts";
+ * const timeline = {
+ *   topic: "t", pollMs: 250, from: 1_000, to: 10_000, failedPolls: 0,
+ *   changes: [
+ *     { partition: 3, at: 1_000, leader: 0 },
+ *     { partition: 3, at: 5_500, leader: -1 }, // closed on broker 0
+ *     { partition: 3, at: 6_750, leader: 1 }, // open on broker 1
+ *   ],
+ * };
+ * const cost = leaderCost(timeline, { partition: 3, to: 1, startedAt: new Date(5_000) });
+ * assert.equal(cost.ledAt?.getTime(), 6_750);
+ * assert.equal(cost.leaderlessSeconds, 1.25);
+ * ```
+ */
+export function leaderCost(
+  timeline: LeaderTimeline | undefined,
+  move: { partition: number; to: number; startedAt: Date },
+): { ledAt?: Date; leaderlessSeconds?: number } {
+  const issued = move.startedAt.getTime();
+  if (!timeline || timeline.from === 0 || timeline.from > issued + timeline.pollMs) return {};
+  const changes = timeline.changes.filter((c) => c.partition === move.partition)
+    .sort((a, b) => a.at - b.at);
+  const landed = changes.find((c) => c.leader === move.to && c.at >= issued - ISSUE_SLACK_MS);
+  if (!landed) return {};
+  let leaderlessMs = 0;
+  changes.forEach((c, i) => {
+    if (c.leader !== -1 || c.at < issued - ISSUE_SLACK_MS || c.at >= landed.at) return;
+    leaderlessMs += (changes[i + 1]?.at ?? landed.at) - c.at;
+  });
+  return { ledAt: new Date(landed.at), leaderlessSeconds: leaderlessMs / 1000 };
 }
 
 /**
- * Measures each move's cost: the partition's log size (`kafka_log_size`) on its source
- * broker at the moment it was issued (what the reassignment had to copy), and how long
- * it took.
+ * Measures each move's cost on `engine`. On Apache Kafka: the partition's log size
+ * (`kafka_log_size`) on its source at the moment it was issued, which the reassignment had
+ * to copy. On AutoMQ: 0 bytes, nothing queried. On both: the seconds from issue to the
+ * partition led on its destination, and the leaderless gap, from `leaders` (the watch's
+ * poll) when it covered the move, else from the move's `endedAt`.
  *
  * @example
  * ```ts ignore
  * import { measureMoveCosts, timedMoves } from "./move_cost.ts";
  * import { PromClient } from "./prom.ts";
- * const costs = await measureMoveCosts(new PromClient("http://127.0.0.1:9090"), timedMoves([], []));
+ * const costs = await measureMoveCosts(new PromClient("http://127.0.0.1:9090"), timedMoves([], []), {
+ *   engine: "kafka",
+ * });
  * ```
  */
 export async function measureMoveCosts(
   prom: PromClient,
   moves: readonly TimedMove[],
+  options: { engine: Engine; leaders?: LeaderTimeline },
 ): Promise<MoveCost[]> {
-  return await Promise.all(moves.map(async (m) => {
-    const query = `max(kafka_log_size{topic=${promString(m.topic)},partition="${m.partition}"})`;
-    let bytes: number | undefined;
-    try {
-      const sample = await prom.queryVector(query, { time: m.startedAt });
-      bytes = sample[0]?.value;
-    } catch {
-      bytes = undefined;
-    }
+  return await Promise.all(moves.map(async (m): Promise<MoveCost> => {
+    const polled = leaderCost(options.leaders, m);
+    const ledAt = polled.ledAt ?? m.endedAt;
+    const seconds = ledAt ? (ledAt.getTime() - m.startedAt.getTime()) / 1000 : undefined;
     return {
       ...m,
-      bytesCopied: bytes,
-      seconds: m.endedAt ? (m.endedAt.getTime() - m.startedAt.getTime()) / 1000 : undefined,
+      engine: options.engine,
+      bytesCopied: options.engine === "automq" ? 0 : await logSizeAt(prom, m),
+      seconds: seconds === undefined ? undefined : Math.max(0, seconds),
+      ...(polled.leaderlessSeconds === undefined ? {} : {
+        leaderlessSeconds: polled.leaderlessSeconds,
+        pollSeconds: options.leaders!.pollMs / 1000,
+      }),
     };
   }));
+}
+
+async function logSizeAt(prom: PromClient, m: TimedMove): Promise<number | undefined> {
+  const query = `max(kafka_log_size{topic=${promString(m.topic)},partition="${m.partition}"})`;
+  try {
+    return (await prom.queryVector(query, { time: m.startedAt }))[0]?.value;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -98,40 +176,4 @@ export function timedMoves(
     )?.time,
     by: m.by ?? "balancer",
   }));
-}
-
-/**
- * The cost table as Markdown: per move, what Kafka copied and how long it took here,
- * and what the same move costs on AutoMQ; with the totals.
- *
- * @example
- * ```ts
- * import { moveCostMarkdown } from "./move_cost.ts";
- * console.log(moveCostMarkdown([{
- *   topic: "t", partition: 3, from: 0, to: 2, by: "balancer",
- *   startedAt: new Date(0), endedAt: new Date(4000), bytesCopied: 512e6, seconds: 4,
- * }]));
- * ```
- */
-export function moveCostMarkdown(costs: readonly MoveCost[]): string {
-  if (costs.length === 0) return "No partition moved.";
-  const mb = (b?: number) => b === undefined ? "?" : (b / 1e6).toFixed(1);
-  const s = (v?: number) => v === undefined ? "not seen" : v.toFixed(1);
-  const rows = costs.map((c) =>
-    `| ${c.topic}-${c.partition} | ${c.from} → ${c.to} | ${
-      c.by === "drain" ? "the lab (broker leaving)" : "the balancer"
-    } | ${mb(c.bytesCopied)} | ${s(c.seconds)} | 0 | ~${AUTOMQ_MOVE_SECONDS} |`
-  );
-  const copied = costs.reduce((a, c) => a + (c.bytesCopied ?? 0), 0);
-  const seconds = costs.map((c) => c.seconds).filter((v): v is number => v !== undefined);
-  return [
-    "| partition | move | by | Kafka copied (MB) | took here (s) | AutoMQ copies (MB) | AutoMQ takes (s) |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: |",
-    ...rows,
-    "",
-    `In all, Kafka copied **${mb(copied)} MB** for ${costs.length} move(s)` +
-    (seconds.length ? `; the slowest took **${Math.max(...seconds).toFixed(1)} s**` : "") +
-    `. On AutoMQ the same moves copy nothing (the data stays in S3; only the partition's ` +
-    `owner changes) and take about ${AUTOMQ_MOVE_SECONDS} s each.`,
-  ].join("\n");
 }

@@ -1,152 +1,144 @@
 /**
- * After a move, has each partition's per-partition series shown up on the broker
- * that hosts it now?
+ * Waiting for complete per-partition series before a measurement, and saying what was
+ * missing when the wait ends without them.
  *
  * Workaround for AutoMQ 1.7.3's exporter (`registerJmxMetrics` in automq-metrics/src/main/java/
  * com/automq/opentelemetry/AutoMQTelemetryManager.java hands new beans to OpenTelemetry's
- * JmxMetricInsight, which looks for them on the schedule below; no upstream issue). Cost: the
- * after-measurement can wait about a minute after moves. Delete when series appear within a scrape.
+ * JmxMetricInsight, which looks for them on the schedule below; no upstream issue). Cost: a
+ * measurement (before, on a new topic; after, following moves) can wait about a minute. Delete
+ * when series appear within a scrape.
  *
  * AutoMQ's Prometheus exporter does not see a partition's metrics the moment the
  * partition opens on a broker: it looks for new per-partition JMX beans 1 s and
  * 31 s after that, then every 60 s (the second wait is the 1 s start plus
- * `s3.telemetry.exporter.report.interval.ms`, 30 s; the cap is 60 s). A partition moved onto a broker can
- * therefore have no series there for up to about a minute (plus a scrape), while
- * its old broker's series is already gone. Summed per broker, that reads as lost
- * traffic. An after-measurement should start only once every moved partition's
- * series is back, on its new broker, with enough samples for a rate; this module
- * checks that, and waits for it within a bound.
+ * `s3.telemetry.exporter.report.interval.ms`, 30 s; the cap is 60 s). A new topic's
+ * partitions, and a partition just moved onto a broker, can therefore have no series for
+ * up to about a minute (plus a scrape), while the broker's total already counts their
+ * traffic. A measurement (before or after) waits, within a bound, until every partition
+ * of the topic has a series over the whole rate window (`coverage.ts`); when the bound
+ * passes first, it is taken anyway, its broker figures are the brokers' totals, and it
+ * names the partitions whose rates are estimates.
  *
- * The local environment's JMX exporter reads the beans at every scrape, so there
- * the wait ends at once.
+ * The local environment's exporter reads every partition at each scrape, so there the
+ * wait ends at once.
  *
  * @module
  */
 
-import { type InstantSample, promDuration, promString } from "./prom.ts";
+import type { ClusterSnapshot, PartitionCoverage } from "../core/metrics_types.ts";
+import { incompletePartitions } from "./coverage.ts";
 
-/** The text to show people wherever per-partition numbers dip after a move. */
+/** The text to show people wherever per-partition series are missing. */
 export const SERIES_LAG_NOTE =
-  "After a move, a partition's per-partition series can take up to a minute to appear on " +
-  "its new broker: AutoMQ's exporter looks for new per-partition metrics 1 s after a node " +
-  "starts, 31 s after that, then every 60 s. Until then that partition's traffic is missing from " +
-  "per-partition sums; it is not lost (the broker totals still count it).";
+  "AutoMQ's exporter adds a partition's series when it next looks for new partitions (1 s " +
+  "after a node starts, 31 s after that, then every 60 s), so a new topic's partitions and a " +
+  "partition just moved can lack one for up to a minute. Their traffic is not lost: the " +
+  "broker totals count it.";
 
-/** The PromQL metric the check reads: bytes in per partition. */
-export const PARTITION_SERIES_METRIC = "kafka_network_io_bytes_total";
+/** The exporter's longest wait before it finds a new partition, seconds. */
+export const EXPORTER_RESCAN_SECONDS = 60;
 
 /**
- * The query: for each (broker, partition) of `topic`, how many samples its
- * bytes-in series has in the last `windowSeconds`. A rate over that window needs
- * at least two.
+ * How long a measurement waits for complete series, seconds: the exporter's rescan, then a
+ * whole rate window of samples, and two scrapes.
  *
  * @example
  * ```ts
- * import { partitionSeriesQuery } from "./moved_series.ts";
- * console.log(partitionSeriesQuery("lab-traffic", 30).startsWith("count_over_time(")); // true
+ * import { seriesWaitSeconds } from "./moved_series.ts";
+ * console.log(seriesWaitSeconds(30, 2)); // 94
  * ```
  */
-export function partitionSeriesQuery(topic: string, windowSeconds: number): string {
-  if (!(windowSeconds > 0)) {
-    throw new RangeError(`windowSeconds must be positive, not ${windowSeconds}.`);
-  }
-  return `count_over_time(${PARTITION_SERIES_METRIC}{topic=${promString(topic)},` +
-    `direction="in"}[${promDuration(windowSeconds)}])`;
+export function seriesWaitSeconds(windowSeconds: number, scrapeSeconds: number): number {
+  return EXPORTER_RESCAN_SECONDS + windowSeconds + 2 * scrapeSeconds;
 }
 
-/**
- * The partitions (ascending) whose series is not yet on the broker `placement`
- * says hosts them, with at least `minSamples` samples. `samples` are the answer
- * to {@linkcode partitionSeriesQuery}; each needs `broker` and `partition` labels.
- *
- * @example
- * ```ts
- * import { partitionsNotReady } from "./moved_series.ts";
- * const samples = [{ labels: { partition: "0", broker: "1" }, timestamp: 0, value: 3 }];
- * console.log(partitionsNotReady(samples, new Map([[0, 1], [1, 2]]))); // [ 1 ]
- * ```
- */
-export function partitionsNotReady(
-  samples: InstantSample[],
-  placement: Map<number, number>,
-  minSamples = 2,
-): number[] {
-  const ready = new Set<string>();
-  for (const s of samples) {
-    const { broker, partition } = s.labels;
-    if (broker === undefined || partition === undefined) continue;
-    if (s.value >= minSamples) ready.add(`${Number(partition)}@${Number(broker)}`);
-  }
-  return [...placement].filter(([partition, broker]) => !ready.has(`${partition}@${broker}`))
-    .map(([partition]) => partition).toSorted((a, b) => a - b);
-}
-
-/** What {@linkcode waitForPartitionSeries} found. */
+/** What {@linkcode waitForCompleteSeries} found. */
 export interface SeriesWait {
-  /** True when every partition's series was on its broker in time. */
-  ready: boolean;
-  /** Partitions still missing at the end (empty when ready). */
-  missing: number[];
+  /** The last snapshot taken. */
+  snapshot: ClusterSnapshot;
+  /** True when every partition had a series over the window. */
+  complete: boolean;
   /** How long it waited, milliseconds. */
   waitedMs: number;
 }
 
-/** Anything that answers instant vector queries (a `PromClient`). */
-export interface VectorSource {
-  /** Runs an instant query giving a vector. */
-  queryVector(promql: string): Promise<InstantSample[]>;
-}
-
 /**
- * Polls until every partition of `topic` has its series on the broker `placement`
- * gives it (partition to broker), or `timeoutMs` passes (default 90 s: the
- * exporter's 60 s rescan, a scrape and a rate window). Never throws on a timeout;
- * the answer says which partitions were still missing.
+ * Takes snapshots (`take`) until one has every partition's series over its window, or
+ * `timeoutMs` passes; never throws on the timeout. `onWaiting` hears once which partitions
+ * it is waiting for.
  *
  * @example
  * ```ts
- * import { waitForPartitionSeries } from "./moved_series.ts";
- * // Any source of instant vectors will do; this one already has partition 0 on broker 1.
- * const source = {
- *   queryVector: () => Promise.resolve([{ labels: { partition: "0", broker: "1" }, timestamp: 0, value: 5 }]),
+ * import { waitForCompleteSeries } from "./moved_series.ts";
+ * const snapshot = {
+ *   takenAt: new Date(), windowSeconds: 30, brokers: [], partitions: [],
+ *   coverage: { topic: "t", expected: [0], absent: [], partial: [], scrapeSeconds: 2 },
  * };
- * const wait = await waitForPartitionSeries(source, "lab-traffic", new Map([[0, 1]]));
- * console.log(wait.ready); // true
+ * const wait = await waitForCompleteSeries(() => Promise.resolve(snapshot));
+ * console.log(wait.complete); // true
  * ```
  */
-export async function waitForPartitionSeries(
-  prom: VectorSource,
-  topic: string,
-  placement: Map<number, number>,
-  options: { timeoutMs?: number; pollMs?: number; windowSeconds?: number } = {},
+export async function waitForCompleteSeries(
+  take: () => Promise<ClusterSnapshot>,
+  options: { timeoutMs?: number; pollMs?: number; onWaiting?: (line: string) => void } = {},
 ): Promise<SeriesWait> {
-  const timeoutMs = options.timeoutMs ?? 90_000;
+  const timeoutMs = options.timeoutMs ?? 94_000;
   const pollMs = options.pollMs ?? 2_000;
-  const query = partitionSeriesQuery(topic, options.windowSeconds ?? 30);
   const started = Date.now();
+  let told = false;
   while (true) {
-    const missing = partitionsNotReady(await prom.queryVector(query), placement);
+    const snapshot = await take();
+    const missing = incompletePartitions(snapshot.coverage);
     const waitedMs = Date.now() - started;
-    if (missing.length === 0) return { ready: true, missing, waitedMs };
-    if (waitedMs >= timeoutMs) return { ready: false, missing, waitedMs };
+    if (missing.length === 0) return { snapshot, complete: true, waitedMs };
+    if (waitedMs >= timeoutMs) return { snapshot, complete: false, waitedMs };
+    if (!told) {
+      told = true;
+      options.onWaiting?.(
+        `Waiting up to ${Math.round(timeoutMs / 1000)} s for the per-partition series of ` +
+          `${partitionList(snapshot.coverage!, missing)} (AutoMQ's exporter adds them up to a ` +
+          "minute late).",
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, timeoutMs - waitedMs)));
   }
 }
 
+function partitionList(coverage: PartitionCoverage, partitions: readonly number[]): string {
+  return partitions.map((p) => `${coverage.topic}-${p}`).join(", ");
+}
+
 /**
- * One line for people about a {@linkcode SeriesWait}, with units.
+ * One paragraph for people about a snapshot's coverage: `undefined` when every partition
+ * had a series over the window; otherwise which did not, after how long a wait, and what
+ * the measurement rests on instead.
  *
  * @example
  * ```ts
- * import { describeSeriesWait } from "./moved_series.ts";
- * console.log(describeSeriesWait({ ready: true, missing: [], waitedMs: 1500 }));
- * // every partition's series is on its current broker (waited 1.5 s)
+ * import { describeCoverage } from "./moved_series.ts";
+ * const coverage = { topic: "t", expected: [0, 1], absent: [1], partial: [], scrapeSeconds: 2 };
+ * console.log(describeCoverage(coverage, 30, 94_000)?.startsWith("t-1 had no per-partition series"));
+ * // true
  * ```
  */
-export function describeSeriesWait(wait: SeriesWait): string {
-  const seconds = (wait.waitedMs / 1000).toFixed(1);
-  return wait.ready
-    ? `every partition's series is on its current broker (waited ${seconds} s)`
-    : `partition(s) ${wait.missing.join(", ")} still have no series on their new broker after ` +
-      `${seconds} s; their traffic is not counted per partition yet. ${SERIES_LAG_NOTE}`;
+export function describeCoverage(
+  coverage: PartitionCoverage | undefined,
+  windowSeconds: number,
+  waitedMs: number,
+): string | undefined {
+  if (!coverage) return undefined;
+  const { absent, partial } = coverage;
+  if (absent.length === 0 && partial.length === 0) return undefined;
+  const parts: string[] = [];
+  if (absent.length) parts.push(`${partitionList(coverage, absent)} had no per-partition series`);
+  if (partial.length) {
+    parts.push(
+      `${partitionList(coverage, partial)} had series over only part of the ${windowSeconds} s ` +
+        "window (or not on their leader)",
+    );
+  }
+  return `${parts.join("; ")}, still after waiting ${(waitedMs / 1000).toFixed(0)} s. The ` +
+    "brokers' figures are their own totals; those partitions' rates are estimates (their " +
+    "broker's total less its measured partitions, shared evenly), and the best possible " +
+    `spread is judged without them. ${SERIES_LAG_NOTE}`;
 }

@@ -1,72 +1,58 @@
-// Judging and waiting for per-partition series after a move, on samples written here.
-
 import assert from "node:assert/strict";
-import type { InstantSample } from "./prom.ts";
+import type { ClusterSnapshot, PartitionCoverage } from "../core/metrics_types.ts";
 import {
-  describeSeriesWait,
-  partitionSeriesQuery,
-  partitionsNotReady,
+  describeCoverage,
   SERIES_LAG_NOTE,
-  waitForPartitionSeries,
+  seriesWaitSeconds,
+  waitForCompleteSeries,
 } from "./moved_series.ts";
 
-function sample(broker: number, partition: number, count: number): InstantSample {
-  return {
-    labels: { broker: String(broker), partition: String(partition) },
-    timestamp: 0,
-    value: count,
-  };
-}
-
-Deno.test("the query counts samples of each partition's bytes-in series of the topic", () => {
-  assert.equal(
-    partitionSeriesQuery("traffic-test", 30),
-    'count_over_time(kafka_network_io_bytes_total{topic="traffic-test",direction="in"}[30s])',
-  );
-  assert.match(partitionSeriesQuery('a"b', 30), /topic="a\\"b"/);
-  assert.throws(() => partitionSeriesQuery("t", 0), /windowSeconds must be positive/);
+const coverage = (absent: number[], partial: number[] = []): PartitionCoverage => ({
+  topic: "t",
+  expected: [0, 1, 2],
+  absent,
+  partial,
+  scrapeSeconds: 2,
+});
+const snapshot = (c: PartitionCoverage): ClusterSnapshot => ({
+  takenAt: new Date(),
+  windowSeconds: 30,
+  brokers: [],
+  partitions: [],
+  coverage: c,
 });
 
-Deno.test("a moved partition counts only once its series is on the new broker with two samples", () => {
-  const placement = new Map([[0, 1], [1, 0], [2, 2]]); // partition 0 moved from broker 0 to 1
-  const samples = [
-    sample(0, 0, 6), // the old broker's series, still in the window
-    sample(1, 0, 1), // the new broker's: one sample, no rate yet
-    sample(0, 1, 6),
-    sample(2, 2, 6),
-  ];
-  assert.deepEqual(partitionsNotReady(samples, placement), [0]);
-  assert.deepEqual(partitionsNotReady([...samples, sample(1, 0, 2)], placement), []);
-  assert.deepEqual(partitionsNotReady([], placement), [0, 1, 2]);
-  assert.deepEqual(partitionsNotReady(samples, placement, 1), []);
+Deno.test("the wait covers the exporter's rescan, a whole window and two scrapes", () => {
+  assert.equal(seriesWaitSeconds(30, 2), 94);
+  assert.equal(seriesWaitSeconds(10, 5), 80);
 });
 
-Deno.test("waitForPartitionSeries waits until the series appear, within its bound", async () => {
-  const answers = [[sample(0, 0, 5)], [sample(0, 0, 5)], [sample(1, 0, 2)]];
-  const queries: string[] = [];
-  const prom = {
-    queryVector: (q: string) => {
-      queries.push(q);
-      return Promise.resolve(answers[Math.min(queries.length - 1, answers.length - 1)]);
-    },
-  };
-  const done = await waitForPartitionSeries(prom, "t", new Map([[0, 1]]), { pollMs: 1 });
-  assert.equal(done.ready, true);
-  assert.deepEqual(done.missing, []);
-  assert.equal(queries.length, 3);
-  assert.match(
-    describeSeriesWait(done),
-    /every partition's series is on its current broker \(waited \d+\.\d s\)/,
+Deno.test("waitForCompleteSeries waits until every partition is covered, within its bound", async () => {
+  const answers = [coverage([1, 2]), coverage([], [2]), coverage([])];
+  let taken = 0;
+  const heard: string[] = [];
+  const done = await waitForCompleteSeries(
+    () => Promise.resolve(snapshot(answers[Math.min(taken++, answers.length - 1)])),
+    { pollMs: 1, onWaiting: (line) => heard.push(line) },
   );
+  assert.equal(done.complete, true);
+  assert.equal(taken, 3);
+  assert.deepEqual(heard, [
+    "Waiting up to 94 s for the per-partition series of t-1, t-2 (AutoMQ's exporter adds them " +
+    "up to a minute late).",
+  ]);
+  assert.equal(describeCoverage(done.snapshot.coverage, 30, done.waitedMs), undefined);
 
-  const never = { queryVector: () => Promise.resolve([sample(0, 0, 5)]) };
-  const late = await waitForPartitionSeries(never, "t", new Map([[0, 1]]), {
+  const late = await waitForCompleteSeries(() => Promise.resolve(snapshot(coverage([1], [2]))), {
     timeoutMs: 30,
     pollMs: 5,
   });
-  assert.equal(late.ready, false);
-  assert.deepEqual(late.missing, [0]);
+  assert.equal(late.complete, false);
   assert.ok(late.waitedMs >= 30);
-  assert.ok(describeSeriesWait(late).includes(SERIES_LAG_NOTE));
+  const note = describeCoverage(late.snapshot.coverage, 30, 94_000)!;
+  assert.match(note, /^t-1 had no per-partition series; t-2 had series over only part of the 30 s/);
+  assert.match(note, /still after waiting 94 s/);
+  assert.match(note, /The brokers' figures are their own totals; those partitions' rates are est/);
+  assert.ok(note.includes(SERIES_LAG_NOTE));
   assert.match(SERIES_LAG_NOTE, /1 s after a node starts, 31 s after that, then every 60 s/);
 });

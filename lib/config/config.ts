@@ -97,6 +97,7 @@ export function loadConfig(given: Env = Deno.env.toObject()): LabConfig {
     bootstrapServers: external ? v.LAB_BOOTSTRAP : undefined,
     prometheusUrl: v.LAB_PROMETHEUS_URL?.replace(/\/+$/, ""),
     balancerLogFile: v.LAB_BALANCER_LOG,
+    broughtBalancer: v.LAB_BROUGHT_BALANCER,
     balancerLogZone: v.LAB_BALANCER_LOG_ZONE,
     topic: v.LAB_TOPIC,
     partitions: v.LAB_PARTITIONS,

@@ -279,6 +279,12 @@ const TABLE = [
     advanced: true,
     problem: timeZoneProblem,
   }),
+  oneOf("LAB_BROUGHT_BALANCER", ["switch", "leave"], {
+    default: "switch",
+    meaning: "bring your own AutoMQ cluster: switch (the lab pauses and starts its balancer, " +
+      "cluster-wide) or leave (never change it)",
+    advanced: true,
+  }),
   number("LAB_BROKERS", {
     default: "3",
     range: { min: 1, max: MAX_LOCAL_BROKERS, integer: true },

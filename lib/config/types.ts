@@ -98,6 +98,11 @@ export interface LabConfig {
    * (comma-separated paths or globs), if readable.
    */
   balancerLogFile?: string;
+  /**
+   * `LAB_BROUGHT_BALANCER`: whether the lab switches the balancer of a cluster you bring that
+   * runs AutoMQ (`switch`), or leaves it alone (`leave`).
+   */
+  broughtBalancer: "switch" | "leave";
   /** `LAB_BALANCER_LOG_ZONE`: the time zone its `[%d]` stamps are written in. */
   balancerLogZone: string;
   /** `LAB_SCENARIO`: the scenario, whose defaults the other settings start from. */

@@ -32,6 +32,29 @@ export interface PartitionLoad {
   bytesInPerSec: number;
   /** Bytes per second out of it. */
   bytesOutPerSec: number;
+  /**
+   * True when the partition had no complete series over the window and its rates are
+   * estimated from its broker's total (`lib/cluster/coverage.ts`): shown as estimates,
+   * never used as measured facts.
+   */
+  estimated?: boolean;
+}
+
+/** Whether every partition of a topic had a per-partition series over a snapshot's window. */
+export interface PartitionCoverage {
+  /** The topic. */
+  topic: string;
+  /** Its partitions, all of them. */
+  expected: number[];
+  /** Partitions with no per-partition series at all in the window, ascending. */
+  absent: number[];
+  /**
+   * Partitions whose series do not cover the window (they appeared late, have a gap, or are
+   * not on the broker leading the partition), ascending.
+   */
+  partial: number[];
+  /** The scrape interval seen in the samples, seconds. */
+  scrapeSeconds: number;
 }
 
 /** The cluster's load at one moment. */
@@ -44,4 +67,9 @@ export interface ClusterSnapshot {
   brokers: BrokerLoad[];
   /** Per partition, sorted by topic and partition. */
   partitions: PartitionLoad[];
+  /**
+   * Which of the topic's partitions had a series over the window; present when the snapshot
+   * was asked for a topic's partitions by number.
+   */
+  coverage?: PartitionCoverage;
 }

@@ -3,13 +3,26 @@
  * (`LAB_BOOTSTRAP`, `LAB_PROMETHEUS_URL`), so the lab neither sets it up nor
  * tears it down, and runs everything else against it.
  *
+ * The lab recognises the engine it runs (AutoMQ when a broker reports AutoMQ's own
+ * configuration keys: `lib/cluster/broker_configs.ts`). On AutoMQ it pauses the balancer at
+ * set-up and starts it for the watch, cluster-wide, the same way as on the Docker cluster
+ * (`automq/automq_balancer.ts`), unless `LAB_BROUGHT_BALANCER=leave`. Apache Kafka has no
+ * auto-balancer to switch.
+ *
  * @module
  */
 
 import type { LabConfig } from "../config/config.ts";
 import { withAdmin } from "../cluster/kafka.ts";
+import { recogniseEngine } from "../cluster/broker_configs.ts";
+import { type Engine, engineName } from "../core/engine.ts";
 import { readBalancerLogs } from "./balancer_log_files.ts";
 import type { EnvironmentStatus, LabEnvironment, PartStatus } from "./types.ts";
+import {
+  BALANCER_ENABLE_KEY,
+  clusterBalancerEnabled,
+  setClusterBalancer,
+} from "./automq/automq_balancer.ts";
 
 /** A cluster the lab does not manage. */
 export class ExternalEnvironment implements LabEnvironment {
@@ -18,8 +31,10 @@ export class ExternalEnvironment implements LabEnvironment {
   readonly #bootstrap: string[];
   readonly #prometheusUrl: string;
   readonly #balancerLogFile?: string;
+  readonly #switchBalancer: boolean;
   readonly #balancerLogZone: string;
   #brokerIds: number[] = [];
+  #engine?: { engine: Engine; evidence: string };
 
   /**
    * Uses `config.bootstrapServers` and `config.prometheusUrl`; the balancer log, if any, is
@@ -35,11 +50,15 @@ export class ExternalEnvironment implements LabEnvironment {
     this.#bootstrap = config.bootstrapServers;
     this.#prometheusUrl = config.prometheusUrl;
     this.#balancerLogFile = balancerLogFile;
+    this.#switchBalancer = config.broughtBalancer !== "leave";
     this.#balancerLogZone = config.balancerLogZone ?? "UTC";
   }
 
-  /** Checks that Kafka and Prometheus answer and learns the broker ids; starts nothing. */
-  async up(): Promise<void> {
+  /**
+   * Checks that Kafka and Prometheus answer, learns the broker ids and recognises the engine;
+   * starts nothing.
+   */
+  async up(options: { onProgress?: (line: string) => void } = {}): Promise<void> {
     this.#brokerIds = await withAdmin(
       this.#bootstrap,
       async (admin) =>
@@ -50,6 +69,18 @@ export class ExternalEnvironment implements LabEnvironment {
     if (down.length > 0) {
       throw new Error(down.map((p) => `${p.name}: ${p.detail}`).join("; "));
     }
+    const engine = await this.#recognise();
+    options.onProgress?.(`The cluster runs ${engineName(engine.engine)}: ${engine.evidence}.`);
+  }
+
+  async #recognise(): Promise<{ engine: Engine; evidence: string }> {
+    this.#engine ??= await withAdmin(this.#bootstrap, recogniseEngine);
+    return this.#engine;
+  }
+
+  /** The engine the cluster runs, recognised from a broker's configuration (once). */
+  async engine(): Promise<Engine> {
+    return (await this.#recognise()).engine;
   }
 
   /** Leaves the cluster as it is. */
@@ -121,18 +152,42 @@ export class ExternalEnvironment implements LabEnvironment {
     return await readBalancerLogs(this.#balancerLogFile, this.#balancerLogZone);
   }
 
-  /** The lab does not switch the balancer of a cluster it does not run. */
-  setBalancerEnabled(enabled: boolean): Promise<string> {
-    return Promise.resolve(
-      `A cluster you bring keeps its own balancer setting: the lab did not switch it ${
-        enabled ? "on" : "off"
-      } (on AutoMQ, set autobalancer.controller.enable yourself).`,
+  /**
+   * On AutoMQ, switches the balancer cluster-wide (the default
+   * `autobalancer.controller.enable` of every broker), unless `LAB_BROUGHT_BALANCER=leave`;
+   * on Apache Kafka there is none to switch. Returns one line saying what was done.
+   */
+  async setBalancerEnabled(enabled: boolean): Promise<string> {
+    const { engine, evidence } = await this.#recognise();
+    if (engine !== "automq") {
+      return `The cluster you brought runs Apache Kafka (${evidence}): it has no ` +
+        "auto-balancer for the lab to switch, so nothing will move partitions.";
+    }
+    if (!this.#switchBalancer) {
+      return `The cluster you brought runs AutoMQ; its balancer is left as it is ` +
+        `(LAB_BROUGHT_BALANCER=leave): set ${BALANCER_ENABLE_KEY}=${enabled} yourself ` +
+        "(kafka-configs --entity-type brokers --entity-default --alter --add-config) if you " +
+        `want it ${enabled ? "on" : "paused"}.`;
+    }
+    if (this.#brokerIds.length === 0) await this.status();
+    return await withAdmin(
+      this.#bootstrap,
+      (admin) => setClusterBalancer(this.#bootstrap, admin, this.#brokerIds, enabled),
     );
   }
 
-  /** Unknown for a cluster the lab does not run. */
-  balancerEnabled(): Promise<boolean | undefined> {
-    return Promise.resolve(undefined);
+  /** On AutoMQ, whether every broker has the balancer on; undefined elsewhere or unreadable. */
+  async balancerEnabled(): Promise<boolean | undefined> {
+    try {
+      if ((await this.#recognise()).engine !== "automq") return undefined;
+      if (this.#brokerIds.length === 0) await this.status();
+      return await withAdmin(
+        this.#bootstrap,
+        (admin) => clusterBalancerEnabled(admin, this.#brokerIds),
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   /** The lab does not start brokers for a cluster it does not run. */

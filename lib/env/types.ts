@@ -7,6 +7,7 @@
  */
 
 import type { EnvironmentKind } from "../config/config.ts";
+import type { Engine } from "../core/engine.ts";
 
 /** The state of one part of an environment (a broker, Prometheus, the agent...). */
 export interface PartStatus {
@@ -70,6 +71,11 @@ export interface LabEnvironment {
   setBalancerEnabled(enabled: boolean): Promise<string>;
   /** Whether the auto-balancer is on now; undefined when the lab cannot tell. */
   balancerEnabled(): Promise<boolean | undefined>;
+  /**
+   * The engine the cluster runs: Apache Kafka (local) or AutoMQ (Docker; a cluster you bring
+   * is recognised from its brokers' configuration). Every cost the lab reports names it.
+   */
+  engine(): Promise<Engine>;
   /** A broker joins the running cluster, empty; resolves with its id once it is scraped. */
   addBroker(onProgress?: (line: string) => void): Promise<number>;
   /**

@@ -28,7 +28,7 @@ import {
   type TimedMove,
   timedMoves,
 } from "../cluster/move_cost.ts";
-import { describeSeriesWait, waitForPartitionSeries } from "../cluster/moved_series.ts";
+import { completeSnapshot } from "./measure.ts";
 import { freeDiskBytes } from "../cluster/run_budget.ts";
 import { describePlacement, type PartitionPlacement } from "../cluster/topic.ts";
 import { BackgroundLoad } from "./background.ts";
@@ -214,7 +214,11 @@ export class Lab {
     return { lines: [], moves: [] };
   }
 
-  /** What each move cost: bytes Kafka copied and seconds taken, beside AutoMQ's figures. */
+  /**
+   * What each move cost, measured on the engine the cluster runs and in its terms: on
+   * Apache Kafka the bytes copied and the seconds; on AutoMQ nothing copied, the seconds and
+   * how long each partition had no leader (from the watch's poll of the leaders).
+   */
   async moveCosts(watch?: WatchResult, drained: TimedMove[] = []): Promise<MoveCost[]> {
     const landed = (watch?.events ?? []).flatMap((e) =>
       e.kind === "move-end"
@@ -224,7 +228,7 @@ export class Lab {
     return await measureMoveCosts(this.prom, [
       ...drained,
       ...timedMoves(watch?.moves ?? [], landed),
-    ]);
+    ], { engine: await this.environment.engine(), leaders: watch?.leaders });
   }
 
   /** Where the topic's partitions are now. */
@@ -331,30 +335,36 @@ export class Lab {
     }
   }
 
-  /** A snapshot of the cluster's load over the rate window. */
-  async snapshot(windowSeconds = this.config.rateWindowSeconds): Promise<ClusterSnapshot> {
+  /**
+   * A snapshot over the rate window: every broker's total, and each partition of the topic
+   * (`coverage` says which had a series over the whole window; the others are estimates).
+   */
+  async snapshot(
+    windowSeconds = this.config.rateWindowSeconds,
+    leaders?: ReadonlyMap<number, number>,
+  ): Promise<ClusterSnapshot> {
     await checkSeriesPresent(this.prom, this.config.topic);
+    const at = leaders ?? new Map((await this.placement()).map((p) => [p.partition, p.leader]));
     return await takeSnapshot(this.prom, {
       topic: this.config.topic,
       windowSeconds,
       brokers: this.brokers(),
+      partitions: [...at.keys()],
+      leaders: at,
+      scrapeSeconds: this.config.scrapeIntervalSeconds,
     });
   }
 
-  /** Measures the cluster for a report and keeps the measurement for later steps. */
-  async measure(phase: "before" | "after"): Promise<Measurement> {
-    // After moves, a moved partition's series must be on its new broker first: AutoMQ's
-    // exporter finds it only at its next rescan (up to a minute), and until then its
-    // traffic would look lost.
-    const wait = phase === "after"
-      ? await waitForPartitionSeries(
-        this.prom,
-        this.config.topic,
-        new Map((await this.placement()).map((p) => [p.partition, p.leader])),
-        { windowSeconds: this.config.rateWindowSeconds },
-      )
-      : undefined;
-    const [snapshot, placement] = await Promise.all([this.snapshot(), this.placement()]);
+  /**
+   * Measures the cluster for a report and keeps it for later steps, from complete
+   * per-partition series when waiting (bounded) gets them, else saying which were missing
+   * (`measure.ts`).
+   */
+  async measure(
+    phase: "before" | "after",
+    options: { onProgress?: (line: string) => void } = {},
+  ): Promise<Measurement> {
+    const { snapshot, placement, note } = await completeSnapshot(this, options.onProgress);
     const m = measurement(
       phase,
       snapshot,
@@ -362,7 +372,7 @@ export class Lab {
       { kind: this.environment.kind, reason: this.environmentReason },
       scenarioSummary(this.config),
     );
-    if (wait && !wait.ready) m.note = describeSeriesWait(wait);
+    if (note) m.note = note;
     await this.state.saveMeasurement(m);
     return m;
   }

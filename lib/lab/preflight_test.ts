@@ -3,6 +3,7 @@ import { ConfigResourceTypes } from "kafkajs";
 import { LabConfigError } from "../config/config.ts";
 import { withAdmin } from "../cluster/kafka.ts";
 import { describePlacement } from "../cluster/topic.ts";
+import { topicFacts } from "../cluster/topic_facts.ts";
 import { clusterTest, type SharedCluster, testTopic } from "../../testing/cluster.ts";
 import { Lab } from "./lab.ts";
 import { checkBroughtCluster } from "./preflight.ts";
@@ -48,7 +49,16 @@ clusterTest(
           configEntries: [{ name: "max.message.bytes", value: "100000" }],
         }],
       });
-      await describePlacement(admin, small); // waits until every broker knows it
+      await describePlacement(admin, small);
+      // Each broker learns the new topic from the controller in its own time (seconds on a
+      // busy machine): wait until the brokers a new client may ask all report its limit.
+      const deadline = Date.now() + 20_000;
+      for (let agreed = 0; agreed < 6;) {
+        const seen = (await topicFacts(admin, small, 0)).maxMessageBytes;
+        agreed = seen === 100000 ? agreed + 1 : 0;
+        assert.ok(Date.now() < deadline, "the brokers never all reported the new topic's limit");
+        if (agreed === 0) await new Promise((r) => setTimeout(r, 200));
+      }
     });
     const big = await brought(cluster, {
       LAB_TOPIC: small,

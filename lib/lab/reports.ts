@@ -11,13 +11,14 @@ import type { LabConfig } from "../config/config.ts";
 import type { PromClient } from "../cluster/prom.ts";
 import { rangeSeries } from "../cluster/metrics.ts";
 import type { ReadbackResult } from "../cluster/readback.ts";
-import { type MoveCost, moveCostMarkdown } from "../cluster/move_cost.ts";
+import type { MoveCost } from "../cluster/move_cost.ts";
+import type { Engine } from "../core/engine.ts";
+import { moveCostMarkdown } from "../present/costs.ts";
 import { explainPlan, planBalance } from "../balancer/plan.ts";
-import { optimalSpreadOf } from "../balancer/optimal.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import { decisionLinesOf, type DecisionSource } from "../present/decisions.ts";
 import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
-import { afterReport, beforeReport, type Measurement } from "../present/report.ts";
+import { afterReport, beforeReport, type Measurement, spreadVerdictOf } from "../present/report.ts";
 
 /** What the reports need of a lab: its settings, its Prometheus and its balancer's log. */
 export interface ReportSource extends DecisionSource {
@@ -25,6 +26,8 @@ export interface ReportSource extends DecisionSource {
   readonly config: LabConfig;
   /** A PromQL client for the environment's Prometheus. */
   readonly prom: PromClient;
+  /** The environment: its balancer log, and the engine it runs (for the cost of moves). */
+  readonly environment: DecisionSource["environment"] & { engine(): Promise<Engine> };
 }
 
 /** What goes into the after-report besides the two measurements. */
@@ -33,7 +36,7 @@ export interface AfterReportOptions {
   watch?: WatchResult;
   /** The read-back of every acked record. */
   readback?: ReadbackResult;
-  /** What each move cost. */
+  /** What each move cost, on the engine the cluster runs. */
   moveCosts?: MoveCost[];
   /** What the scenario did to the cluster, in words. */
   membership?: string[];
@@ -129,20 +132,17 @@ export async function writeAfterReport(
     balancerOnAt: options.balancerOnAt,
   });
   const charts = await writeFigures(figures, `${dir}/charts`, dir);
-  const optimal = optimalSpreadOf(after.snapshot.partitions, after.snapshot.brokers.length, "in");
+  const optimal = spreadVerdictOf(after);
+  const engine = await lab.environment.engine();
   const window = decisionWindow(before, options.watch);
   const text = afterReport(before, after, {
     moves: options.watch?.moves ?? [],
     timeToBalanceSeconds: options.watch?.timeToBalanceSeconds,
     verdict: options.watch?.outcome?.sentence,
     membership: options.membership,
-    moveCosts: options.moveCosts ? moveCostMarkdown(options.moveCosts) : undefined,
+    moveCosts: options.moveCosts ? moveCostMarkdown(engine, options.moveCosts) : undefined,
     firstDetection: options.watch?.firstActingDetection,
-    optimal: {
-      maxOverMean: optimal.maxOverMean,
-      stdDevMBps: optimal.stdDev / 1e6,
-      explanation: optimal.explanation,
-    },
+    optimal,
     planExplanation: explainPlan(planForMeasurement(lab.config, before)),
     decisions: await decisionLinesOf(lab, window.since, window.until),
     charts,

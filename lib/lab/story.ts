@@ -57,8 +57,14 @@ export async function scenarioChange(
   return await lab.scenarioEvent(onProgress);
 }
 
-/** The before-measurement, kept for the next steps, and its report (the file's path). */
-export async function measureBefore(lab: Lab): Promise<{ before: Measurement; report: string }> {
-  const before = await lab.measure("before");
+/**
+ * The before-measurement, kept for the next steps, and its report (the file's path).
+ * `onProgress` hears when it waits for per-partition series (AutoMQ adds them late).
+ */
+export async function measureBefore(
+  lab: Lab,
+  onProgress?: (line: string) => void,
+): Promise<{ before: Measurement; report: string }> {
+  const before = await lab.measure("before", { onProgress });
   return { before, report: await lab.writeBeforeReport(before) };
 }

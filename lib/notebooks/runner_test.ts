@@ -113,8 +113,9 @@ Deno.test("display notebook: progress updated in place, a chart as image, export
     assert.ok(html.includes("Bytes in per broker (display check)"));
     assert.ok(!/<script[^>]+src="http/.test(html), "no network scripts in the export");
     const md = await Deno.readTextFile(`${dir}/out/display.md`);
-    const image = md.match(/!\[svg\]\((display_files\/[^)]+\.svg)\)/);
-    assert.ok(image, "the Markdown links the chart's SVG");
+    // The image's alt text is the chart's description, for a reader who cannot see it.
+    const image = md.match(/!\[Bytes in per broker[^\]]+\]\((display_files\/[^)]+\.svg)\)/);
+    assert.ok(image, "the Markdown links the chart's SVG with its description");
     assert.ok((await Deno.stat(`${dir}/out/${image[1]}`)).size > 1000);
     assert.ok(md.includes("| broker | MB/s | partitions |"), "the table as Markdown");
 

@@ -167,7 +167,7 @@ clusterTest(
       assert.match(text05, /\| partitions led per broker \| 4-1-1 \| 2-2-2 \|/);
       // The cost of balancing, in Kafka's words, in 05 and in the after-report.
       assert.match(text05, /\*\*The cost of balancing, per move\.\*\*/);
-      assert.match(text05, /In all, Kafka copied \*\*[\d.]+ MB\*\* for [1-9]\d* move/);
+      assert.match(text05, /Moves on Apache Kafka: [1-9]\d*; Kafka copied [\d.]+ MB/);
       const report = await Deno.readTextFile(`${dir}/results/after-balancing.md`);
       assert.match(report, /## The cost of the moves/);
       // 03's what-if planned the measurement again; 07 recaps the run and re-plans with the

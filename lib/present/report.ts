@@ -14,6 +14,7 @@ import type { MoveRecord } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
+import { judgedPartitions, judgeSpread, type SpreadVerdict } from "../balancer/best_spread.ts";
 
 /** One measured moment of the scenario. */
 export interface Measurement {
@@ -43,12 +44,12 @@ export interface AfterDetails {
   verdict?: string;
   /** Brokers that joined or left between the two measurements, in words. */
   membership?: string[];
-  /** The cost of each move, as Markdown (`move_cost.ts`). */
+  /** The cost of each move on the engine that made it, as Markdown (`costs.ts`). */
   moveCosts?: string;
   /** When the first acting detection happened. */
   firstDetection?: Date;
-  /** Lines on the best possible spread. */
-  optimal?: { maxOverMean: number; stdDevMBps: number; explanation: string[] };
+  /** The after-spread judged against the best any placement reaches (`judgeSpread`). */
+  optimal?: SpreadVerdict;
   /** The model's plan from the before-window: a prediction from another window. */
   planExplanation?: string[];
   /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
@@ -113,8 +114,9 @@ export type BytesInSource = "partitions" | "brokers";
  * partition of the topic has a series on the broker that leads it, a broker's bytes in is the
  * sum of its partitions' rates: what the balancer plans from (AutoMQ's model adds up its
  * partitions' loads), and what the best achievable spread is computed from. Otherwise (a
- * partition's series missing or not yet on its new broker, as on AutoMQ for up to a minute)
- * it is the broker's own counter, complete at all times.
+ * partition's series missing, covering only part of the window, or not yet on its new broker,
+ * as on AutoMQ for up to a minute; the snapshot's `coverage` and `estimated` say so) it is the
+ * broker's own counter, complete at all times: estimates are never added up.
  *
  * @example
  * ```ts
@@ -141,7 +143,11 @@ export function brokerBytesIn(
   m: { snapshot: ClusterSnapshot; placement: readonly PartitionPlacement[] },
 ): { loads: BrokerLoad[]; source: BytesInSource } {
   const hosted = new Map(m.snapshot.partitions.map((p) => [p.partition, p]));
-  const complete = m.placement.length > 0 &&
+  // An estimate (a partition without a complete series over the window) is never summed.
+  const covered = !m.snapshot.partitions.some((p) => p.estimated) &&
+    (m.snapshot.coverage === undefined ||
+      m.snapshot.coverage.absent.length + m.snapshot.coverage.partial.length === 0);
+  const complete = covered && m.placement.length > 0 &&
     m.placement.every((p) => hosted.get(p.partition)?.broker === p.leader);
   if (!complete) return { loads: m.snapshot.brokers.map((b) => ({ ...b })), source: "brokers" };
   const sums = new Map<number, number>();
@@ -168,6 +174,33 @@ export function bytesInSourceText(source: BytesInSource): string {
     ? "a broker's bytes in is the sum of its partitions' rates, what the balancer plans from"
     : "a broker's bytes in is its own counter (the per-partition series were not all on " +
       "their brokers yet)";
+}
+
+/**
+ * A measurement's spread judged against the best any placement reaches: the brokers' figures
+ * are {@linkcode brokerBytesIn}'s (the ones every view of the measurement shows); a
+ * partition's rate counts only when its series covered the window (`judgedPartitions`).
+ *
+ * @example
+ * ```ts
+ * import { spreadVerdictOf } from "./report.ts";
+ * const part = (p: number, b: number) =>
+ *   ({ topic: "t", partition: p, broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0 });
+ * const snapshot = {
+ *   takenAt: new Date(0), windowSeconds: 30, partitions: [part(0, 0), part(1, 1)],
+ *   brokers: [0, 1].map((b) => ({ broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0, partitions: 1 })),
+ * };
+ * const placement = [0, 1].map((p) => ({ partition: p, leader: p, replicas: [p] }));
+ * console.log(spreadVerdictOf({ snapshot, placement }).atBest); // true
+ * ```
+ */
+export function spreadVerdictOf(
+  m: { snapshot: ClusterSnapshot; placement: readonly PartitionPlacement[] },
+): SpreadVerdict {
+  return judgeSpread(
+    brokerBytesIn(m).loads.map((b) => b.bytesInPerSec),
+    judgedPartitions(m.snapshot),
+  );
 }
 
 /** Builds a measurement from a snapshot and placement. */
@@ -220,9 +253,51 @@ function partitionTable(m: Measurement): string {
     ["Partition", "Leader", "Bytes in (MB/s)"],
     m.placement.map((p) => {
       const load = m.snapshot.partitions.find((l) => l.partition === p.partition);
-      return [p.partition, p.leader, mbps(load?.bytesInPerSec ?? 0)];
+      return [p.partition, p.leader, partitionRateText(load)];
     }),
   );
+}
+
+/**
+ * A partition's bytes in as shown in tables: MB/s, marked when it is an estimate from its
+ * broker's total (no complete series over the window), `no series` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { partitionRateText } from "./report.ts";
+ * console.log(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true })); // "1.67 (estimated)"
+ * ```
+ */
+export function partitionRateText(
+  load: { bytesInPerSec: number; estimated?: boolean } | undefined,
+): string {
+  if (!load) return "no series";
+  return load.estimated ? `${mbps(load.bytesInPerSec)} (estimated)` : mbps(load.bytesInPerSec);
+}
+
+/**
+ * The best possible spread in words, from a {@linkcode SpreadVerdict}: the best max/mean any
+ * placement of whole partitions reaches and what the brokers reached, or
+ * why that cannot be judged; then the reasons, one bullet each.
+ *
+ * @example
+ * ```ts
+ * import { bestSpreadLines } from "./report.ts";
+ * const lines = bestSpreadLines({
+ *   maxOverMean: 1.2, mean: 1.74e6, bestMaxOverMean: 1.2, atBest: true, missing: [],
+ *   explanation: ["t-0 alone carries 2.09 MB/s."],
+ * });
+ * console.log(lines[0].includes("**1.200**")); // true
+ * ```
+ */
+export function bestSpreadLines(verdict: SpreadVerdict): string[] {
+  const head = verdict.bestMaxOverMean === undefined
+    ? `The brokers reached max/mean **${ratio(verdict.maxOverMean)}**; ` +
+      "whether a placement could do better cannot be judged from this window."
+    : `With these partition loads, the best any placement can do is max/mean ` +
+      `**${ratio(verdict.bestMaxOverMean)}**; the brokers reached ` +
+      `**${ratio(verdict.maxOverMean)}** (mean ${mbps(verdict.mean)} MB/s).`;
+  return [head, "", ...verdict.explanation.map((l) => `- ${l}`)];
 }
 
 function spreadRows(s: Spread): Array<[string, string]> {
@@ -258,6 +333,7 @@ export function beforeReport(m: Measurement): string {
     "",
     partitionTable(m),
     "",
+    ...(m.note ? [`**Note:** ${m.note}`, ""] : []),
     "## Spread of bytes in",
     "",
     table(["Measure", "Value"], spreadRows(m.spreadIn)),
@@ -355,18 +431,7 @@ export function afterReport(
   } else if (!details.verdict) lines.push("The balance was not watched (history only).");
   lines.push("");
   if (details.optimal) {
-    lines.push(
-      "## Best possible spread",
-      "",
-      `With these partition loads, the best any placement can do is max/mean ` +
-        `**${ratio(details.optimal.maxOverMean)}** (standard deviation ${
-          details.optimal.stdDevMBps.toFixed(2)
-        } MB/s); ` +
-        `the result reached ${ratio(after.spreadIn.maxOverMean)}.`,
-      "",
-      ...details.optimal.explanation.map((l) => `- ${l}`),
-      "",
-    );
+    lines.push("## Best possible spread", "", ...bestSpreadLines(details.optimal), "");
   }
   if (details.readback) {
     const r = details.readback;

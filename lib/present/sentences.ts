@@ -107,6 +107,14 @@ export function measurementLine(
   return `${brokerRatesText(brokerBytesIn(m).loads)}; cv ${fixed(m.spreadIn.cv)}`;
 }
 
+/**
+ * A measurement's caveat as a line (`Note: ...`), or `undefined` without one: which
+ * partitions had no complete series over the window, and what the figures rest on then.
+ */
+export function measurementNote(m: { note?: string }): string | undefined {
+  return m.note ? `Note: ${m.note}` : undefined;
+}
+
 /** The load a scenario produces: `20 MB/s of 10240-byte records`. */
 export function loadPlanText(config: { rateMBps?: number; recordBytes: number }): string {
   return `${config.rateMBps ?? "unthrottled"} MB/s of ${config.recordBytes}-byte records`;

@@ -6,7 +6,7 @@
  */
 
 export { print, show } from "../../present/display.ts";
-export { loadSummary, measurementLine } from "../../present/sentences.ts";
+export { loadSummary, measurementLine, measurementNote } from "../../present/sentences.ts";
 export { openLab, requireBackgroundLoad, requireMeasurement, watchOfRun } from "../mod.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { measurementTable, spreadTable } from "../measurement.ts";

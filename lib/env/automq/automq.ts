@@ -18,8 +18,8 @@ import type { LabConfig } from "../../config/config.ts";
 import type { EnvironmentStatus, LabEnvironment, UpOptions } from "../types.ts";
 import { ComposeProject, type ServiceState } from "./compose_project.ts";
 import { describeBudget, memoryBudget } from "./compose_memory.ts";
-import { setAutomqBalancer } from "./automq_balancer.ts";
-import { ConfigResourceTypes } from "kafkajs";
+import { clusterBalancerEnabled, setClusterBalancer } from "./automq_balancer.ts";
+import type { Engine } from "../../core/engine.ts";
 import { withAdmin } from "../../cluster/kafka.ts";
 import { drainBroker } from "../local/drain.ts";
 import { checkEngine, resolveDockerHost, socketPathOf } from "./docker.ts";
@@ -309,24 +309,24 @@ export class AutomqEnvironment implements LabEnvironment {
     return new Map(brokers.map((b, i) => [b.id, texts[i]]));
   }
 
-  /** Whether `autobalancer.controller.enable` is true on node 0 (undefined when unreadable). */
+  /**
+   * Whether `autobalancer.controller.enable` is true on every node (false on every node:
+   * false; undefined when they differ or it cannot be read).
+   */
   async balancerEnabled(): Promise<boolean | undefined> {
     try {
-      return await withAdmin(this.bootstrapServers(), async (admin) => {
-        const r = await admin.describeConfigs({
-          includeSynonyms: false,
-          resources: [{
-            type: ConfigResourceTypes.BROKER,
-            name: String(this.#brokers[0].id),
-            configNames: ["autobalancer.controller.enable"],
-          }],
-        });
-        const value = r.resources[0]?.configEntries[0]?.configValue;
-        return value === undefined ? undefined : value === "true";
-      });
+      return await withAdmin(
+        this.bootstrapServers(),
+        (admin) => clusterBalancerEnabled(admin, this.brokerIds()),
+      );
     } catch {
       return undefined;
     }
+  }
+
+  /** AutoMQ. */
+  engine(): Promise<Engine> {
+    return Promise.resolve("automq");
   }
 
   /**
@@ -349,15 +349,14 @@ export class AutomqEnvironment implements LabEnvironment {
   }
 
   /**
-   * Runs or pauses AutoMQ's balancer: sets `autobalancer.controller.enable` on every
-   * controller node through the Kafka admin API (see `automq_balancer.ts` for how
-   * AutoMQ takes it). Returns one line saying what it altered.
+   * Runs or pauses AutoMQ's balancer cluster-wide: sets the default
+   * `autobalancer.controller.enable` of every broker (see `automq_balancer.ts`), then reads
+   * it back from each node. Returns one line saying what was done and seen.
    */
   async setBalancerEnabled(enabled: boolean): Promise<string> {
-    const controllers = this.#brokers.filter((b) => b.controller !== false).map((b) => b.id);
     return await withAdmin(
       this.bootstrapServers(),
-      (admin) => setAutomqBalancer(admin, enabled, controllers),
+      (admin) => setClusterBalancer(this.bootstrapServers(), admin, this.brokerIds(), enabled),
     );
   }
 

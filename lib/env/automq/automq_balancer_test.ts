@@ -1,139 +1,62 @@
-// The request setBalancerEnabled sends, built without a cluster.
+// The switch of AutoMQ's balancer: the request it sends (AutoMQ cannot run here), and what
+// it says about what the brokers then report.
 
 import assert from "node:assert/strict";
 import { ConfigResourceTypes, ConfigSource } from "kafkajs";
 import {
   BALANCER_ENABLE_KEY,
-  balancerEnableResources,
-  currentEntries,
-  setAutomqBalancer,
+  balancerSwitchRequest,
+  checkSwitch,
+  switchSentence,
 } from "./automq_balancer.ts";
-import type { Admin, DescribeConfigResponse, IResourceConfig } from "kafkajs";
+import { WireReader } from "../../cluster/wire.ts";
 
-Deno.test("the request sets the key on the BROKER resource of every controller node", () => {
+Deno.test("the switch is one SET of the key on the cluster-wide default broker resource", () => {
   assert.equal(BALANCER_ENABLE_KEY, "autobalancer.controller.enable");
-  assert.equal(ConfigResourceTypes.BROKER, 4);
-  assert.deepEqual(
-    balancerEnableResources(true, [0, 1, 2]),
-    [0, 1, 2].map((id) => ({
+  for (const enabled of [true, false]) {
+    const r = balancerSwitchRequest(enabled);
+    // IncrementalAlterConfigs v0, as kafka-configs --entity-default sends it.
+    assert.deepEqual([r.apiKey, r.apiVersion], [44, 0]);
+    const read = new WireReader(r.body);
+    const resources = read.array((res) => ({
+      type: res.int8(),
+      name: res.string(),
+      configs: res.array((c) => [c.string(), c.int8(), c.string()]),
+    }));
+    assert.deepEqual(resources, [{
       type: ConfigResourceTypes.BROKER,
-      name: String(id),
-      configEntries: [{ name: "autobalancer.controller.enable", value: "true" }],
-    })),
-  );
-  const off = balancerEnableResources(false, [1]);
-  assert.deepEqual(off[0].configEntries, [{ name: BALANCER_ENABLE_KEY, value: "false" }]);
-  assert.throws(() => balancerEnableResources(true, []), /no controller node/);
+      name: "",
+      configs: [["autobalancer.controller.enable", 0, String(enabled)]],
+    }]);
+    assert.equal(read.int8(), 0);
+  }
 });
 
-Deno.test("the request keeps each node's other dynamic per-broker settings, and only those", () => {
-  const current = new Map([[0, [
-    {
-      name: "log.retention.ms",
-      value: "60000",
-      source: ConfigSource.DYNAMIC_BROKER_CONFIG,
-      sensitive: false,
-    },
-    {
-      name: BALANCER_ENABLE_KEY,
-      value: "false",
-      source: ConfigSource.DYNAMIC_BROKER_CONFIG,
-      sensitive: false,
-    },
-    {
-      name: "num.io.threads",
-      value: "8",
-      source: ConfigSource.STATIC_BROKER_CONFIG,
-      sensitive: false,
-    },
-    {
-      name: "autobalancer.controller.goals",
-      value: "x",
-      source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
-      sensitive: false,
-    },
-  ]]]);
-  const [r0, r1] = balancerEnableResources(true, [0, 1], current);
-  assert.deepEqual(r0.configEntries, [
-    { name: "log.retention.ms", value: "60000" },
-    { name: BALANCER_ENABLE_KEY, value: "true" },
-  ]);
-  assert.deepEqual(r1.configEntries, [{ name: BALANCER_ENABLE_KEY, value: "true" }]);
-  const secret = new Map([[2, [
-    {
-      name: "ssl.keystore.password",
-      value: null,
-      source: ConfigSource.DYNAMIC_BROKER_CONFIG,
-      sensitive: true,
-    },
-  ]]]);
-  assert.throws(
-    () => balancerEnableResources(true, [2], secret),
-    /node 2 has sensitive dynamic settings \(ssl.keystore.password\)/,
+Deno.test("after the switch, every broker agreeing is said so; a node's own setting is named", () => {
+  const dyn = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+  const all = checkSwitch(
+    false,
+    [0, 1, 2].map((broker) => ({ broker, value: "false", source: dyn })),
   );
-});
-
-function described(
-  entries: Record<string, Array<[string, string, number]>>,
-): DescribeConfigResponse {
-  return {
-    throttleTime: 0,
-    resources: Object.entries(entries).map(([name, list]) => ({
-      errorCode: 0,
-      errorMessage: null,
-      resourceName: name,
-      resourceType: ConfigResourceTypes.BROKER,
-      configEntries: list.map(([configName, configValue, configSource]) => ({
-        configName,
-        configValue,
-        configSource,
-        isDefault: false,
-        isSensitive: false,
-        readOnly: false,
-        configSynonyms: [],
-      })),
-    })),
-  } as unknown as DescribeConfigResponse;
-}
-
-Deno.test("setAutomqBalancer describes, then alters, and says what it did", async () => {
-  const calls: string[] = [];
-  let altered: IResourceConfig[] = [];
-  const admin = {
-    describeConfigs: (request: { resources: Array<{ type: number; name: string }> }) => {
-      calls.push(`describe ${request.resources.map((r) => `${r.type}/${r.name}`).join(",")}`);
-      return Promise.resolve(described({
-        "0": [["log.retention.ms", "60000", ConfigSource.DYNAMIC_BROKER_CONFIG]],
-        "1": [],
-        "2": [],
-      }));
-    },
-    alterConfigs: (request: { validateOnly: boolean; resources: IResourceConfig[] }) => {
-      calls.push(`alter validateOnly=${request.validateOnly}`);
-      altered = request.resources;
-      return Promise.resolve();
-    },
-  } as unknown as Admin;
-  const line = await setAutomqBalancer(admin, true, [0, 1, 2]);
-  assert.deepEqual(calls, ["describe 4/0,4/1,4/2", "alter validateOnly=false"]);
-  assert.deepEqual(altered.map((r) => r.name), ["0", "1", "2"]);
-  assert.deepEqual(altered[0].configEntries.map((e) => e.name), [
-    "log.retention.ms",
-    BALANCER_ENABLE_KEY,
+  assert.equal(
+    switchSentence(false, all),
+    "Set the cluster-wide default autobalancer.controller.enable=false (IncrementalAlterConfigs " +
+      "on the default broker resource, as kafka-configs --entity-default does): every broker " +
+      "(0, 1, 2) reports false; the active controller pauses its balancer.",
+  );
+  const mixed = checkSwitch(true, [
+    { broker: 0, value: "true", source: dyn },
+    { broker: 1, value: "false", source: ConfigSource.DYNAMIC_BROKER_CONFIG },
+    { broker: 2, value: "false", source: ConfigSource.STATIC_BROKER_CONFIG },
   ]);
+  assert.deepEqual(mixed.agreeing, [0]);
+  assert.deepEqual(mixed.overridden.map((s) => s.broker), [1]);
+  assert.deepEqual(mixed.other.map((s) => s.broker), [2]);
+  const sentence = switchSentence(true, mixed);
+  assert.match(sentence, /; but node 1 keeps autobalancer\.controller\.enable=false from its own/);
   assert.match(
-    line,
-    /autobalancer\.controller\.enable=true on the BROKER config resources of nodes 0, 1, 2/,
+    sentence,
+    /kafka-configs --entity-type brokers --entity-name 1 --alter --delete-config autobalancer/,
   );
-  assert.match(line, /starts its balancer/);
-});
-
-Deno.test("currentEntries reports a node that could not be described", () => {
-  const response = described({ "0": [] });
-  (response.resources[0] as { errorCode: number; errorMessage: string | null }).errorCode = 42;
-  (response.resources[0] as { errorMessage: string | null }).errorMessage = "not authorized";
-  assert.throws(
-    () => currentEntries(response),
-    /describeConfigs of broker 0 failed: not authorized/,
-  );
+  assert.match(sentence, /node 2 reports false \(not applied yet\)\.$/);
 });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Engine } from "../../core/engine.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { type LabConfig, MAX_LOCAL_BROKERS } from "../../config/config.ts";
 import { withAdmin } from "../../cluster/kafka.ts";
@@ -417,6 +418,11 @@ export class LocalEnvironment implements LabEnvironment {
         this.#config.balancer.detectIntervalMs / 1000
       } s (LAB_DETECT_INTERVAL_S).`
       : "The local balancer is paused: no detection runs until it is switched on.";
+  }
+
+  /** Apache Kafka (with the lab's reference balancer). */
+  engine(): Promise<Engine> {
+    return Promise.resolve("kafka");
   }
 
   /** {@inheritDoc LabEnvironment.balancerEnabled} */

@@ -63,11 +63,13 @@ function placementRows(
         broker: brokerName(p.broker),
         key,
         size: sizeBy === "load" ? p.bytesInPerSec / MB : 1,
-        label: move ? (panel === "before" ? `${key} → ${move.to}` : `${key} ← ${move.from}`) : key,
+        label:
+          (move ? (panel === "before" ? `${key} → ${move.to}` : `${key} ← ${move.from}`) : key) +
+          (p.estimated ? "*" : ""),
         moved: move !== undefined,
         title: `${p.topic}-${p.partition} on ${brokerName(p.broker)}: ${
           formatMBps(p.bytesInPerSec)
-        }`,
+        }${p.estimated ? " (estimated from its broker's total: no complete series)" : ""}`,
       };
     });
 }
@@ -167,12 +169,14 @@ export function placementChart(
   const counts = sets.map((set) =>
     brokers.map((b) => set.filter((p) => brokerName(p.broker) === b).length).join("-")
   );
+  const estimated = sets.some((set) => set.some((p) => p.estimated));
   const subtitle = options.subtitle ??
     (`partitions per broker ${counts.join(" → ")}; ` +
       (sizeBy === "load" ? "segment height = bytes-in rate" : "one segment per partition") +
       (after && moved.size
         ? `; outlined: the ${moved.size} partition(s) moved (→ where to, ← where from)`
-        : ""));
+        : "") +
+      (estimated ? "; * estimated from the broker's total (no complete series)" : ""));
   const description = sets.map((_, i) =>
     `${after ? (i === 0 ? "before" : "after") : "now"}: ` +
     brokers.map((b) => {
