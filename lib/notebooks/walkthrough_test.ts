@@ -3,6 +3,8 @@
  * (each in its own Deno kernel) against their own local cluster, on ports apart from the test
  * task's shared cluster (21xxx) and a developer's default lab (19xxx). Runs only under
  * `deno task test`, which gives it `LAB_TEST_ROOT` and sweeps that directory at the end.
+ * With `LAB_TEST_WALKTHROUGH_EXECUTED` set, the executed notebooks are copied there once they
+ * passed: CI's browser test compares with them instead of running the walkthrough again.
  *
  * Needs what the runner and the local environment need: Python 3 with venv (and PyPI on the
  * first run), Java, Prometheus, Chromium.
@@ -241,6 +243,16 @@ clusterTest(
       // 07 cleaned up: nothing of the walkthrough's cluster runs.
       const status = await new LocalEnvironment(config).status();
       assert.ok(status.parts.every((p) => !p.healthy), JSON.stringify(status.parts));
+
+      // The executed notebooks, once they passed, for the browser test to compare with
+      // (`.ci/run` passes them as its --headless-dir instead of running them again).
+      const handOff = Deno.env.get("LAB_TEST_WALKTHROUGH_EXECUTED");
+      if (handOff) {
+        await Deno.mkdir(handOff, { recursive: true });
+        for (const name of NOTEBOOKS) {
+          await Deno.copyFile(`${dir}/executed/${name}.ipynb`, `${handOff}/${name}.ipynb`);
+        }
+      }
     } finally {
       await stopPidFile(new RunState(config.local.stateDir).path("loadPid"), 10_000).catch(() =>
         false
