@@ -113,10 +113,18 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
     ", ",
   );
   if (allAcceptable(values, state.deviation, state.threshold)) {
+    const band = `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}`;
+    // AutoMQ counts a broker under the detect threshold as fine while the mean is under it
+    // too: say so when that, not the band, is what made a broker acceptable.
+    const underThreshold = !allAcceptable(values, state.deviation, 0);
     return {
       kind: "balanced",
-      sentence: `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
-        `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}: ${rates}.`,
+      sentence: underThreshold
+        ? `Balanced as AutoMQ judges it: every broker's bytes in (${state.windowSeconds} s ` +
+          `window) is within ${band} or under the detect threshold ` +
+          `${formatRate(state.threshold ?? 0)}, which the mean is under too: ${rates}.`
+        : `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
+          `${band}: ${rates}.`,
     };
   }
   if (mean <= 0) return undefined;

@@ -54,6 +54,22 @@ Deno.test("balanced only inside the band and with nothing moving", () => {
   assert.equal(allAcceptable([0, 0], 0.1), false);
 });
 
+// Seen in a control run at 2 MB/s: brokers 1.04/0.33/0.30 MB/s, the mean under the 1.05 MB/s
+// detect threshold. AutoMQ counts such brokers as fine; the sentence must not call them within
+// the band.
+Deno.test("balanced under the detect threshold says so, never 'within ±10%' of a wider spread", () => {
+  const outcome = settledOutcome(
+    state({ brokerRates: rates(1.04, 0.33, 0.30), threshold: 1.05e6 }),
+  );
+  assert.equal(outcome?.kind, "balanced");
+  assert.match(
+    outcome!.sentence,
+    /^Balanced as AutoMQ judges it: .* within ±10% of the mean 556\.7 kB\/s or under the detect threshold 1\.05 MB\/s, which the mean is under too: broker 0 1\.04 MB\/s/,
+  );
+  const plain = settledOutcome(state({ threshold: 1.05e6 }))!.sentence;
+  assert.match(plain, /^Balanced: every broker's bytes in \(10 s window\) is within ±10%/);
+});
+
 Deno.test("8-8-4 is as balanced as [8, 8, 1, 1, 1, 1] allow, once a later detection plans nothing", () => {
   const skewed = state({
     brokerRates: rates(8, 8, 4),

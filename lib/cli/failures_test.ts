@@ -127,7 +127,9 @@ realTest(
 realTest(
   "real cluster: LAB_BALANCER=off makes the demo a control run that reads back, reports and exits 0",
   async () => {
-    const env = demoEnv("control-run", 30492, { LAB_BALANCER: "off" });
+    // 4 MB/s: the mean (1.33 MB/s) above the 1.05 MB/s detect threshold, so the imbalance
+    // is one AutoMQ would act on and no dip of the load can make it look balanced.
+    const env = demoEnv("control-run", 30492, { LAB_BALANCER: "off", LAB_RATE_MBPS: "4" });
     await withDemoCluster(env, async () => {
       const run = await demo(env);
       console.log(`  the control run took ${run.seconds.toFixed(0)} s`);
