@@ -158,7 +158,7 @@ Deno.test("4-1-1 with uniform partitions goes to 2-2-2", () => {
   assert.deepEqual(plan.goals[1].violations, []);
   assert.deepEqual(plan.goals[0].violationsAfter, []);
   const text = explainPlan(plan).join("\n");
-  assert.match(text, /traffic-test-3 from broker 0 to 1/);
+  assert.match(text, /traffic-test-3: broker 0 → broker 1/);
   assert.match(text, /broker 0 above by 5\.99 MB\/s/);
   assert.match(text, /in one batch, issued together/);
   assert.match(text, /earlier goals' moves brought every broker inside/);

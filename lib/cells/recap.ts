@@ -17,6 +17,7 @@
  * @module
  */
 
+import { moveLabel } from "../core/move.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
@@ -95,9 +96,7 @@ export function recapRows(run: {
       "moves",
       watch
         ? `${watch.moves.length}` +
-          (watch.moves.length
-            ? ` (${watch.moves.map((m) => `p${m.partition} ${m.from}→${m.to}`).join(", ")})`
-            : "")
+          (watch.moves.length ? ` (${watch.moves.map(moveLabel).join(", ")})` : "")
         : undefined,
     ],
     [

@@ -28,6 +28,7 @@
  * @module
  */
 
+import { moveLabel } from "../core/move.ts";
 import type { BalancePlan } from "../balancer/plan.ts";
 import type { BalancerSettings, LabConfig } from "../config/config.ts";
 import { bandAround, sideOfBand } from "../core/band.ts";
@@ -169,7 +170,7 @@ export function whatIf(config: LabConfig, before: Measurement, changes: WhatIfSe
 }
 
 function planLine(plan: BalancePlan): string {
-  const moves = plan.actions.map((a) => `p${a.partition} ${a.from}→${a.to}`);
+  const moves = plan.actions.map(moveLabel);
   const ratio = (key: "before" | "after") => {
     const loads = plan.brokers.filter((b) => !b.excluded).map((b) => b[key].in);
     const mean = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);

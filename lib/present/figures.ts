@@ -31,7 +31,7 @@ import { spreadChart } from "./charts/spread.ts";
 import { svgToPng } from "./charts/png.ts";
 import { frame } from "./charts/plot.ts";
 import { brokerBytesIn, type Measurement } from "./report.ts";
-import type { Move, MoveRecord } from "../core/move.ts";
+import { type Move, moveLabel, type MoveRecord } from "../core/move.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { acceptableBand } from "../core/band.ts";
 import type { TimelineEvent } from "../balancer/watch.ts";
@@ -106,7 +106,7 @@ export function timelineMarks(
   }
   const starts = events.filter((e) => e.kind === "move-start");
   const ends = events.filter((e) => e.kind === "move-end");
-  for (const g of grouped(starts, (m) => `p${m.partition} ${m.from}→${m.to}`)) {
+  for (const g of grouped(starts, moveLabel)) {
     marks.push({ ...g, kind: "move-start" });
   }
   for (const g of grouped(ends, (m) => `p${m.partition} on ${m.to}`)) {

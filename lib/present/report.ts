@@ -10,7 +10,7 @@
 import type { LabConfig, Placement, Skew } from "../config/config.ts";
 import type { BrokerLoad, ClusterSnapshot } from "../core/metrics_types.ts";
 import { mbps } from "../core/format.ts";
-import type { MoveRecord } from "../core/move.ts";
+import { type MoveRecord, partitionName } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
@@ -392,7 +392,7 @@ export function afterReport(
       ["Time (UTC)", "Partition", "From broker", "To broker"],
       details.moves.map((
         m,
-      ) => [m.time.toISOString().slice(11, 23), `${m.topic}-${m.partition}`, m.from, m.to]),
+      ) => [m.time.toISOString().slice(11, 23), partitionName(m), m.from, m.to]),
     ));
   }
   lines.push("");
