@@ -9,7 +9,7 @@
 
 import type { BalancerSettings } from "../lib/config/config.ts";
 import { isAcceptable } from "../lib/core/band.ts";
-import type { PartitionLoad } from "../lib/core/metrics_types.ts";
+import type { Direction, PartitionLoad } from "../lib/core/metrics_types.ts";
 import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "../lib/balancer/plan_goals.ts";
 import { CRITICAL_TOPICS } from "../lib/balancer/plan_model.ts";
 import { compensatedSum, javaStringHash, topicPartitionHash } from "../lib/balancer/java_order.ts";
@@ -137,7 +137,7 @@ export function referencePlan(
   const ok = (g: G, id: number) => isAcceptable(load.get(id)![g.r], g.band);
   const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
   // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
-  const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
+  const cmp = (r: Direction) => (a: RefReplica, b: RefReplica) => {
     const ca = CRITICAL_TOPICS.has(a.topic), cb = CRITICAL_TOPICS.has(b.topic);
     if (ca !== cb) return ca ? 1 : -1;
     return b[r] - a[r];

@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { PartitionLoad } from "../core/metrics_types.ts";
+import type { Direction, PartitionLoad } from "../core/metrics_types.ts";
 
 /** Largest partition count searched exactly by branch and bound. */
 export const EXACT_PARTITION_LIMIT = 30;
@@ -342,7 +342,7 @@ export function optimalSpread(
 export function optimalSpreadOf(
   partitions: readonly PartitionLoad[],
   brokerCount: number,
-  resource: "in" | "out",
+  resource: Direction,
   options: Omit<OptimalSpreadOptions, "labels"> = {},
 ): OptimalSpread {
   const loads = partitions.map((p) => resource === "in" ? p.bytesInPerSec : p.bytesOutPerSec);

@@ -61,7 +61,6 @@ export type {
   Loads,
   PlanAction,
   PlannedMove,
-  Resource,
 } from "./plan_types.ts";
 
 /**

@@ -14,15 +14,16 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import type { Band } from "../core/band.ts";
-import type { GoalName, Resource } from "./plan_types.ts";
+import type { GoalName } from "./plan_types.ts";
 
 /** Score above which a move counts as an improvement (AutoMQ's `POSITIVE_ACTION_SCORE_THRESHOLD`). */
 export const POSITIVE_ACTION_SCORE_THRESHOLD = 0.5;
 /** The score of a refused move (AutoMQ's `NOT_ACCEPTABLE`). */
 export const NOT_ACCEPTABLE = -1;
 /** The resource of each goal. */
-export const GOAL_RESOURCE: Readonly<Record<GoalName, Resource>> = {
+export const GOAL_RESOURCE: Readonly<Record<GoalName, Direction>> = {
   NetworkInUsageDistributionGoal: "in",
   NetworkOutUsageDistributionGoal: "out",
 };

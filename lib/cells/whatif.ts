@@ -28,6 +28,7 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import { moveLabel } from "../core/move.ts";
 import type { BalancePlan } from "../balancer/plan.ts";
 import type { BalancerSettings, LabConfig } from "../config/config.ts";
@@ -47,7 +48,7 @@ export interface WhatIfSettings {
   /** The detect threshold, bytes/s, bytes in and out alike (1048576 = 1 MiB/s). */
   detectThreshold?: number;
   /** The goals, in priority order: `"in"` (bytes in), `"out"` (bytes out). */
-  goals?: ReadonlyArray<"in" | "out">;
+  goals?: ReadonlyArray<Direction>;
   /** Broker ids the balancer leaves alone (`exclude.broker.ids`). */
   excludeBrokers?: readonly number[];
 }
@@ -130,7 +131,7 @@ export function whatIfSettings(
         }.`,
       );
     }
-    settings.goals = (goals as ReadonlyArray<"in" | "out">).map((g) => GOAL[g]);
+    settings.goals = (goals as ReadonlyArray<Direction>).map((g) => GOAL[g]);
     const short = (list: readonly string[]) =>
       list.map((g) => g.includes("In") ? "in" : "out").join(", ");
     words.push(`goals ${goals.join(", ")} (today ${short(base.goals)})`);

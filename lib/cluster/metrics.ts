@@ -8,7 +8,12 @@
  * @module
  */
 
-import type { BrokerLoad, ClusterSnapshot, PartitionLoad } from "../core/metrics_types.ts";
+import type {
+  BrokerLoad,
+  ClusterSnapshot,
+  Direction,
+  PartitionLoad,
+} from "../core/metrics_types.ts";
 import {
   type InstantSample,
   type PromClient,
@@ -30,9 +35,6 @@ export const METRICS = {
   logSize: "kafka_log_size",
   requestTimeP99: "kafka_request_time_99p_milliseconds",
 } as const;
-
-/** `in` (produce) or `out` (fetch). */
-export type Direction = "in" | "out";
 
 function topicMatcher(topic?: string): string {
   return topic === undefined ? "" : `,topic=${promString(topic)}`;
