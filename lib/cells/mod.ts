@@ -15,6 +15,7 @@ import { Lab } from "../lab/lab.ts";
 import type { LoadStats } from "../cluster/load.ts";
 import type { Measurement } from "../present/report.ts";
 import { captureGrafanaPanels } from "../present/grafana_panels.ts";
+import { FIGURE_NAMES } from "../present/figures.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 
 /** The project's root directory (where `deno.json` is). */
@@ -71,11 +72,9 @@ export async function stopBackgroundLoadIfRunning(lab: Lab): Promise<LoadStats |
   return await lab.stopBackgroundLoad();
 }
 
-const CHART_ORDER = ["bytesIn", "timeline", "placement", "spread"];
-
 function chartRank(file: string): number {
-  const at = CHART_ORDER.indexOf(file.replace(/\.png$/, ""));
-  return at === -1 ? CHART_ORDER.length : at;
+  const at = (FIGURE_NAMES as readonly string[]).indexOf(file.replace(/\.png$/, ""));
+  return at === -1 ? FIGURE_NAMES.length : at;
 }
 
 /** The saved measurement of a step, or a clear error naming the notebook to run first. */

@@ -231,13 +231,31 @@ export function movedBetween(
   });
 }
 
-/** Each figure's file name and title (its alt text in the reports). */
+/**
+ * The story's charts, the one list notebooks, reports and tests read: each one's name (its file
+ * is `<name>.png`) and title (its alt text in the reports), in the order they are shown. A new
+ * chart is a field of {@linkcode StoryFigures}, drawn in {@linkcode storyFigures}, and a line
+ * here (the type checker asks for it).
+ */
 export const FIGURE_TITLES: Readonly<Record<keyof StoryFigures, string>> = {
   bytesIn: "Bytes in per broker, before and after",
   timeline: "Bytes in per broker over time: balancer on, detections, moves and the verdict marked",
   placement: "Partition placement, before and after, the moved partitions outlined",
   spread: "Spread of bytes in (coefficient of variation)",
 };
+
+/**
+ * The charts' names in the order they are shown (bytes in, timeline, placement, spread).
+ *
+ * @example
+ * ```ts
+ * import { FIGURE_NAMES } from "./figures.ts";
+ * if (FIGURE_NAMES[0] !== "bytesIn") throw new Error(`first chart: ${FIGURE_NAMES[0]}`);
+ * ```
+ */
+export const FIGURE_NAMES: ReadonlyArray<keyof StoryFigures> = Object.keys(FIGURE_TITLES) as Array<
+  keyof StoryFigures
+>;
 
 /** Writes each figure as `<dir>/<name>.png`; returns titles and paths relative to `relativeTo`. */
 export async function writeFigures(
@@ -247,9 +265,8 @@ export async function writeFigures(
 ): Promise<Array<{ title: string; file: string }>> {
   await Deno.mkdir(dir, { recursive: true });
   const written: Array<{ title: string; file: string }> = [];
-  for (
-    const [name, svg] of Object.entries(figures) as Array<[keyof StoryFigures, string | undefined]>
-  ) {
+  for (const name of FIGURE_NAMES) {
+    const svg = figures[name];
     if (!svg) continue;
     const file = `${dir}/${name}.png`;
     await Deno.writeFile(file, svgToPng(svg, { scale: 2 }));
