@@ -13,7 +13,8 @@
 import { isAlive } from "../lib/core/process.ts";
 import { checkEngine, connectDocker, toBuffer, withDeadline } from "../lib/env/automq/docker.ts";
 import { runCommand } from "../lib/core/command.ts";
-import { collectBytes, type TarInput, writeTar } from "../lib/env/automq/docker_streams.ts";
+import { collectBytes } from "../lib/env/automq/docker_streams.ts";
+import { type TarInput, writeTar } from "./tar.ts";
 
 /** A running test engine. */
 export interface TestEngine {

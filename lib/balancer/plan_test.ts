@@ -4,7 +4,7 @@ import type { PartitionLoad } from "../core/metrics_types.ts";
 import { explainPlan, type PlanAction, planBalance, PlanInputError } from "./plan.ts";
 import { batchActions, mergeMoves } from "./plan_batch.ts";
 import { brokerScore, moveGoalScore } from "./plan_goals.ts";
-import { seededRandom } from "./plan_bench.ts";
+import { seededRandom } from "../cli/bench_planner.ts";
 import { referencePlan } from "../../testing/plan_reference.ts";
 
 const MB = 1e6;

@@ -8,7 +8,7 @@ import type { PartitionLoad } from "../core/metrics_types.ts";
 import { integerHash, JavaHashMap } from "./java_order.ts";
 import { planBalance } from "./plan.ts";
 import { validateInput } from "./plan_validate.ts";
-import { seededRandom } from "./plan_bench.ts";
+import { seededRandom } from "../cli/bench_planner.ts";
 import { referencePlan } from "../../testing/plan_reference.ts";
 
 const MB = 1e6;

@@ -8,7 +8,7 @@
  */
 
 /** What a scenario does to the cluster after the before-measurement. */
-export type ScenarioEvent = "add-broker" | "remove-broker";
+type ScenarioEvent = "add-broker" | "remove-broker";
 
 /** One scenario. */
 export interface Scenario {
