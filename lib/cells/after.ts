@@ -14,7 +14,7 @@ import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runFigures } from "../lab/reports.ts";
 import { loadRecoveryText } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /**
  * A finished load's numbers: records, bytes, rate, failures (and how many of them may be

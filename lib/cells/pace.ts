@@ -21,7 +21,7 @@
 import type { LabConfig } from "../config/config.ts";
 import { UNTHROTTLED_PLANNING_MBPS } from "../cluster/run_budget.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** One notebook at reading pace. */
 export interface PaceRow {

@@ -25,7 +25,7 @@ import { brokerBytesIn, type Measurement } from "../present/report.ts";
 import { clock, fixed, settledPhrase } from "../present/sentences.ts";
 import { type Engine, moveCostSentence } from "./cost.ts";
 import type { MoveCost } from "../cluster/move_cost.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** What notebook 05 learns and 07 recaps: the moves' costs and the read-back's counts. */
 export interface RunRecord {

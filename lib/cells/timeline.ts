@@ -9,7 +9,7 @@ import { moveLabel } from "../core/move.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { brokerRatesText, clock, eventWords, settledPhrase } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** One event in words (the story's sentence, as a table row). */
 export const describeEvent: (e: TimelineEvent) => { event: string; detail: string } = eventWords;

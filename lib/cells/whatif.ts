@@ -39,7 +39,7 @@ import { whatIfChart } from "../present/charts/what_if.ts";
 import { chart, markdown, table } from "../present/display.ts";
 import { brokerBytesIn, type Measurement } from "../present/report.ts";
 import { clock, fixed } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** Settings to try; what is left out stays as it is today. */
 export interface WhatIfSettings {

@@ -5,11 +5,11 @@ import {
   PROJECT_ROOT,
   requireBackgroundLoad,
   requireMeasurement,
-  runPictures,
   savedWatchResult,
   saveWatchResult,
   stopBackgroundLoadIfRunning,
-} from "./mod.ts";
+} from "./notebook_lab.ts";
+import { runPictures } from "./pictures.ts";
 import { Lab } from "../lab/lab.ts";
 import { stopPid } from "../core/process.ts";
 import { type Measurement, measurement } from "../present/report.ts";
