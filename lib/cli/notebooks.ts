@@ -8,7 +8,7 @@
  *
  * ```sh
  * deno task notebooks                          # notebooks/*.ipynb by name, then notebooks/scenarios/
- * deno task notebooks notebooks/02-skew.ipynb  # only these, in this order
+ * deno task notebooks notebooks/02-imbalance.ipynb  # only these, in this order
  * deno task notebooks --timeout 900 --keep-going
  * ```
  *

@@ -52,7 +52,7 @@ export interface AfterDetails {
   optimal?: SpreadVerdict;
   /** The model's plan from the before-window: a prediction from another window. */
   planExplanation?: string[];
-  /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
+  /** The balancer's own detections, replayed from its log (`decisions.ts`'s `decisionLines`). */
   decisions?: string[];
   /** Chart files, relative to the report. */
   charts?: Array<{ title: string; file: string }>;
