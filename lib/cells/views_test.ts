@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { recordingKernel } from "../../testing/recording_kernel.ts";
 import {
   balancerActivityNote,
   bytesInView,
@@ -18,7 +19,6 @@ import { tallyEvent, tallyNote, watchProgressHandler, type WatchTally } from "./
 import { loadNote } from "../present/sentences.ts";
 import { balancerSettingsFrom, loadConfig } from "../config/config.ts";
 import { progress } from "../present/display.ts";
-import type { JupyterApi } from "../present/display/mime.ts";
 import { planBalance } from "../balancer/plan.ts";
 import { storyFigures } from "../present/figures.ts";
 import { Lab } from "../lab/lab.ts";
@@ -78,27 +78,6 @@ function text(view: { bundle: Record<string, string> }, type = "text/plain"): st
   const value = view.bundle[type];
   assert.ok(value !== undefined, `the bundle has ${type}`);
   return value;
-}
-
-interface Sent {
-  msgType: string;
-  content: { transient: { display_id: string }; data: Record<string, string> };
-}
-
-function recordingKernel(): { api: JupyterApi; sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    sent,
-    api: {
-      broadcast(msgType, content) {
-        sent.push({ msgType, content: structuredClone(content) as Sent["content"] });
-        return Promise.resolve();
-      },
-      display() {
-        throw new Error("live progress must use broadcast with a display_id");
-      },
-    },
-  };
 }
 
 Deno.test("settingsTable shows values, defaults, and marks what was changed", () => {
