@@ -7,7 +7,10 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import type { BalancerSettings } from "../lib/config/config.ts";
+import type { BalancePlan } from "../lib/balancer/plan.ts";
+import { moveKey } from "../lib/core/move.ts";
 import { isAcceptable } from "../lib/core/band.ts";
 import type { Direction, PartitionLoad } from "../lib/core/metrics_types.ts";
 import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "../lib/balancer/plan_goals.ts";
@@ -215,4 +218,18 @@ export function referencePlan(
     optimized++;
   }
   return { moves, dropped };
+}
+
+/**
+ * Asserts that the planner's plan makes the reference's moves and drops the reference's turns,
+ * `what` naming the case in the failure; returns how many moves the plan made.
+ */
+export function assertSameAsReference(
+  plan: BalancePlan,
+  ref: { moves: string[]; dropped: string[][] },
+  what: string,
+): number {
+  assert.deepEqual(plan.moves.map(moveKey), ref.moves, what);
+  assert.deepEqual(plan.dropped.map((d) => d.moves.map(moveKey)), ref.dropped, `${what}: drops`);
+  return plan.moves.length;
 }
