@@ -13,10 +13,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optimalSpread } from "./optimal.ts";
  * const best = optimalSpread([10, 10, 1], 3);
- * console.log(best.maxOverMean); // 10 / 7 = 1.43
- * console.log(best.explanation.join(" ")); // why 1.0 is impossible
+ * assert.ok(Math.abs(best.maxOverMean - 10 / 7) < 1e-9); // 10 / 7 = 1.43
+ * assert.ok(best.explanation.join(" ").length > 0); // why 1.0 is impossible
  * ```
  *
  * @module

@@ -224,8 +224,11 @@ const BATCH_LIMIT_BYTES = 512 * 1024;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultWorkers } from "./load.ts";
- * console.log(defaultWorkers(6, 2), defaultWorkers(6, 8), defaultWorkers(2, 16)); // 0 4 2
+ * assert.deepEqual(defaultWorkers(6, 2), 0);
+ * assert.deepEqual(defaultWorkers(6, 8), 4);
+ * assert.deepEqual(defaultWorkers(2, 16), 2);
  * ```
  */
 export function defaultWorkers(

@@ -136,12 +136,13 @@ export interface HostCandidate {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseHost } from "./metrics.ts";
  * const host = chooseHost([
  *   { broker: 0, bytesInPerSec: 900, bytesOutPerSec: 0, currentRate: 0, lastSeen: 10 },
  *   { broker: 2, bytesInPerSec: 300, bytesOutPerSec: 0, currentRate: 1000, lastSeen: 10 },
  * ]);
- * console.log(host.broker); // 2
+ * assert.deepEqual(host.broker, 2);
  * ```
  */
 export function chooseHost(candidates: readonly HostCandidate[]): HostCandidate {

@@ -44,8 +44,9 @@ export const EXPORTER_RESCAN_SECONDS = 60;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesWaitSeconds } from "./moved_series.ts";
- * console.log(seriesWaitSeconds(30, 2)); // 94
+ * assert.deepEqual(seriesWaitSeconds(30, 2), 94);
  * ```
  */
 export function seriesWaitSeconds(windowSeconds: number, scrapeSeconds: number): number {
@@ -69,13 +70,14 @@ export interface SeriesWait {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { waitForCompleteSeries } from "./moved_series.ts";
  * const snapshot = {
  *   takenAt: new Date(), windowSeconds: 30, brokers: [], partitions: [],
  *   coverage: { topic: "t", expected: [0], absent: [], partial: [], scrapeSeconds: 2 },
  * };
  * const wait = await waitForCompleteSeries(() => Promise.resolve(snapshot));
- * console.log(wait.complete); // true
+ * assert.ok(wait.complete);
  * ```
  */
 export async function waitForCompleteSeries(

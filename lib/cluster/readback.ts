@@ -360,6 +360,7 @@ export interface MissingCounts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classifyMissing } from "./readback.ts";
  * import { SequenceSet } from "./load.ts";
  * const acked = new SequenceSet();
@@ -368,7 +369,9 @@ export interface MissingCounts {
  * const r = classifyMissing({
  *   sent: 4, acked, seen, firstKept: new Map([[0, 2]]), logStart: new Map([[0, 2]]),
  * });
- * console.log(r.found, r.expired, r.lost); // 2 2 0
+ * assert.deepEqual(r.found, 2);
+ * assert.deepEqual(r.expired, 2);
+ * assert.deepEqual(r.lost, 0);
  * ```
  */
 export function classifyMissing(input: MissingInput): MissingCounts {
@@ -414,9 +417,10 @@ export function classifyMissing(input: MissingInput): MissingCounts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zeroLoss } from "./readback.ts";
- * console.log(zeroLoss({ lost: 0, duplicated: 0, corrupt: 0 })); // true
- * console.log(zeroLoss({ lost: 2, duplicated: 0, corrupt: 0 })); // false
+ * assert.ok(zeroLoss({ lost: 0, duplicated: 0, corrupt: 0 }));
+ * assert.deepEqual(zeroLoss({ lost: 2, duplicated: 0, corrupt: 0 }), false);
  * ```
  */
 export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrupt">): boolean {

@@ -17,8 +17,9 @@ export const UNTHROTTLED_PLANNING_MBPS = 200;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diskReserve } from "./run_budget.ts";
- * console.log(diskReserve(10e9) / 1e9); // 2.073741824 (1 GiB plus a tenth of 10 GB)
+ * assert.deepEqual(diskReserve(10e9) / 1e9, 2.073741824);
  * ```
  */
 export function diskReserve(freeBytes: number): number {
@@ -75,8 +76,9 @@ export function plannedBytes(plan: RunPlan): PlannedBytes {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { freeDiskBytes } from "./run_budget.ts";
- * console.log(await freeDiskBytes(Deno.cwd()) > 0); // true
+ * assert.ok(await freeDiskBytes(Deno.cwd()) > 0);
  * ```
  */
 export async function freeDiskBytes(path: string): Promise<number> {
@@ -128,8 +130,9 @@ export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: st
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secondsThatFit } from "./run_budget.ts";
- * console.log(secondsThatFit(10, 0)); // 0: nothing fits on a full disk
+ * assert.deepEqual(secondsThatFit(10, 0), 0);
  * ```
  */
 export function secondsThatFit(rateMBps: number | undefined, freeBytes: number): number {

@@ -110,8 +110,9 @@ export const SCENARIOS: readonly Scenario[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scenarioNamed } from "./scenarios.ts";
- * console.log(scenarioNamed("scale-out").event); // "add-broker"
+ * assert.deepEqual(scenarioNamed("scale-out").event, "add-broker");
  * ```
  */
 export function scenarioNamed(name: string): Scenario {

@@ -35,6 +35,7 @@ export interface StartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startDetached, stopPidFile } from "./process.ts";
  * const dir = await Deno.makeTempDir();
  * const started = await startDetached({
@@ -42,7 +43,7 @@ export interface StartOptions {
  *   logFile: `${dir}/sleep.log`,
  *   pidFile: `${dir}/sleep.pid`,
  * });
- * console.log(await stopPidFile(started.pidFile)); // true
+ * assert.ok(await stopPidFile(started.pidFile));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -67,8 +68,9 @@ export async function startDetached(options: StartOptions): Promise<StartedProce
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isAlive } from "./process.ts";
- * console.log(isAlive(Deno.pid)); // true
+ * assert.ok(isAlive(Deno.pid));
  * ```
  */
 export function isAlive(pid: number): boolean {
@@ -86,8 +88,9 @@ export function isAlive(pid: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readPidFile } from "./process.ts";
- * console.log(await readPidFile("/nonexistent/x.pid")); // undefined
+ * assert.deepEqual(await readPidFile("/nonexistent/x.pid"), undefined);
  * ```
  */
 export async function readPidFile(pidFile: string): Promise<number | undefined> {
@@ -105,9 +108,10 @@ export async function readPidFile(pidFile: string): Promise<number | undefined> 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stopPid } from "./process.ts";
  * const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
- * console.log(await stopPid(child.pid, 5000)); // true
+ * assert.ok(await stopPid(child.pid, 5000));
  * await child.status;
  * ```
  */
@@ -137,8 +141,9 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stopPidFile } from "./process.ts";
- * console.log(await stopPidFile("/nonexistent/x.pid")); // false: nothing was running
+ * assert.deepEqual(await stopPidFile("/nonexistent/x.pid"), false);
  * ```
  */
 export async function stopPidFile(pidFile: string, graceMs?: number): Promise<boolean> {
@@ -153,8 +158,10 @@ export async function stopPidFile(pidFile: string, graceMs?: number): Promise<bo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pathExists } from "./process.ts";
- * console.log(await pathExists("/"), await pathExists("/nonexistent")); // true false
+ * assert.ok(await pathExists("/"));
+ * assert.deepEqual(await pathExists("/nonexistent"), false);
  * ```
  */
 export async function pathExists(path: string): Promise<boolean> {
@@ -184,8 +191,9 @@ export function delay(ms: number): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tailFile } from "./process.ts";
- * console.log(await tailFile("/nonexistent/log", 5)); // "" (unreadable)
+ * assert.deepEqual(await tailFile("/nonexistent/log", 5), "");
  * ```
  */
 export async function tailFile(path: string, maxLines = 40): Promise<string> {

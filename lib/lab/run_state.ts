@@ -6,12 +6,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RunState, STATE_FILES } from "./run_state.ts";
  * const dir = await Deno.makeTempDir();
  * const state = new RunState(dir);
  * await state.saveLoadStarted({ startedAt: new Date(0), pid: 42 });
- * console.log(await state.loadStarted()); // { startedAt: 1970-01-01T00:00:00.000Z, pid: 42 }
- * console.log(state.path("loadLog").endsWith(STATE_FILES.loadLog)); // true
+ * assert.deepEqual(await state.loadStarted(), { startedAt: new Date(0), pid: 42 });
+ * assert.ok(state.path("loadLog").endsWith(STATE_FILES.loadLog));
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

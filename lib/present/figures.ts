@@ -212,10 +212,11 @@ export function storyFigures(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { movedBetween } from "./figures.ts";
  * const p = (partition: number, broker: number) =>
  *   ({ topic: "t", partition, broker, bytesInPerSec: 1, bytesOutPerSec: 0 });
- * console.log(movedBetween([p(0, 0), p(1, 0)], [p(0, 0), p(1, 2)])); // [{ topic: "t", partition: 1, from: 0, to: 2 }]
+ * assert.deepEqual(movedBetween([p(0, 0), p(1, 0)], [p(0, 0), p(1, 2)]), [{ topic: "t", partition: 1, from: 0, to: 2 }]);
  * ```
  */
 export function movedBetween(

@@ -183,6 +183,7 @@ export function bytesInSourceText(source: BytesInSource): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spreadVerdictOf } from "./report.ts";
  * const part = (p: number, b: number) =>
  *   ({ topic: "t", partition: p, broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0 });
@@ -191,7 +192,7 @@ export function bytesInSourceText(source: BytesInSource): string {
  *   brokers: [0, 1].map((b) => ({ broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0, partitions: 1 })),
  * };
  * const placement = [0, 1].map((p) => ({ partition: p, leader: p, replicas: [p] }));
- * console.log(spreadVerdictOf({ snapshot, placement }).atBest); // true
+ * assert.ok(spreadVerdictOf({ snapshot, placement }).atBest);
  * ```
  */
 export function spreadVerdictOf(
@@ -264,8 +265,9 @@ function partitionTable(m: Measurement): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { partitionRateText } from "./report.ts";
- * console.log(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true })); // "1.67 (estimated)"
+ * assert.deepEqual(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true }), "1.67 (estimated)");
  * ```
  */
 export function partitionRateText(
@@ -282,12 +284,13 @@ export function partitionRateText(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bestSpreadLines } from "./report.ts";
  * const lines = bestSpreadLines({
  *   maxOverMean: 1.2, mean: 1.74e6, bestMaxOverMean: 1.2, atBest: true, missing: [],
  *   explanation: ["t-0 alone carries 2.09 MB/s."],
  * });
- * console.log(lines[0].includes("**1.200**")); // true
+ * assert.ok(lines[0].includes("**1.200**"));
  * ```
  */
 export function bestSpreadLines(verdict: SpreadVerdict): string[] {
