@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBalancerLog } from "./log.ts";
  * import { detectCycleLines } from "./log_writer.ts";
  * import { planBalance } from "./plan.ts";
@@ -33,7 +34,9 @@
  * }));
  * const plan = planBalance({ brokers: [0, 1], partitions, settings });
  * const text = detectCycleLines(plan, new Date(), settings.detectIntervalMs).join("\n") + "\n";
- * for (const e of parseBalancerLog(text)) if (e.kind === "move-executing") console.log(e.topic);
+ * const moved = parseBalancerLog(text).filter((e) => e.kind === "move-executing");
+ * assert.equal(moved.length, plan.actions.length); // each planned move, read back from its line
+ * assert.ok(moved.length > 0);
  * ```
  *
  * @module

@@ -5,10 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { brokerScore, goalBand, moveGoalScore } from "./plan_goals.ts";
  * const band = goalBand(20e6, 0.1, 1_048_576);
  * const L = 100 * 1024 * 1024;
- * console.log(band.low, band.high, moveGoalScore(brokerScore(30e6, 20e6, 2e6, L), 1));
+ * assert.deepEqual([band.low, band.high], [18e6, 22e6]); // 20 MB/s ±10%
+ * assert.ok(Math.abs(moveGoalScore(brokerScore(30e6, 20e6, 2e6, L), 1) - 0.5343) < 1e-4);
  * ```
  *
  * @module

@@ -20,12 +20,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replayLog } from "./replay.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
- * for (const r of replayLog(text, balancerSettingsFrom({}))) {
- *   console.log(r.detection.start.toISOString(), r.verdict);
- * }
+ * const verdicts = replayLog(text, balancerSettingsFrom({})).map((r) => r.verdict);
+ * assert.equal(verdicts.at(-1), "replay agrees: yes (2 of 2 moves)");
  * ```
  *
  * @module

@@ -42,8 +42,10 @@ export function firstFullWindowSeconds(result: StoryResult): number | undefined 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scenariosTable } from "./bench_scenarios.ts";
- * console.log(scenariosTable([{ scenario: "placement", result: { code: 0, seconds: 150 } }]));
+ * const table = scenariosTable([{ scenario: "placement", result: { code: 0, seconds: 150 } }]);
+ * assert.match(table, /\n\| placement \| .* \| balanced \|$/);
  * ```
  */
 export function scenariosTable(rows: readonly ScenarioRow[]): string {

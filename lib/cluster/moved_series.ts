@@ -117,10 +117,11 @@ function partitionList(coverage: PartitionCoverage, partitions: readonly number[
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeCoverage } from "./moved_series.ts";
  * const coverage = { topic: "t", expected: [0, 1], absent: [1], partial: [], scrapeSeconds: 2 };
- * console.log(describeCoverage(coverage, 30, 94_000)?.startsWith("t-1 had no per-partition series"));
- * // true
+ * const text = describeCoverage(coverage, 30, 94_000);
+ * assert.match(text ?? "", /^t-1 had no per-partition series/);
  * ```
  */
 export function describeCoverage(

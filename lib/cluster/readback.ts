@@ -435,19 +435,24 @@ export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrup
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readbackSentence } from "./readback.ts";
- * console.log(readbackSentence({
- *   expected: 10, found: 8, expired: 2, expiredByPartition: [{ partition: 0, records: 2 }],
- *   lost: 0, duplicated: 0, corrupt: 0, lostExamples: [],
- * }));
- * // Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by
- * // retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.
- * console.log(readbackSentence({
- *   expected: 10, found: 10, expired: 0, expiredByPartition: [], lost: 0, duplicated: 0,
- *   corrupt: 0, lostExamples: [], unacknowledgedButStored: 3,
- * }));
- * // Zero loss: 10 of 10 acknowledged records read back intact, once each; lost 0,
- * // duplicated 0, corrupt 0; stored although its ack was lost: 3 (neither acked nor lost).
+ * assert.equal(
+ *   readbackSentence({
+ *     expected: 10, found: 8, expired: 2, expiredByPartition: [{ partition: 0, records: 2 }],
+ *     lost: 0, duplicated: 0, corrupt: 0, lostExamples: [],
+ *   }),
+ *   "Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by " +
+ *     "retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.",
+ * );
+ * assert.equal(
+ *   readbackSentence({
+ *     expected: 10, found: 10, expired: 0, expiredByPartition: [], lost: 0, duplicated: 0,
+ *     corrupt: 0, lostExamples: [], unacknowledgedButStored: 3,
+ *   }),
+ *   "Zero loss: 10 of 10 acknowledged records read back intact, once each; lost 0, " +
+ *     "duplicated 0, corrupt 0; stored although its ack was lost: 3 (neither acked nor lost).",
+ * );
  * ```
  */
 export function readbackSentence(

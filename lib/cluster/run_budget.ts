@@ -51,9 +51,12 @@ export interface PlannedBytes {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plannedBytes } from "./run_budget.ts";
- * console.log(plannedBytes({ rateMBps: 20, durationSeconds: 60, records: 0, recordBytes: 10240 }));
- * // { bytes: 1200000000, basis: "20 MB/s × 60 s" }
+ * assert.deepEqual(
+ *   plannedBytes({ rateMBps: 20, durationSeconds: 60, records: 0, recordBytes: 10240 }),
+ *   { bytes: 1200000000, basis: "20 MB/s × 60 s" },
+ * );
  * ```
  */
 export function plannedBytes(plan: RunPlan): PlannedBytes {

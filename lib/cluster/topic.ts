@@ -83,9 +83,12 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { retentionEntries } from "./topic.ts";
- * console.log(retentionEntries({ retentionBytesPerPartition: 1e6 })[0]);
- * // { name: "retention.bytes", value: "1000000" }
+ * assert.deepEqual(
+ *   retentionEntries({ retentionBytesPerPartition: 1e6 })[0],
+ *   { name: "retention.bytes", value: "1000000" },
+ * );
  * ```
  */
 export function retentionEntries(

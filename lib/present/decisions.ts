@@ -9,13 +9,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replayLog } from "../balancer/replay.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * import { decisionLines } from "./decisions.ts";
  * const log = await Deno.readTextFile(
  *   new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url),
  * );
- * console.log(decisionLines(replayLog(log, balancerSettingsFrom({}))).join("\n"));
+ * const lines = decisionLines(replayLog(log, balancerSettingsFrom({})));
+ * assert.ok(lines.includes("Detection at 18:52:31 UTC: replay agrees: yes (2 of 2 moves)."));
  * ```
  *
  * @module
