@@ -111,8 +111,13 @@ async function exists(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkRunFits } from "./run_budget.ts";
  * checkRunFits({ bytes: 1e9, basis: "1000 MB" }, 50e9, "/data"); // fits: no error
+ * assert.throws(
+ *   () => checkRunFits({ bytes: 49e9, basis: "49000 MB" }, 50e9, "/data"),
+ *   /would write 49\.0 GB \(49000 MB\), but \/data has 50\.0 GB free/,
+ * );
  * ```
  */
 export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: string): void {
