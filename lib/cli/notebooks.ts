@@ -287,6 +287,7 @@ async function notebooksTask(args: string[]): Promise<number> {
   const why = interrupted ? "Interrupted" : "A notebook failed";
   const stopped: string[] = [];
   if (!loadWasRunning && await lab.backgroundLoadPid() !== undefined) {
+    // Best effort on the way out after a failure: the sentence below says what was stopped.
     await lab.stopBackgroundLoad().catch(() => {});
     stopped.push("the background load");
   }

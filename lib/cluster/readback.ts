@@ -146,6 +146,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     await admin.connect();
   } catch (error) {
+    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -153,6 +154,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     cluster = await openCluster(kafka);
   } catch (error) {
+    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -202,6 +204,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
     const stopped = new Promise<never>((_, reject) => {
       stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true });
     });
+    // Marks the rejection handled: it is awaited in the race below, never lost.
     stopped.catch(() => {});
     try {
       await Promise.race([
@@ -223,7 +226,9 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
       stop.abort(new Error("read-back finished"));
     }
   } finally {
+    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
     await cluster.disconnect().catch(() => {});
+    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
     await admin.disconnect().catch(() => {});
   }
   const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));

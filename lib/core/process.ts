@@ -149,6 +149,7 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
 export async function stopPidFile(pidFile: string, graceMs?: number): Promise<boolean> {
   const pid = await readPidFile(pidFile);
   const wasRunning = pid !== undefined && (await stopPid(pid, graceMs));
+  // The PID file may already be gone; whether the process ran is what is returned.
   await Deno.remove(pidFile).catch(() => {});
   return wasRunning;
 }

@@ -111,6 +111,7 @@ export class RunState {
 
   /** Removes state files that may not exist. */
   async remove(...files: StateFile[]): Promise<void> {
+    // The files may not exist (that is the point of removing them); nothing else reads them after.
     for (const file of files) await Deno.remove(this.path(file)).catch(() => {});
   }
 
