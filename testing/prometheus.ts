@@ -177,7 +177,7 @@ async function startOnce(
       }
       await status;
       await stderr.done;
-      // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+      // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     })();
     return stopped;

@@ -154,7 +154,7 @@ export async function screenshot(
   } finally {
     clearTimeout(timer);
     killGroup(pid, useGroup); // leftovers of the group (zygotes, utilities), if any
-    // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(profile, { recursive: true }).catch(() => {});
   }
 }

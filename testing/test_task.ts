@@ -205,7 +205,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     }
     const leftovers = await stopEverythingUnder(root);
     if (leftovers > 0) console.log(`Stopped ${leftovers} process(es) tests had left running.`);
-    // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(root, { recursive: true }).catch(() => {});
     if (interruptedBy) console.error("Stopped everything the tests had started.");
   }

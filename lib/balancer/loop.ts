@@ -376,7 +376,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       await running;
-      // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+      // After the work: a failed disconnect loses nothing and must not hide its outcome.
       if (connected) await admin.disconnect().catch(() => {});
     },
   };

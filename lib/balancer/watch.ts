@@ -186,7 +186,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   try {
     await admin.connect();
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -270,7 +270,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     }
   } finally {
     leaderTimeline = await leaderPoll.stop();
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   outcome ??= timeoutOutcome(

@@ -109,7 +109,7 @@ export async function benchScenarios(interrupt?: Interrupt): Promise<number> {
     rows.push({ scenario: scenario.name, result });
   }
   const total = (performance.now() - started) / 1000;
-  // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+  // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
   await Deno.remove(scratch, { recursive: true }).catch(() => {});
   const table = scenariosTable(rows);
   const text = [

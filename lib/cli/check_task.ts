@@ -150,7 +150,7 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
         : "";
       return { ok: false, output: output + hint };
     } finally {
-      // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+      // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
       await Deno.remove(denoDir, { recursive: true }).catch(() => {});
     }
   });

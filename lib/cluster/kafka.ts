@@ -118,14 +118,14 @@ export async function withAdmin<T>(
   try {
     await admin.connect();
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(brokers, error);
   }
   try {
     return await work(admin);
   } finally {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
 }

@@ -263,7 +263,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   try {
     await admin.connect();
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -283,7 +283,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       }), { what: `Reading the settings of ${options.topic}` });
     maxMessageBytes = Number(configs.resources[0].configEntries[0]?.configValue ?? 1048588);
   } finally {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   // A record batch of one record adds about 80 bytes of framing to the value.

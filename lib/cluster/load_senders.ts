@@ -107,7 +107,7 @@ export async function openSenders(
       clusters.push(await openCluster(kafka));
     }
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -160,7 +160,7 @@ export async function openSenders(
     whenProgress: () => pipelines.whenProgress(),
     drain: () => pipelines.drain(),
     async close() {
-      // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+      // After the work: a failed disconnect loses nothing and must not hide its outcome.
       await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     },
   };

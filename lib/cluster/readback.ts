@@ -146,7 +146,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     await admin.connect();
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -154,7 +154,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     cluster = await openCluster(kafka);
   } catch (error) {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -226,9 +226,9 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
       stop.abort(new Error("read-back finished"));
     }
   } finally {
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await cluster.disconnect().catch(() => {});
-    // Closing after the work: a failed disconnect loses nothing and must not hide the work's result or error.
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));

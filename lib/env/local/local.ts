@@ -256,7 +256,7 @@ export class LocalEnvironment implements LabEnvironment {
       await stopPidFile(`${this.paths().pids}/kafka-${id}.pid`, 20_000);
     }
     if (options.removeData) {
-      // Best effort once every process is stopped: a leftover is only disk space, and `down` must finish.
+      // Best effort with every process stopped: a leftover is only disk; `down` must finish.
       await Deno.remove(this.paths().root, { recursive: true }).catch(() => {});
     }
   }

@@ -80,7 +80,7 @@ Deno.test("down on an environment that never started is safe, twice", async () =
     assert.equal(status.healthy, false);
     assert.ok(status.parts.every((p) => p.detail === "not running"));
   } finally {
-    // Scratch clean-up: a directory already gone (or left in the temp dir) costs nothing; the run's own error wins.
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(stateDir, { recursive: true }).catch(() => {});
   }
 });
