@@ -172,7 +172,7 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
     for await (const chunk of stream) await sink.write(chunk);
   };
   const copied = Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() =>
-    // The log file is only for reading after a failure; a failed close loses nothing the test needs.
+    // The log is only read after a failure; a failed close loses nothing a test needs.
     sink.close().catch(() => {})
   );
   let exited = false;
@@ -212,7 +212,7 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
       for (const p of rest) kill(p, "SIGKILL");
       const alive = await waitGone(rest, 5000);
       for (const point of mountsUnder(root)) {
-        // A lazy unmount of a mount already gone fails harmlessly; surviving processes are the check.
+        // Unmounting what is already gone fails harmlessly; survivors are the check.
         await runCommand(["umount", "-l", point]).catch(() => {});
       }
       // The socket may already be gone.
