@@ -59,6 +59,7 @@ async function gitIgnored(paths: string[], root: string): Promise<Set<string>> {
     });
     return new Set(out.stdout.split("\n").filter((l) => l !== ""));
   } catch {
+    // Not a git checkout (or no git): nothing is ignored.
     return new Set();
   }
 }
@@ -204,6 +205,7 @@ async function listNotebooks(dir: string): Promise<string[]> {
       .map((e) => `${dir}/${e.name}`)
       .sort();
   } catch {
+    // No such directory: no notebooks to check there.
     return [];
   }
 }

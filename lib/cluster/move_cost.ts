@@ -139,6 +139,7 @@ async function logSizeAt(prom: PromClient, m: TimedMove): Promise<number | undef
   try {
     return (await prom.queryVector(query, { time: m.startedAt }))[0]?.value;
   } catch {
+    // No answer from Prometheus: the size is unknown and the cost says so.
     return undefined;
   }
 }

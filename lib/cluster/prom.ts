@@ -364,6 +364,7 @@ export class PromClient {
     try {
       body = JSON.parse(text);
     } catch {
+      // Not JSON (a proxy's page, say): reported below with the HTTP status.
       body = undefined;
     }
     if (body?.status === "error" && query !== undefined) {

@@ -8,6 +8,7 @@
  */
 
 import { runCommand } from "../core/command.ts";
+import { pathExists } from "../core/process.ts";
 
 /** A rate assumed for unthrottled loads when planning disk use, MB/s (above any measured here). */
 export const UNTHROTTLED_PLANNING_MBPS = 200;
@@ -86,7 +87,7 @@ export function plannedBytes(plan: RunPlan): PlannedBytes {
  */
 export async function freeDiskBytes(path: string): Promise<number> {
   let dir = path;
-  while (dir !== "/" && !(await exists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
+  while (dir !== "/" && !(await pathExists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
   const out = await runCommand(["df", "-P", "-B1", dir]);
   const fields = out.stdout.trim().split("\n").at(-1)?.split(/\s+/);
   const available = Number(fields?.[3]);
@@ -94,15 +95,6 @@ export async function freeDiskBytes(path: string): Promise<number> {
     throw new Error(`Could not read the free disk space of ${dir} with df.`);
   }
   return available;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

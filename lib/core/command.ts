@@ -119,6 +119,7 @@ export async function programWorks(program: string, args: string[]): Promise<boo
   try {
     return (await runCommand([program, ...args])).success;
   } catch {
+    // The program is not installed (spawn failed): it does not work.
     return false;
   }
 }

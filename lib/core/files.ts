@@ -46,6 +46,7 @@ export async function* walkFiles(
   try {
     entries = await readdir(top, { recursive: true, withFileTypes: true });
   } catch {
+    // A directory that is not there holds no files.
     return;
   }
   const skip = new Set(options.skipDirs ?? []);

@@ -79,6 +79,7 @@ export function isAlive(pid: number): boolean {
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
     return state !== "Z" && state !== "X";
   } catch {
+    // No /proc entry: the process is gone.
     return false;
   }
 }
@@ -98,6 +99,7 @@ export async function readPidFile(pidFile: string): Promise<number | undefined> 
     const pid = Number((await Deno.readTextFile(pidFile)).trim());
     return Number.isInteger(pid) && pid > 1 ? pid : undefined;
   } catch {
+    // No PID file (or an unreadable one): nothing to stop.
     return undefined;
   }
 }
@@ -120,6 +122,7 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
   try {
     Deno.kill(pid, "SIGTERM");
   } catch {
+    // It ended between the check and the signal (or is not ours): nothing stopped.
     return false;
   }
   const deadline = Date.now() + graceMs;
@@ -170,6 +173,7 @@ export async function pathExists(path: string): Promise<boolean> {
     await Deno.stat(path);
     return true;
   } catch {
+    // Not there, or not reachable: either way it cannot be used.
     return false;
   }
 }
@@ -202,6 +206,7 @@ export async function tailFile(path: string, maxLines = 40): Promise<string> {
     const text = await Deno.readTextFile(path);
     return text.split("\n").slice(-maxLines - 1).join("\n").trimEnd();
   } catch {
+    // No log yet: an empty tail.
     return "";
   }
 }

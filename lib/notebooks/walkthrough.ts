@@ -190,6 +190,7 @@ export async function checkWalkthrough(
     try {
       current = await Deno.readTextFile(`${outDir}/${name}`);
     } catch {
+      // Not built yet: reported as missing.
       missing.push(name);
       continue;
     }

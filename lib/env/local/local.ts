@@ -291,6 +291,7 @@ export class LocalEnvironment implements LabEnvironment {
     try {
       return await Deno.readTextFile(this.paths().balancerLog);
     } catch {
+      // No balancer log yet (the balancer never ran): an empty log.
       return "";
     }
   }
@@ -434,6 +435,7 @@ export class LocalEnvironment implements LabEnvironment {
       });
       return (await response.text()).trim() === "on";
     } catch {
+      // The agent does not answer: the state is unknown (undefined, as documented).
       return undefined;
     }
   }

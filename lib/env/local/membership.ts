@@ -65,6 +65,7 @@ export function readMembership(stateDir: string): LocalMembership | undefined {
   try {
     return JSON.parse(Deno.readTextFileSync(`${stateDir}/brokers.json`)) as LocalMembership;
   } catch {
+    // No membership file: no cluster was set up in this state directory.
     return undefined;
   }
 }
@@ -80,6 +81,7 @@ export async function clusterIdIn(file: string): Promise<string> {
   try {
     return (await Deno.readTextFile(file)).trim();
   } catch {
+    // No id kept yet: make one and keep it.
     const id = newClusterId();
     await Deno.writeTextFile(file, id);
     return id;
