@@ -126,6 +126,7 @@ export async function copyAutomqLists(
   const lines: string[] = [];
   for (const [i, name] of AUTOMQ_LISTS.entries()) {
     const target = new URL(name, to);
+    // A missing list is simply not "the same": it is written below.
     const before = await Deno.readFile(target).catch(() => undefined);
     const same = before !== undefined && before.length === contents[i].length &&
       before.every((b, j) => b === contents[i][j]);

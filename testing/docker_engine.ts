@@ -13,7 +13,8 @@
 import { isAlive } from "../lib/core/process.ts";
 import { checkEngine, connectDocker, toBuffer, withDeadline } from "../lib/env/automq/docker.ts";
 import { runCommand } from "../lib/core/command.ts";
-import { collectBytes, type TarInput, writeTar } from "../lib/env/automq/docker_streams.ts";
+import { collectBytes } from "../lib/env/automq/docker_streams.ts";
+import { type TarInput, writeTar } from "./tar.ts";
 
 /** A running test engine. */
 export interface TestEngine {
@@ -171,6 +172,7 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
     for await (const chunk of stream) await sink.write(chunk);
   };
   const copied = Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() =>
+    // The log is only read after a failure; a failed close loses nothing a test needs.
     sink.close().catch(() => {})
   );
   let exited = false;
@@ -210,8 +212,10 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
       for (const p of rest) kill(p, "SIGKILL");
       const alive = await waitGone(rest, 5000);
       for (const point of mountsUnder(root)) {
+        // Unmounting what is already gone fails harmlessly; survivors are the check.
         await runCommand(["umount", "-l", point]).catch(() => {});
       }
+      // The socket may already be gone.
       await Deno.remove(socket).catch(() => {});
       if (alive.length > 0) {
         throw new Error(`test engine processes ${alive.join(", ")} survived SIGKILL.`);
@@ -238,6 +242,7 @@ export async function startTestEngine(dir: string, timeoutMs = 30000): Promise<T
       lastError = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() >= deadline) {
+      // Stopping what did not start; the error below says why it did not.
       await stop().catch(() => {});
       throw new Error(
         `dockerd did not answer within ${timeoutMs} ms (${lastError}). Last lines of ${log}:\n` +

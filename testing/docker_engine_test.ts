@@ -95,6 +95,7 @@ Deno.test("startTestEngine runs a private dockerd and stop() leaves nothing", as
       if (!stopped) await engine.stop();
     }
   } finally {
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
@@ -121,6 +122,7 @@ Deno.test("stop() also clears containerd, shims and containers left by a killed 
       await engine.stop();
     }
   } finally {
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });

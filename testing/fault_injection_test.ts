@@ -49,6 +49,7 @@ clusterTest(
         (admin) => describePlacement(admin, topic),
       )
         .then(() => performance.now());
+      // Marks the rejection handled until it is awaited (asserted) below.
       ledAgain.catch(() => {});
       await env.startStoppedBroker(2);
       const leaderless = (await ledAgain - stoppedAt) / 1000;
@@ -82,6 +83,7 @@ clusterTest(
     // Broker 2 down again as the read-back starts: it waits for partitions 4 and 5.
     await env.stopBroker(2);
     const reading = readBackOf(cluster, topic, stats);
+    // Marks the rejection handled until it is awaited (asserted) below.
     reading.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 1000)).finally(() =>
       env.startStoppedBroker(2)

@@ -7,9 +7,12 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import type { BalancerSettings } from "../lib/config/config.ts";
+import type { BalancePlan } from "../lib/balancer/plan.ts";
+import { moveKey } from "../lib/core/move.ts";
 import { isAcceptable } from "../lib/core/band.ts";
-import type { PartitionLoad } from "../lib/core/metrics_types.ts";
+import type { Direction, PartitionLoad } from "../lib/core/metrics_types.ts";
 import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "../lib/balancer/plan_goals.ts";
 import { CRITICAL_TOPICS } from "../lib/balancer/plan_model.ts";
 import { compensatedSum, javaStringHash, topicPartitionHash } from "../lib/balancer/java_order.ts";
@@ -137,7 +140,7 @@ export function referencePlan(
   const ok = (g: G, id: number) => isAcceptable(load.get(id)![g.r], g.band);
   const score = (g: G, v: number) => brokerScore(v, g.avg, g.dev, s.baselineBandwidthBytes);
   // PartitionComparator: critical topics last, heavier first; nothing else (stable sort).
-  const cmp = (r: "in" | "out") => (a: RefReplica, b: RefReplica) => {
+  const cmp = (r: Direction) => (a: RefReplica, b: RefReplica) => {
     const ca = CRITICAL_TOPICS.has(a.topic), cb = CRITICAL_TOPICS.has(b.topic);
     if (ca !== cb) return ca ? 1 : -1;
     return b[r] - a[r];
@@ -215,4 +218,18 @@ export function referencePlan(
     optimized++;
   }
   return { moves, dropped };
+}
+
+/**
+ * Asserts that the planner's plan makes the reference's moves and drops the reference's turns,
+ * `what` naming the case in the failure; returns how many moves the plan made.
+ */
+export function assertSameAsReference(
+  plan: BalancePlan,
+  ref: { moves: string[]; dropped: string[][] },
+  what: string,
+): number {
+  assert.deepEqual(plan.moves.map(moveKey), ref.moves, what);
+  assert.deepEqual(plan.dropped.map((d) => d.moves.map(moveKey)), ref.dropped, `${what}: drops`);
+  return plan.moves.length;
 }

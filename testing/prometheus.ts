@@ -108,6 +108,7 @@ function tail(stream: ReadableStream<Uint8Array>, limit = 8192) {
     for await (const chunk of stream) {
       text = (text + decoder.decode(chunk, { stream: true })).slice(-limit);
     }
+    // The output is only kept for error messages; a closed pipe ends it.
   })().catch(() => {});
   return { text: () => text, done };
 }
@@ -176,6 +177,7 @@ async function startOnce(
       }
       await status;
       await stderr.done;
+      // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     })();
     return stopped;

@@ -92,6 +92,7 @@ export async function screenshot(
   }
   const chromium = options.chromium ?? findChromium();
   const target = pngPath.startsWith("/") ? pngPath : `${Deno.cwd()}/${pngPath}`;
+  // An old screenshot may not exist; a new one is checked for after Chromium ran.
   await Deno.remove(target).catch(() => {});
   const profile = await Deno.makeTempDir({ prefix: "lab-chromium-" });
   const flags = [
@@ -153,6 +154,7 @@ export async function screenshot(
   } finally {
     clearTimeout(timer);
     killGroup(pid, useGroup); // leftovers of the group (zygotes, utilities), if any
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(profile, { recursive: true }).catch(() => {});
   }
 }

@@ -32,11 +32,13 @@ export async function lendTestEngine(): Promise<LentEngine> {
         try {
           await engine.stop();
         } finally {
+          // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
           await Deno.remove(dir, { recursive: true }).catch(() => {});
         }
       },
     };
   } catch (error) {
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw error;
   }

@@ -76,6 +76,7 @@ export async function denoTestTargets(args: string[]): Promise<string[]> {
   }
   const files: string[] = [];
   for (const path of paths.length > 0 ? paths : ["lib", "testing"]) {
+    // A path that is not there is refused with a sentence just below.
     const info = await Deno.stat(`${projectRoot}/${path}`).catch(() => undefined);
     if (!info?.isDirectory) {
       files.push(path);
@@ -204,6 +205,7 @@ export async function runTestTask(args: string[]): Promise<number> {
     }
     const leftovers = await stopEverythingUnder(root);
     if (leftovers > 0) console.log(`Stopped ${leftovers} process(es) tests had left running.`);
+    // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
     await Deno.remove(root, { recursive: true }).catch(() => {});
     if (interruptedBy) console.error("Stopped everything the tests had started.");
   }

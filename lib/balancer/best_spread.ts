@@ -142,14 +142,15 @@ export function judgeSpread(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { judgedPartitions } from "./best_spread.ts";
  * const snapshot = {
  *   takenAt: new Date(0), windowSeconds: 10, brokers: [],
  *   partitions: [{ topic: "t", partition: 0, broker: 0, bytesInPerSec: 5, bytesOutPerSec: 0 }],
  *   coverage: { topic: "t", expected: [0, 1], absent: [1], partial: [], scrapeSeconds: 2 },
  * };
- * console.log(judgedPartitions(snapshot).map((p) => `${p.label} ${p.measured}`));
- * // [ "t-0 true", "t-1 false" ]
+ * const judged = judgedPartitions(snapshot).map((p) => `${p.label} ${p.measured}`);
+ * assert.deepEqual(judged, ["t-0 true", "t-1 false"]);
  * ```
  */
 export function judgedPartitions(snapshot: ClusterSnapshot): JudgedPartition[] {

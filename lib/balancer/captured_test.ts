@@ -4,6 +4,7 @@
  * agreement with AutoMQ's executed moves, the stale detection after a run-time enable
  * skipped, the standby controllers' logs left out of a merge.
  */
+import { moveKey } from "../core/move.ts";
 import assert from "node:assert/strict";
 import { capturedLog } from "../../testing/captured.ts";
 import { balancerSettingsFrom } from "../config/config.ts";
@@ -39,9 +40,7 @@ Deno.test("every detection of the active controller's log is read", () => {
   ];
   assert.equal(executing.length, 19);
   assert.deepEqual(
-    detections.flatMap((d) =>
-      d.executed.map((m) => `${m.topic}-${m.partition}:${m.from}->${m.to}`)
-    ),
+    detections.flatMap((d) => d.executed.map(moveKey)),
     executing.map((m) => `${m[1]}-${m[2]}:${m[3]}->${m[4]}`),
   );
   const acting = detections.filter((d) => d.executed.length > 0).map((d) => clock(d.start));

@@ -33,7 +33,7 @@
  */
 
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import type { MoveRecord } from "../core/move.ts";
+import { moveKey, type MoveRecord } from "../core/move.ts";
 import type { BalancerEvent, ParsedLoads } from "./log.ts";
 
 /** One broker as a detection's `Broker status` line gave it. */
@@ -148,9 +148,6 @@ interface FoldContext {
   /** The best candidate score of each partition tried, by `topic-p:from->to`. */
   scores: Map<string, number>;
 }
-
-const moveKey = (m: { topic: string; partition: number; from: number; to: number }) =>
-  `${m.topic}-${m.partition}:${m.from}->${m.to}`;
 
 function fold(d: Detection, e: BalancerEvent, context: FoldContext): void {
   switch (e.kind) {

@@ -36,11 +36,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hashMapOrder, javaStringHash, topicPartitionHash } from "./java_order.ts";
- * console.log(javaStringHash("traffic-test"), topicPartitionHash("traffic-test", 0));
+ * assert.equal(javaStringHash("traffic-test"), 792001122); // Java's "traffic-test".hashCode()
+ * assert.equal(topicPartitionHash("traffic-test", 0), 792002083);
  * // Partitions 0-3 of traffic-test, inserted in order: the order a HashMap iterates them in.
  * const order = hashMapOrder([0, 1, 2, 3], (p) => topicPartitionHash("traffic-test", p));
- * console.log(order); // [ 3, 2, 1, 0 ]
+ * assert.deepEqual(order, [ 3, 2, 1, 0 ]);
  * ```
  *
  * @module

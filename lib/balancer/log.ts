@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBalancerLog } from "./log.ts";
  * import { detectCycleLines } from "./log_writer.ts";
  * import { planBalance } from "./plan.ts";
@@ -33,16 +34,18 @@
  * }));
  * const plan = planBalance({ brokers: [0, 1], partitions, settings });
  * const text = detectCycleLines(plan, new Date(), settings.detectIntervalMs).join("\n") + "\n";
- * for (const e of parseBalancerLog(text)) if (e.kind === "move-executing") console.log(e.topic);
+ * const moved = parseBalancerLog(text).filter((e) => e.kind === "move-executing");
+ * assert.equal(moved.length, plan.actions.length); // each planned move, read back from its line
+ * assert.ok(moved.length > 0);
  * ```
  *
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import { fromWallTime } from "../core/time_zone.ts";
 import { type LogTimeZone, parseDataRate } from "./log_format.ts";
 import { SKIP_DETECT_MESSAGE, START_DETECT_MESSAGE } from "./log_messages.ts";
-import type { Resource } from "./plan_types.ts";
 
 /** Fields every event has. */
 export interface EventBase {
@@ -71,7 +74,7 @@ export type BalancerEvent =
   | EventBase & {
     kind: "goal-bound";
     goal: string;
-    resource: Resource;
+    resource: Direction;
     lower: number;
     upper: number;
   }
@@ -94,7 +97,7 @@ export type BalancerEvent =
     trusted: boolean;
   }
   | EventBase & { kind: "goal-violated"; broker: number; goal: string }
-  | EventBase & { kind: "balance-failed"; broker: number; resource: Resource }
+  | EventBase & { kind: "balance-failed"; broker: number; resource: Direction }
   | EventBase & {
     kind: "expected-load-change";
     broker: number;
@@ -139,7 +142,7 @@ export type BalancerEventKind = BalancerEvent["kind"];
 const HEADER =
   /^\[(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})\] (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) (.*?)(?: \(([\w.$]+)\))?$/;
 const PREFIX = /^\[([A-Za-z]+) id=(\d+)\] (.*)$/;
-const LABEL_RESOURCE: Readonly<Record<string, Resource>> = { NWIn: "in", NWOut: "out" };
+const LABEL_RESOURCE: Readonly<Record<string, Direction>> = { NWIn: "in", NWOut: "out" };
 
 function parseTime(m: RegExpExecArray, timeZone: LogTimeZone): Date {
   const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number);

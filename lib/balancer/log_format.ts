@@ -7,8 +7,8 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import { fromWallTime, type TimeZoneName, toWallTime } from "../core/time_zone.ts";
-import type { Resource } from "./plan_types.ts";
 
 /** The logger name (`%c`) of every auto-balancer line. */
 export const AUTO_BALANCER_LOGGER = "kafka.autobalancer";
@@ -128,7 +128,7 @@ export function formatDataSize(bytes: number): string {
   return `${twoDecimals(size)}Bytes`;
 }
 
-const RESOURCE_LABEL: Readonly<Record<Resource, string>> = { in: "NWIn", out: "NWOut" };
+const RESOURCE_LABEL: Readonly<Record<Direction, string>> = { in: "NWIn", out: "NWOut" };
 
 /**
  * `NWIn=6.36MB/s`: a resource and a rate as AutoMQ writes them.
@@ -140,7 +140,7 @@ const RESOURCE_LABEL: Readonly<Record<Resource, string>> = { in: "NWIn", out: "N
  * assert.equal(resourceString("in", 1536), "NWIn=1.5KB/s");
  * ```
  */
-export function resourceString(resource: Resource, bytesPerSec: number): string {
+export function resourceString(resource: Direction, bytesPerSec: number): string {
   return `${RESOURCE_LABEL[resource]}=${formatDataSize(bytesPerSec)}/s`;
 }
 

@@ -8,9 +8,10 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import { formatDataSize, resourceString } from "./log_format.ts";
 import { GOAL_RESOURCE } from "./plan_goals.ts";
-import type { GoalName, Loads, PlanAction, Resource } from "./plan_types.ts";
+import type { GoalName, Loads, PlanAction } from "./plan_types.ts";
 
 /**
  * The detector's context prefix, `[AnomalyDetector id=N] `.
@@ -168,7 +169,7 @@ export function balanceFailedMessage(broker: number, goal: GoalName): string {
   return `Failed to balance broker ${broker} network ${way} load after iterating all partitions`;
 }
 
-function delta(resource: Resource, after: number, before: number | undefined): string {
+function delta(resource: Direction, after: number, before: number | undefined): string {
   const change = after - (before ?? 0);
   return `${resourceString(resource, after)} (${change > 0 ? "+" : "-"}${
     formatDataSize(Math.abs(change))

@@ -340,6 +340,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
     running ??= cycle().catch(async (error) => {
       const message = `Detect failed: ${(error as Error).message}`;
       await append([detectorLine(new Date(), message, { ...logOptions, level: "ERROR" })])
+        // Logging the failure is best effort: the cycle's result below carries the error anyway.
         .catch(() => {});
       return { startedAt: new Date(), executed: [], skipped: message };
     }).finally(() => {
@@ -375,6 +376,7 @@ export function startBalancerLoop(options: BalancerLoopOptions): BalancerLoop {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       await running;
+      // After the work: a failed disconnect loses nothing and must not hide its outcome.
       if (connected) await admin.disconnect().catch(() => {});
     },
   };

@@ -13,16 +13,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optimalSpread } from "./optimal.ts";
  * const best = optimalSpread([10, 10, 1], 3);
- * console.log(best.maxOverMean); // 10 / 7 = 1.43
- * console.log(best.explanation.join(" ")); // why 1.0 is impossible
+ * assert.ok(Math.abs(best.maxOverMean - 10 / 7) < 1e-9); // 10 / 7 = 1.43
+ * assert.ok(best.explanation.join(" ").length > 0); // why 1.0 is impossible
  * ```
  *
  * @module
  */
 
-import type { PartitionLoad } from "../core/metrics_types.ts";
+import type { Direction, PartitionLoad } from "../core/metrics_types.ts";
 
 /** Largest partition count searched exactly by branch and bound. */
 export const EXACT_PARTITION_LIMIT = 30;
@@ -342,7 +343,7 @@ export function optimalSpread(
 export function optimalSpreadOf(
   partitions: readonly PartitionLoad[],
   brokerCount: number,
-  resource: "in" | "out",
+  resource: Direction,
   options: Omit<OptimalSpreadOptions, "labels"> = {},
 ): OptimalSpread {
   const loads = partitions.map((p) => resource === "in" ? p.bytesInPerSec : p.bytesOutPerSec);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EXACT_PARTITION_LIMIT, optimalSpread, optimalSpreadOf } from "./optimal.ts";
-import { seededRandom } from "./plan_bench.ts";
+import { seededRandom } from "../cli/bench_planner.ts";
 
 function close(actual: number, expected: number, what: string): void {
   assert.ok(

@@ -28,6 +28,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { explainPlan, planBalance } from "./plan.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * const partitions = [0, 1, 2, 3, 4, 5].map((p) => ({
@@ -38,8 +39,9 @@
  *   bytesOutPerSec: 0,
  * }));
  * const plan = planBalance({ brokers: [0, 1, 2], partitions, settings: balancerSettingsFrom({}) });
- * for (const batch of plan.batches) for (const a of batch) console.log(a.topic, a.partition, a.to);
- * console.log(explainPlan(plan).join("\n"));
+ * // Partition 3 to broker 1 and partition 2 to broker 2, in one batch.
+ * assert.deepEqual(plan.batches.map((b) => b.map((a) => [a.partition, a.to])), [[[3, 1], [2, 2]]]);
+ * assert.match(explainPlan(plan).join("\n"), /broker 0 above by 3\.01 MB\/s/);
  * ```
  *
  * @module
@@ -61,7 +63,6 @@ export type {
   Loads,
   PlanAction,
   PlannedMove,
-  Resource,
 } from "./plan_types.ts";
 
 /**

@@ -4,13 +4,18 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batchActions, mergeMoves } from "./plan_batch.ts";
  * const actions = mergeMoves([
  *   { topic: "t", partition: 0, from: 0, to: 1 },
  *   { topic: "t", partition: 0, from: 1, to: 2 },
  *   { topic: "t", partition: 1, from: 0, to: 1 },
  * ]);
- * console.log(batchActions(actions, 1, new Map([["t", 4]])));
+ * // t-0's two hops merge into one move, 0 → 2; one move per batch.
+ * assert.deepEqual(batchActions(actions, 1, new Map([["t", 4]])), [
+ *   [{ topic: "t", partition: 0, from: 0, to: 2 }],
+ *   [{ topic: "t", partition: 1, from: 0, to: 1 }],
+ * ]);
  * ```
  *
  * @module

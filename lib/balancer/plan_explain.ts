@@ -5,6 +5,7 @@
  * @module
  */
 
+import { moveText } from "../core/move.ts";
 import { formatRate } from "../core/format.ts";
 import { GOAL_RESOURCE } from "./plan_goals.ts";
 import type { BalancePlan } from "./plan_types.ts";
@@ -38,7 +39,7 @@ function maxOverMean(values: number[]): number {
  *   bytesOutPerSec: 0,
  * }));
  * const lines = explainPlan(planBalance({ brokers: [0, 1], partitions, settings: balancerSettingsFrom({}) }));
- * assert.match(lines.join("\n"), /Moves: t-\d from broker 0 to 1/);
+ * assert.match(lines.join("\n"), /Moves: t-\d: broker 0 → broker 1/);
  * ```
  */
 export function explainPlan(plan: BalancePlan): string[] {
@@ -94,7 +95,7 @@ export function explainPlan(plan: BalancePlan): string[] {
       const r = GOAL_RESOURCE[m.goal];
       const scores = m.goalScores.map((s) => `${GOAL_RESOURCE[s.goal]} ${s.score.toFixed(3)}`)
         .join(", ");
-      return `${m.topic}-${m.partition} from broker ${m.from} to ${m.to} (${
+      return `${moveText(m)} (${
         m.mode === "shed" ? `broker ${m.from} above the band` : `broker ${m.to} below the band`
       }; partition ${formatRate(m.load[r])} ${r}; broker ${m.from} ${
         formatRate(m.fromBefore[r])

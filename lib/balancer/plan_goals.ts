@@ -5,24 +5,27 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { brokerScore, goalBand, moveGoalScore } from "./plan_goals.ts";
  * const band = goalBand(20e6, 0.1, 1_048_576);
  * const L = 100 * 1024 * 1024;
- * console.log(band.low, band.high, moveGoalScore(brokerScore(30e6, 20e6, 2e6, L), 1));
+ * assert.deepEqual([band.low, band.high], [18e6, 22e6]); // 20 MB/s ±10%
+ * assert.ok(Math.abs(moveGoalScore(brokerScore(30e6, 20e6, 2e6, L), 1) - 0.5343) < 1e-4);
  * ```
  *
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import type { Band } from "../core/band.ts";
-import type { GoalName, Resource } from "./plan_types.ts";
+import type { GoalName } from "./plan_types.ts";
 
 /** Score above which a move counts as an improvement (AutoMQ's `POSITIVE_ACTION_SCORE_THRESHOLD`). */
 export const POSITIVE_ACTION_SCORE_THRESHOLD = 0.5;
 /** The score of a refused move (AutoMQ's `NOT_ACCEPTABLE`). */
 export const NOT_ACCEPTABLE = -1;
 /** The resource of each goal. */
-export const GOAL_RESOURCE: Readonly<Record<GoalName, Resource>> = {
+export const GOAL_RESOURCE: Readonly<Record<GoalName, Direction>> = {
   NetworkInUsageDistributionGoal: "in",
   NetworkOutUsageDistributionGoal: "out",
 };

@@ -11,7 +11,7 @@
 
 import { type Band, isAcceptable } from "../core/band.ts";
 import { formatRate } from "../core/format.ts";
-import type { PartitionLoad } from "../core/metrics_types.ts";
+import type { Direction, PartitionLoad } from "../core/metrics_types.ts";
 import {
   compensatedSum,
   hashMapOrder,
@@ -33,7 +33,6 @@ import type {
   GoalReport,
   Loads,
   PlannedMove,
-  Resource,
   SnapshotBroker,
   TrivialDrop,
 } from "./plan_types.ts";
@@ -55,7 +54,7 @@ type Movable = { topic: string; partition: number; b: number; in: number; out: n
 const IN = 0;
 const OUT = 1;
 type R = 0 | 1;
-const RESOURCE_NAME: readonly Resource[] = ["in", "out"];
+const RESOURCE_NAME: readonly Direction[] = ["in", "out"];
 
 interface GoalState {
   name: GoalName;

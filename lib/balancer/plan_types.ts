@@ -6,15 +6,13 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
 import type { BalancerSettings } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import type { Move } from "../core/move.ts";
 
 /** A goal of the network group, named as AutoMQ names its class. */
 export type GoalName = BalancerSettings["goals"][number];
-
-/** The resource a goal balances: bytes in (produce) or bytes out (fetch). */
-export type Resource = "in" | "out";
 
 /** Bytes per second in and out. */
 export interface Loads {
@@ -65,7 +63,7 @@ export interface GoalReport {
   /** The goal. */
   goal: GoalName;
   /** Its resource. */
-  resource: Resource;
+  resource: Direction;
   /** Mean load over the model's brokers, bytes/s. */
   average: number;
   /** The deviation ratio used (AutoMQ clamps it to [0, 1]). */

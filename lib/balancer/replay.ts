@@ -20,12 +20,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replayLog } from "./replay.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * const text = await Deno.readTextFile(new URL("./testdata/automq-auto-balancer.log", import.meta.url));
- * for (const r of replayLog(text, balancerSettingsFrom({}))) {
- *   console.log(r.detection.start.toISOString(), r.verdict);
- * }
+ * const verdicts = replayLog(text, balancerSettingsFrom({})).map((r) => r.verdict);
+ * assert.equal(verdicts.at(-1), "replay agrees: yes (2 of 2 moves)");
  * ```
  *
  * @module
@@ -33,7 +33,7 @@
 
 import type { BalancerSettings } from "../config/config.ts";
 import { formatRate } from "../core/format.ts";
-import type { Move } from "../core/move.ts";
+import { type Move, moveBrief, moveKey, partitionName } from "../core/move.ts";
 import {
   type Detection,
   detectionsOf,
@@ -81,10 +81,6 @@ export interface Replay {
   verdict: string;
 }
 
-const moveKey = (a: Move) => `${a.topic}-${a.partition}:${a.from}->${a.to}`;
-const nameOf = (a: Move) => `${a.topic}-${a.partition}`;
-const arrow = (a: Move) => `${nameOf(a)} ${a.from}→${a.to}`;
-
 function notReplayed(
   detection: Detection,
   normalizer: Replay["normalizer"],
@@ -117,7 +113,7 @@ function loggedLoads(d: Detection): Map<string, Loads> {
  */
 function effectAgrees(d: Detection, replayed: Move[], executed: Move[]): boolean {
   const loads = loggedLoads(d);
-  const loaded = (m: Move) => ({ ...m, load: loads.get(nameOf(m)) ?? { in: 0, out: 0 } });
+  const loaded = (m: Move) => ({ ...m, load: loads.get(partitionName(m)) ?? { in: 0, out: 0 } });
   const made = new Set(executed.map(moveKey)), planned = new Set(replayed.map(moveKey));
   const differing = [
     ...executed.filter((m) => !planned.has(moveKey(m))),
@@ -151,7 +147,7 @@ function scoreWords(moves: Detection["executed"]): string {
   const scored = moves.filter((m) => m.score !== undefined);
   if (scored.length === 0) return "";
   return ` AutoMQ's own group scores: ${
-    scored.map((m) => `${arrow(m)} ${scoreText(m.score!)}`).join(", ")
+    scored.map((m) => `${moveBrief(m)} ${scoreText(m.score!)}`).join(", ")
   } (0.5 is a move without effect).`;
 }
 
@@ -161,7 +157,8 @@ function effectTie(d: Detection, replayed: Move[]): string {
   const made = new Set(d.executed.map(moveKey)), planned = new Set(replayed.map(moveKey));
   const onlyMade = d.executed.filter((m) => !planned.has(moveKey(m)));
   const onlyPlanned = replayed.filter((m) => !made.has(moveKey(m)));
-  const withLoad = (m: Move) => `${arrow(m)} (logged ${rate(loads.get(nameOf(m))?.in ?? 0)} in)`;
+  const withLoad = (m: Move) =>
+    `${moveBrief(m)} (logged ${rate(loads.get(partitionName(m))?.in ?? 0)} in)`;
   const parts = [`AutoMQ moved ${onlyMade.map(withLoad).join(", ")}`];
   if (onlyPlanned.length > 0) parts.push(`the replay ${onlyPlanned.map(withLoad).join(", ")}`);
   return `${parts.join("; ")}: the same bytes/s off and onto each broker within the log's ` +

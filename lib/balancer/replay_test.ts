@@ -4,7 +4,7 @@ import type { PartitionLoad } from "../core/metrics_types.ts";
 import { formatLogLine } from "./log_format.ts";
 import { detectFinishedLine, executingLines } from "./log_writer.ts";
 import { planDetection } from "./loop.ts";
-import { seededRandom } from "./plan_bench.ts";
+import { seededRandom } from "../cli/bench_planner.ts";
 import { planBalance } from "./plan.ts";
 import { compareWithPrediction, replayLog } from "./replay.ts";
 

@@ -186,6 +186,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   try {
     await admin.connect();
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -269,6 +270,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
     }
   } finally {
     leaderTimeline = await leaderPoll.stop();
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   outcome ??= timeoutOutcome(

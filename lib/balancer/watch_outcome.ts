@@ -91,6 +91,7 @@ export const BEST_SPREAD_TOLERANCE = 0.02;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { settledOutcome } from "./watch_outcome.ts";
  * const outcome = settledOutcome({
  *   brokerRates: [{ broker: 0, value: 8e6 }, { broker: 1, value: 8e6 }, { broker: 2, value: 4e6 }],
@@ -102,7 +103,7 @@ export const BEST_SPREAD_TOLERANCE = 0.02;
  *     partitions: [], bounds: [], violations: [],
  *   }],
  * });
- * console.log(outcome?.kind); // "best-possible"
+ * assert.deepEqual(outcome?.kind, "best-possible");
  * ```
  */
 export function settledOutcome(state: WatchState): WatchOutcome | undefined {
@@ -170,12 +171,13 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeoutOutcome } from "./watch_outcome.ts";
  * const o = timeoutOutcome({
  *   brokerRates: [], partitionRates: [], windowSeconds: 10, deviation: 0.1, moving: 0,
  *   detections: [], failedMoves: [], balancerOn: false,
  * }, 300);
- * console.log(o.kind === "not-balanced" && o.reason); // "balancer-off"
+ * assert.deepEqual(o.kind === "not-balanced" && o.reason, "balancer-off");
  * ```
  */
 export function timeoutOutcome(state: WatchState, waitedSeconds: number): WatchOutcome {

@@ -8,13 +8,13 @@
 import type { LoadStats } from "../cluster/load.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { chart, markdown, table, type TableDisplay } from "../present/display.ts";
-import type { StoryFigures } from "../present/figures.ts";
+import { FIGURE_NAMES, type StoryFigures } from "../present/figures.ts";
 import { bestSpreadLines, type Measurement, spreadVerdictOf } from "../present/report.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runFigures } from "../lab/reports.ts";
 import { loadRecoveryText } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /**
  * A finished load's numbers: records, bytes, rate, failures (and how many of them may be
@@ -69,9 +69,9 @@ export function optimalSpreadView(after: Measurement): View {
   return markdown([`**Best possible spread:** ${head}`, ...rest].join("\n"));
 }
 
-/** The story's figures as chart displays: bytes in, timeline (if any), placement, spread. */
+/** The story's figures as chart displays, in `FIGURE_NAMES`'s order (a missing one skipped). */
 export function figureViews(figures: StoryFigures): View[] {
-  return [figures.bytesIn, figures.timeline, figures.placement, figures.spread]
+  return FIGURE_NAMES.map((name) => figures[name])
     .filter((svg): svg is string => typeof svg === "string")
     .map((svg) => chart(svg));
 }

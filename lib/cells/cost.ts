@@ -26,7 +26,7 @@ import type { MoveCost } from "../cluster/move_cost.ts";
 import type { Engine } from "../core/engine.ts";
 import { costColumns, moveCostRows, moveCostSentence } from "../present/costs.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 export type { Engine } from "../core/engine.ts";
 export { costColumns, moveCostRows, moveCostSentence } from "../present/costs.ts";

@@ -10,7 +10,7 @@ import type { Lab } from "../lab/lab.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { loadPlanText } from "../present/sentences.ts";
 import { settingText } from "../config/settings.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** Which environment the lab chose, why, and where its parts answer, as Markdown. */
 export function environmentView(lab: Lab): View {

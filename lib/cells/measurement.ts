@@ -7,6 +7,8 @@
  * @module
  */
 
+import { pct } from "../core/format.ts";
+import type { View } from "../present/display.ts";
 import { acceptableBand, type Band, sideOfBand } from "../core/band.ts";
 import { mbps } from "../core/format.ts";
 import type { BalancerSettings } from "../config/config.ts";
@@ -21,7 +23,6 @@ import {
 } from "../present/report.ts";
 import { bandText } from "../present/charts/marks.ts";
 import { clock, fixed } from "../present/sentences.ts";
-import { pct, type View } from "./views.ts";
 
 /**
  * What sets the band: the balancer's settings (`lab.config.balancer`, whose bytes-in avg

@@ -21,7 +21,7 @@
 import type { LabConfig } from "../config/config.ts";
 import { UNTHROTTLED_PLANNING_MBPS } from "../cluster/run_budget.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** One notebook at reading pace. */
 export interface PaceRow {
@@ -122,9 +122,11 @@ export function paceSummary(config: LabConfig): View {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadConfig } from "../config/config.ts";
  * import { loadGrowthNote } from "./pace.ts";
- * console.log(loadGrowthNote(loadConfig({ LAB_PROFILE: "workshop" })));
+ * const note = loadGrowthNote(loadConfig({ LAB_PROFILE: "workshop" }));
+ * assert.match(note, /grows by 0\.3 GB a minute .* at 9\.0 GB at most/);
  * ```
  */
 export function loadGrowthNote(config: LabConfig): string {

@@ -1,6 +1,7 @@
 /**
- * A run's pictures and files in a notebook: PNG files as image displays (Grafana's panel
- * screenshots or the lab's own charts) and every result file with its size.
+ * A run's pictures and files in a notebook: which pictures a run has (Grafana's panel
+ * screenshots on AutoMQ, the lab's own charts elsewhere), PNG files as image displays, and
+ * every result file with its size.
  *
  * @module
  */
@@ -14,8 +15,11 @@ import {
   table,
   type TableDisplay,
 } from "../present/display.ts";
-import { FIGURE_TITLES } from "../present/figures.ts";
-import type { View } from "./views.ts";
+import { FIGURE_NAMES, FIGURE_TITLES } from "../present/figures.ts";
+import { captureGrafanaPanels } from "../present/grafana_panels.ts";
+import type { Measurement } from "../present/report.ts";
+import type { Lab } from "../lab/lab.ts";
+import type { View } from "../present/display.ts";
 
 /**
  * A PNG file as an image display (`image/png`), e.g. a Grafana screenshot. `scale` is how many
@@ -98,4 +102,75 @@ export async function resultFilesTable(
   }
   found.sort((a, b) => a.file.localeCompare(b.file));
   return table(found, ["file", { key: "size", align: "right" }]);
+}
+
+function chartRank(file: string): number {
+  const at = (FIGURE_NAMES as readonly string[]).indexOf(file.replace(/\.png$/, ""));
+  return at === -1 ? FIGURE_NAMES.length : at;
+}
+
+/** The pictures of a run and where they came from. */
+export interface RunPictures {
+  /** `grafana`: panel screenshots; `lab-charts`: the lab's own charts. */
+  source: "grafana" | "lab-charts";
+  /** One sentence on why these. */
+  reason: string;
+  /** The PNG files. */
+  files: string[];
+}
+
+/**
+ * The run's pictures. On the AutoMQ environment: every panel of the lab's Grafana
+ * dashboard rendered over the run (from the before-window's start to the after-measurement) into `<results>/screenshots/run-<panel>.png`. Elsewhere
+ * there is no Grafana: the charts `writeAfterReport` drew into `<results>/charts/`, from the
+ * same Prometheus data.
+ */
+export async function runPictures(
+  lab: Lab,
+  run: { before: Measurement; after: Measurement },
+): Promise<RunPictures> {
+  const range = {
+    from: new Date(
+      run.before.snapshot.takenAt.getTime() - run.before.snapshot.windowSeconds * 1000,
+    ),
+    to: run.after.snapshot.takenAt,
+  };
+  const env = lab.environment as { kind: string; grafanaUrl?: () => string };
+  if (env.kind === "automq" && typeof env.grafanaUrl === "function") {
+    const files = await captureGrafanaPanels({
+      grafanaUrl: env.grafanaUrl(),
+      phase: "run",
+      outDir: `${lab.config.resultsDir}/screenshots`,
+      from: range.from,
+      to: range.to,
+    });
+    return {
+      source: "grafana",
+      reason: "The AutoMQ environment runs Grafana with its image renderer: these are its " +
+        "panels over the whole run, as an operator would see them.",
+      files,
+    };
+  }
+  const dir = `${lab.config.resultsDir}/charts`;
+  let files: string[] = [];
+  try {
+    files = (await Array.fromAsync(Deno.readDir(dir)))
+      .filter((e) => e.isFile && e.name.endsWith(".png"))
+      .map((e) => e.name)
+      .sort((a, b) => chartRank(a) - chartRank(b) || a.localeCompare(b))
+      .map((name) => `${dir}/${name}`);
+  } catch {
+    // no charts yet
+  }
+  if (files.length === 0) {
+    throw new Error(
+      `No charts in ${dir}: run 05-measure-after first (it writes the after-report's charts).`,
+    );
+  }
+  return {
+    source: "lab-charts",
+    reason: `The ${env.kind} environment has no Grafana, so there is nothing to screenshot; ` +
+      "the lab's own charts, drawn from the same Prometheus series, are the pictures.",
+    files,
+  };
 }

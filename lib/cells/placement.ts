@@ -9,7 +9,7 @@ import { placementChart } from "../present/charts.ts";
 import { chart, table, type TableDisplay } from "../present/display.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** A placement as a table: partition, leader, replicas. */
 export function placementTable(placement: readonly PartitionPlacement[]): TableDisplay {

@@ -10,7 +10,7 @@ import { sideOfBand } from "../core/band.ts";
 import { formatRate, mbps } from "../core/format.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { fixed } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** The plan in words: the model's own explanation (`explainPlan`) as a Markdown list. */
 export function planSummary(plan: BalancePlan): View {

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { moveLabel } from "../core/move.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 import type { Lab } from "../lab/lab.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
@@ -24,7 +25,7 @@ import { brokerBytesIn, type Measurement } from "../present/report.ts";
 import { clock, fixed, settledPhrase } from "../present/sentences.ts";
 import { type Engine, moveCostSentence } from "./cost.ts";
 import type { MoveCost } from "../cluster/move_cost.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** What notebook 05 learns and 07 recaps: the moves' costs and the read-back's counts. */
 export interface RunRecord {
@@ -95,9 +96,7 @@ export function recapRows(run: {
       "moves",
       watch
         ? `${watch.moves.length}` +
-          (watch.moves.length
-            ? ` (${watch.moves.map((m) => `p${m.partition} ${m.from}→${m.to}`).join(", ")})`
-            : "")
+          (watch.moves.length ? ` (${watch.moves.map(moveLabel).join(", ")})` : "")
         : undefined,
     ],
     [

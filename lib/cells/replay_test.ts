@@ -37,8 +37,8 @@ Deno.test("the decision lines say what the detection saw, the band, the moves an
   assert.match(text, /traffic-test-3 on 0: 1\.67 MB\/s in/);
   assert.match(text, /Bytes in: band 3\.00 MB\/s to 3\.67 MB\/s .*violators broker 0 above by/);
   assert.match(text, /Bytes out: .*no violator \(average under the detect threshold/);
-  assert.match(text, /Move traffic-test-3: broker 0 → 1 \(shedding 0, .*group 0\.50\d\d\)/);
-  assert.match(text, /Executed: traffic-test-3 0 → 1, traffic-test-2 0 → 2\./);
+  assert.match(text, /Move traffic-test-3: broker 0 → broker 1 \(shedding 0, .*group 0\.50\d\d\)/);
+  assert.match(text, /Executed: traffic-test-3 0→1, traffic-test-2 0→2\./);
   assert.equal(
     lines.at(-1),
     "3 detection(s): 1 acted (replay: 1 move for move); 2 planned nothing (replay: 2 not replayed).",

@@ -8,10 +8,10 @@
 import { markdown } from "../present/display.ts";
 import { type LabConfig, loadConfig } from "../config/config.ts";
 import type { Lab } from "../lab/lab.ts";
-import { openLab } from "./mod.ts";
+import { openLab } from "./notebook_lab.ts";
 import { describePlacementSetting, describeSkew } from "../present/report.ts";
 import { SCENARIOS } from "../config/scenarios.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /**
  * Opens the lab for a scenario run in one notebook: `scenario` wins over `LAB_SCENARIO`, and the

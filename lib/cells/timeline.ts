@@ -5,10 +5,11 @@
  * @module
  */
 
+import { moveLabel } from "../core/move.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
 import { markdown, table, type TableDisplay } from "../present/display.ts";
 import { brokerRatesText, clock, eventWords, settledPhrase } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** One event in words (the story's sentence, as a table row). */
 export const describeEvent: (e: TimelineEvent) => { event: string; detail: string } = eventWords;
@@ -104,9 +105,7 @@ export function watchSummary(result: WatchResult, timeoutSeconds?: number): View
     "",
     `- Detections seen: ${detections.length}, of which ${acting.length} planned moves.`,
     `- Moves issued by the balancer: ${result.moves.length}` +
-      (result.moves.length
-        ? ` (${result.moves.map((m) => `p${m.partition} ${m.from}→${m.to}`).join(", ")}).`
-        : "."),
+      (result.moves.length ? ` (${result.moves.map(moveLabel).join(", ")}).` : "."),
   );
   if (result.lastSnapshot) {
     lines.push(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { recordingKernel } from "../../testing/recording_kernel.ts";
 import {
   balancerActivityNote,
   bytesInView,
@@ -17,7 +18,7 @@ import { describeEvent, watchEventsTable, watchSummary } from "./timeline.ts";
 import { tallyEvent, tallyNote, watchProgressHandler, type WatchTally } from "./watch.ts";
 import { loadNote } from "../present/sentences.ts";
 import { balancerSettingsFrom, loadConfig } from "../config/config.ts";
-import { type JupyterApi, progress } from "../present/display.ts";
+import { progress } from "../present/display.ts";
 import { planBalance } from "../balancer/plan.ts";
 import { storyFigures } from "../present/figures.ts";
 import { Lab } from "../lab/lab.ts";
@@ -77,27 +78,6 @@ function text(view: { bundle: Record<string, string> }, type = "text/plain"): st
   const value = view.bundle[type];
   assert.ok(value !== undefined, `the bundle has ${type}`);
   return value;
-}
-
-interface Sent {
-  msgType: string;
-  content: { transient: { display_id: string }; data: Record<string, string> };
-}
-
-function recordingKernel(): { api: JupyterApi; sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    sent,
-    api: {
-      broadcast(msgType, content) {
-        sent.push({ msgType, content: structuredClone(content) as Sent["content"] });
-        return Promise.resolve();
-      },
-      display() {
-        throw new Error("live progress must use broadcast with a display_id");
-      },
-    },
-  };
 }
 
 Deno.test("settingsTable shows values, defaults, and marks what was changed", () => {

@@ -28,6 +28,8 @@
  * @module
  */
 
+import type { Direction } from "../core/metrics_types.ts";
+import { moveLabel } from "../core/move.ts";
 import type { BalancePlan } from "../balancer/plan.ts";
 import type { BalancerSettings, LabConfig } from "../config/config.ts";
 import { bandAround, sideOfBand } from "../core/band.ts";
@@ -37,7 +39,7 @@ import { whatIfChart } from "../present/charts/what_if.ts";
 import { chart, markdown, table } from "../present/display.ts";
 import { brokerBytesIn, type Measurement } from "../present/report.ts";
 import { clock, fixed } from "../present/sentences.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** Settings to try; what is left out stays as it is today. */
 export interface WhatIfSettings {
@@ -46,7 +48,7 @@ export interface WhatIfSettings {
   /** The detect threshold, bytes/s, bytes in and out alike (1048576 = 1 MiB/s). */
   detectThreshold?: number;
   /** The goals, in priority order: `"in"` (bytes in), `"out"` (bytes out). */
-  goals?: ReadonlyArray<"in" | "out">;
+  goals?: ReadonlyArray<Direction>;
   /** Broker ids the balancer leaves alone (`exclude.broker.ids`). */
   excludeBrokers?: readonly number[];
 }
@@ -129,7 +131,7 @@ export function whatIfSettings(
         }.`,
       );
     }
-    settings.goals = (goals as ReadonlyArray<"in" | "out">).map((g) => GOAL[g]);
+    settings.goals = (goals as ReadonlyArray<Direction>).map((g) => GOAL[g]);
     const short = (list: readonly string[]) =>
       list.map((g) => g.includes("In") ? "in" : "out").join(", ");
     words.push(`goals ${goals.join(", ")} (today ${short(base.goals)})`);
@@ -169,7 +171,7 @@ export function whatIf(config: LabConfig, before: Measurement, changes: WhatIfSe
 }
 
 function planLine(plan: BalancePlan): string {
-  const moves = plan.actions.map((a) => `p${a.partition} ${a.from}→${a.to}`);
+  const moves = plan.actions.map(moveLabel);
   const ratio = (key: "before" | "after") => {
     const loads = plan.brokers.filter((b) => !b.excluded).map((b) => b[key].in);
     const mean = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);

@@ -187,6 +187,7 @@ Deno.test({
       assert.deepEqual(left, [], "no process runs from the cases' state directories");
     } finally {
       await stopEverythingUnder(root);
+      // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
       await Deno.remove(root, { recursive: true }).catch(() => {});
     }
     times.sort((a, b) => a.seconds - b.seconds);

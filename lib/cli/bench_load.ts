@@ -273,6 +273,7 @@ export async function benchLoad(lab: Lab, say: (line: string) => void): Promise<
     await withAdmin(brokers, async (admin) => {
       await deleteTopic(admin, topic);
       await deleteTopic(admin, walkthroughTopic);
+      // Best-effort tidy-up of the bench's topics; the environment goes down next if ours.
     }).catch(() => {});
     if (!wasUp) await lab.environment.down({ removeData: true });
   }

@@ -15,6 +15,7 @@ export async function rssBytes(pid: number): Promise<number | undefined> {
     const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
+    // The process has ended (no /proc entry): no size to report.
     return undefined;
   }
 }

@@ -42,8 +42,10 @@ export function firstFullWindowSeconds(result: StoryResult): number | undefined 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scenariosTable } from "./bench_scenarios.ts";
- * console.log(scenariosTable([{ scenario: "placement", result: { code: 0, seconds: 150 } }]));
+ * const table = scenariosTable([{ scenario: "placement", result: { code: 0, seconds: 150 } }]);
+ * assert.match(table, /\n\| placement \| .* \| balanced \|$/);
  * ```
  */
 export function scenariosTable(rows: readonly ScenarioRow[]): string {
@@ -107,6 +109,7 @@ export async function benchScenarios(interrupt?: Interrupt): Promise<number> {
     rows.push({ scenario: scenario.name, result });
   }
   const total = (performance.now() - started) / 1000;
+  // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
   await Deno.remove(scratch, { recursive: true }).catch(() => {});
   const table = scenariosTable(rows);
   const text = [

@@ -59,6 +59,7 @@ async function gitIgnored(paths: string[], root: string): Promise<Set<string>> {
     });
     return new Set(out.stdout.split("\n").filter((l) => l !== ""));
   } catch {
+    // Not a git checkout (or no git): nothing is ignored.
     return new Set();
   }
 }
@@ -150,6 +151,7 @@ export async function runChecks(options: RunChecksOptions = {}): Promise<CheckSt
         : "";
       return { ok: false, output: output + hint };
     } finally {
+      // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
       await Deno.remove(denoDir, { recursive: true }).catch(() => {});
     }
   });
@@ -203,6 +205,7 @@ async function listNotebooks(dir: string): Promise<string[]> {
       .map((e) => `${dir}/${e.name}`)
       .sort();
   } catch {
+    // No such directory: no notebooks to check there.
     return [];
   }
 }

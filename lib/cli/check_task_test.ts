@@ -5,7 +5,7 @@ import { codeCell, markdownCell, notebook } from "../notebooks/ipynb.ts";
 Deno.test("listTsFiles finds every .ts under lib/, this file included, sorted", async () => {
   const files = await listTsFiles("lib");
   assert.ok(files.includes("lib/cli/check_task_test.ts"));
-  assert.ok(files.includes("lib/cells/views.ts"));
+  assert.ok(files.includes("lib/cells/after.ts"));
   assert.ok(files.every((f) => f.startsWith("lib/") && f.endsWith(".ts")));
   assert.deepEqual(files, [...files].sort());
 });

@@ -207,6 +207,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       return result;
     } finally {
       running.stop();
+      // A load failure already aborted the story (the handler set where the load started).
       await running.done.catch(() => {});
     }
   } catch (error) {

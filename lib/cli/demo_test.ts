@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runDemo } from "../../testing/demo.ts";
+import { FIGURE_NAMES } from "../present/figures.ts";
 
 Deno.test({
   name: "real cluster: `deno task demo` takes 4-1-1 at 20 MB/s to 2-2-2, inside ±10%, nothing lost",
@@ -43,7 +44,7 @@ Deno.test({
     assert.equal(rows.length, 3);
     const mean = rows.reduce((a, b) => a + b, 0) / 3;
     assert.ok(rows.every((r) => Math.abs(r - mean) <= 0.1 * mean), `inside ±10%: ${rows}`);
-    for (const chart of ["bytesIn", "timeline", "placement", "spread"]) {
+    for (const chart of FIGURE_NAMES) {
       const png = await Deno.readFile(`${run.resultsDir}/charts/${chart}.png`);
       assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${chart}.png is a PNG`);
       assert.match(after, new RegExp(`\\(charts/${chart}\\.png\\)`));

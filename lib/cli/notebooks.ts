@@ -8,7 +8,7 @@
  *
  * ```sh
  * deno task notebooks                          # notebooks/*.ipynb by name, then notebooks/scenarios/
- * deno task notebooks notebooks/02-skew.ipynb  # only these, in this order
+ * deno task notebooks notebooks/02-imbalance.ipynb  # only these, in this order
  * deno task notebooks --timeout 900 --keep-going
  * ```
  *
@@ -287,6 +287,7 @@ async function notebooksTask(args: string[]): Promise<number> {
   const why = interrupted ? "Interrupted" : "A notebook failed";
   const stopped: string[] = [];
   if (!loadWasRunning && await lab.backgroundLoadPid() !== undefined) {
+    // Best effort on the way out after a failure: the sentence below says what was stopped.
     await lab.stopBackgroundLoad().catch(() => {});
     stopped.push("the background load");
   }

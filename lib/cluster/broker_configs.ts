@@ -174,9 +174,10 @@ export async function brokerSettings(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { engineFromConfigNames } from "./broker_configs.ts";
- * console.log(engineFromConfigNames(["autobalancer.controller.enable"])); // "automq"
- * console.log(engineFromConfigNames(["log.retention.ms"])); // "kafka"
+ * assert.deepEqual(engineFromConfigNames(["autobalancer.controller.enable"]), "automq");
+ * assert.deepEqual(engineFromConfigNames(["log.retention.ms"]), "kafka");
  * ```
  */
 export function engineFromConfigNames(names: Iterable<string>): Engine {

@@ -123,9 +123,10 @@ export function coverageOf(input: CoverageInput): PartitionCoverage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { incompletePartitions } from "./coverage.ts";
  * const c = { topic: "t", expected: [0, 1, 2, 3], absent: [3, 1], partial: [2], scrapeSeconds: 2 };
- * console.log(incompletePartitions(c)); // [ 1, 2, 3 ]
+ * assert.deepEqual(incompletePartitions(c), [ 1, 2, 3 ]);
  * ```
  */
 export function incompletePartitions(coverage: PartitionCoverage | undefined): number[] {

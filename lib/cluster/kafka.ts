@@ -85,9 +85,10 @@ export function createKafka(brokers: string[], options: KafkaOptions = {}): Kafk
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unreachableError } from "./kafka.ts";
  * const error = unreachableError(["127.0.0.1:9092"], new Error("ECONNREFUSED"));
- * console.log(error.message.includes("deno task setup")); // true
+ * assert.ok(error.message.includes("deno task setup"));
  * ```
  */
 export function unreachableError(brokers: string[], cause: unknown): Error {
@@ -117,12 +118,14 @@ export async function withAdmin<T>(
   try {
     await admin.connect();
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(brokers, error);
   }
   try {
     return await work(admin);
   } finally {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
 }
@@ -226,15 +229,16 @@ function errorChain(error: unknown): ErrorFields[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classifyKafkaError } from "./kafka.ts";
  * const leaderless = Object.assign(new Error("There is no leader for this topic-partition"), {
  *   name: "KafkaJSProtocolError", type: "LEADER_NOT_AVAILABLE", retriable: true });
  * const wrapped = Object.assign(new Error(leaderless.message), {
  *   name: "KafkaJSNumberOfRetriesExceeded", retriable: false, cause: leaderless });
- * console.log(classifyKafkaError(wrapped)); // "leaderless"
+ * assert.deepEqual(classifyKafkaError(wrapped), "leaderless");
  * const duplicate = Object.assign(new Error("duplicate"), { type: "DUPLICATE_SEQUENCE_NUMBER" });
- * console.log(classifyKafkaError(duplicate)); // "duplicate"
- * console.log(classifyKafkaError(new TypeError("a bug"))); // "fatal"
+ * assert.deepEqual(classifyKafkaError(duplicate), "duplicate");
+ * assert.deepEqual(classifyKafkaError(new TypeError("a bug")), "fatal");
  * ```
  */
 export function classifyKafkaError(error: unknown): KafkaFailure {
@@ -264,10 +268,11 @@ export function classifyKafkaError(error: unknown): KafkaFailure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classifyKafkaError, LeaderlessError } from "./kafka.ts";
  * const error = new LeaderlessError("traffic-test", [3]);
- * console.log(error.message); // "No leader for traffic-test-3."
- * console.log(classifyKafkaError(error)); // "leaderless"
+ * assert.deepEqual(error.message, "No leader for traffic-test-3.");
+ * assert.deepEqual(classifyKafkaError(error), "leaderless");
  * ```
  */
 export class LeaderlessError extends Error {
@@ -291,8 +296,9 @@ export class LeaderlessError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LeaderlessError, partitionsNamedBy } from "./kafka.ts";
- * console.log(partitionsNamedBy(new LeaderlessError("t", [1, 4]))); // ["t-1", "t-4"]
+ * assert.deepEqual(partitionsNamedBy(new LeaderlessError("t", [1, 4])), ["t-1", "t-4"]);
  * ```
  */
 export function partitionsNamedBy(error: unknown): string[] {
@@ -390,10 +396,11 @@ export async function retryTransient<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaveUpError, LeaderlessError } from "./kafka.ts";
  * const error = gaveUpError(new LeaderlessError("t", [3]), 30_000, { what: "Producing to t-3" });
- * console.log(error.message.includes("no leader for t-3")); // true
- * console.log(error.message.includes("deno task status")); // true
+ * assert.ok(error.message.includes("no leader for t-3"));
+ * assert.ok(error.message.includes("deno task status"));
  * ```
  */
 export function gaveUpError(error: unknown, elapsedMs: number, options: RetryOptions = {}): Error {

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import type { KafkaJSProtocolError } from "kafkajs";
 import {
   classifyKafkaError,
   gaveUpError,
@@ -9,15 +7,9 @@ import {
   retryTransient,
 } from "./kafka.ts";
 import { installMetadataPartitionNames } from "./kafkajs_cluster.ts";
+import { errorFromCode, KAFKAJS_ERRORS, kafkajsSource } from "../../testing/kafkajs_errors.ts";
 
-const require = createRequire(import.meta.url);
-const src = require.resolve("kafkajs").replace(/index\.js$/, "src/");
-/** kafkajs's own error for a broker's error code, exactly as it builds it from an answer. */
-const fromCode = (code: number): KafkaJSProtocolError =>
-  require(`${src}protocol/error.js`).createErrorFromCode(code);
-
-type ErrorClass = new (e: unknown, options?: unknown) => Error;
-/** kafkajs's own error classes (the module its clients throw from). */
+const fromCode = errorFromCode;
 const {
   KafkaJSBrokerNotFound,
   KafkaJSConnectionClosedError,
@@ -25,7 +17,7 @@ const {
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSRequestTimeoutError,
-} = require(`${src}errors.js`) as Record<string, ErrorClass>;
+} = KAFKAJS_ERRORS;
 
 /** What kafkajs's retrier throws when its retries run out on `error`. */
 const exhausted = (error: Error) =>
@@ -142,7 +134,7 @@ Deno.test("retryTransient gives up in bounded time with a sentence naming the pa
 
 Deno.test("kafkajs's metadata errors name the partitions without a leader", async () => {
   installMetadataPartitionNames();
-  const metadata = require(`${src}protocol/requests/metadata/index.js`);
+  const metadata = kafkajsSource("protocol/requests/metadata/index.js");
   // An answer as a broker gives it while traffic-test-4 moves: no leader, error 5.
   const answer = {
     brokers: [],

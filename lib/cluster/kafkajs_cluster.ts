@@ -49,23 +49,31 @@ export interface FetchAnswer {
   }>;
 }
 
+/** A produce request as kafkajs's broker connection takes it (the lab's own producer sends it). */
+export interface ProduceRequest {
+  /** The records, by topic and partition, each partition's batch with its first sequence. */
+  topicData: Array<{
+    topic: string;
+    partitions: Array<
+      { partition: number; firstSequence: number; messages: Array<{ value: Uint8Array }> }
+    >;
+  }>;
+  /** The idempotent producer's id, as kafkajs takes it. */
+  producerId: string;
+  /** The producer's epoch. */
+  producerEpoch: number;
+  /** Acks required (-1: all in-sync replicas). */
+  acks: number;
+  /** How long the broker may wait for the acks, ms. */
+  timeout: number;
+}
+
 /** A kafkajs broker connection: the requests the lab sends itself. */
 export interface WireBroker {
   /** The broker's id. */
   nodeId: number;
   /** A produce request; rejects with the first partition error. */
-  produce(request: {
-    topicData: Array<{
-      topic: string;
-      partitions: Array<
-        { partition: number; firstSequence: number; messages: Array<{ value: Uint8Array }> }
-      >;
-    }>;
-    producerId: string;
-    producerEpoch: number;
-    acks: number;
-    timeout: number;
-  }): Promise<ProduceAnswer>;
+  produce(request: ProduceRequest): Promise<ProduceAnswer>;
   /** A fetch request; rejects with the first partition error. */
   fetch(request: {
     replicaId: number;

@@ -184,6 +184,7 @@ export class LeaderPoller {
   async stop(): Promise<LeaderTimeline> {
     this.#stopped = true;
     this.#wake?.();
+    // #run catches and counts each poll's failure itself; stopping only waits for the loop to end.
     await this.#loop?.catch(() => {});
     return {
       topic: this.#topic,

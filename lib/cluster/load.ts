@@ -224,8 +224,11 @@ const BATCH_LIMIT_BYTES = 512 * 1024;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultWorkers } from "./load.ts";
- * console.log(defaultWorkers(6, 2), defaultWorkers(6, 8), defaultWorkers(2, 16)); // 0 4 2
+ * assert.deepEqual(defaultWorkers(6, 2), 0);
+ * assert.deepEqual(defaultWorkers(6, 8), 4);
+ * assert.deepEqual(defaultWorkers(2, 16), 2);
  * ```
  */
 export function defaultWorkers(
@@ -260,6 +263,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
   try {
     await admin.connect();
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -279,6 +283,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
       }), { what: `Reading the settings of ${options.topic}` });
     maxMessageBytes = Number(configs.resources[0].configEntries[0]?.configValue ?? 1048588);
   } finally {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   // A record batch of one record adds about 80 bytes of framing to the value.

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import {
   type BatchOutcome,
   mayHaveBeenStored,
@@ -8,16 +7,10 @@ import {
   type ProduceTarget,
 } from "./load_producer.ts";
 import { LeaderlessError } from "./kafka.ts";
+import { errorFromCode, KAFKAJS_ERRORS } from "../../testing/kafkajs_errors.ts";
 
-const require = createRequire(import.meta.url);
-const src = require.resolve("kafkajs").replace(/index\.js$/, "src/");
-/** kafkajs's own error for a broker's error code, as it builds it from a produce answer. */
-const fromCode = (code: number): Error =>
-  require(`${src}protocol/error.js`).createErrorFromCode(code);
-type ErrorClass = new (e: unknown, options?: unknown) => Error;
-const { KafkaJSConnectionClosedError, KafkaJSConnectionError } = require(
-  `${src}errors.js`,
-) as Record<string, ErrorClass>;
+const fromCode = errorFromCode;
+const { KafkaJSConnectionClosedError, KafkaJSConnectionError } = KAFKAJS_ERRORS;
 
 /** One produce request as the broker saw it. */
 interface Sent {

@@ -107,6 +107,7 @@ export async function openSenders(
       clusters.push(await openCluster(kafka));
     }
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -159,6 +160,7 @@ export async function openSenders(
     whenProgress: () => pipelines.whenProgress(),
     drain: () => pipelines.drain(),
     async close() {
+      // After the work: a failed disconnect loses nothing and must not hide its outcome.
       await Promise.all(clusters.map((c) => c.disconnect().catch(() => {})));
     },
   };

@@ -11,10 +11,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SequenceSet } from "./load_sequences.ts";
  * const acked = new SequenceSet();
  * acked.add(7, 2);
- * console.log(acked.has(7), acked.partitionOf(7), acked.size); // true 2 1
+ * assert.ok(acked.has(7));
+ * assert.deepEqual(acked.partitionOf(7), 2);
+ * assert.deepEqual(acked.size, 1);
  * ```
  */
 export class SequenceSet {

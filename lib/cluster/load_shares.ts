@@ -13,10 +13,11 @@ import type { PartitionPlacement } from "./topic.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { partitionShares } from "./load_shares.ts";
  * const placement = [0, 1, 2].map((partition) => ({ partition, leader: partition, replicas: [partition] }));
  * const shares = partitionShares({ kind: "brokers", shares: new Map([[0, 0.5], [1, 0.5]]) }, placement, [0, 1, 2]);
- * console.log([...shares]); // [[0, 0.5], [1, 0.5], [2, 0]]
+ * assert.deepEqual([...shares], [[0, 0.5], [1, 0.5], [2, 0]]);
  * ```
  */
 export function partitionShares(

@@ -10,11 +10,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SlidingCount } from "./load_window.ts";
  * const window = new SlidingCount(1000);
  * window.add(0, 5);
  * window.add(600, 3);
- * console.log(window.sumAt(900), window.sumAt(1000)); // 8 3
+ * assert.deepEqual(window.sumAt(900), 8);
+ * assert.deepEqual(window.sumAt(1000), 3);
  * ```
  */
 export class SlidingCount {

@@ -8,7 +8,12 @@
  * @module
  */
 
-import type { BrokerLoad, ClusterSnapshot, PartitionLoad } from "../core/metrics_types.ts";
+import type {
+  BrokerLoad,
+  ClusterSnapshot,
+  Direction,
+  PartitionLoad,
+} from "../core/metrics_types.ts";
 import {
   type InstantSample,
   type PromClient,
@@ -30,9 +35,6 @@ export const METRICS = {
   logSize: "kafka_log_size",
   requestTimeP99: "kafka_request_time_99p_milliseconds",
 } as const;
-
-/** `in` (produce) or `out` (fetch). */
-export type Direction = "in" | "out";
 
 function topicMatcher(topic?: string): string {
   return topic === undefined ? "" : `,topic=${promString(topic)}`;
@@ -134,12 +136,13 @@ export interface HostCandidate {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseHost } from "./metrics.ts";
  * const host = chooseHost([
  *   { broker: 0, bytesInPerSec: 900, bytesOutPerSec: 0, currentRate: 0, lastSeen: 10 },
  *   { broker: 2, bytesInPerSec: 300, bytesOutPerSec: 0, currentRate: 1000, lastSeen: 10 },
  * ]);
- * console.log(host.broker); // 2
+ * assert.deepEqual(host.broker, 2);
  * ```
  */
 export function chooseHost(candidates: readonly HostCandidate[]): HostCandidate {

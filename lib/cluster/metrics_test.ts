@@ -8,7 +8,7 @@ import {
   reassigningPartitions,
   takeSnapshot,
 } from "./metrics.ts";
-import type { ClusterSnapshot } from "../core/metrics_types.ts";
+import type { ClusterSnapshot, Direction } from "../core/metrics_types.ts";
 import { PromClient } from "./prom.ts";
 import { startPrometheus } from "../../testing/prometheus.ts";
 
@@ -76,7 +76,7 @@ class BrokerExporter {
     const now = performance.now();
     // Like AutoMQ's exporter, set job and instance; Prometheus renames them exported_*.
     const own = `job="cluster-x",instance="${this.id}"`;
-    const sum = (d: "in" | "out") => this.series.reduce((total, s) => total + s[d].value(now), 0);
+    const sum = (d: Direction) => this.series.reduce((total, s) => total + s[d].value(now), 0);
     const hosted = this.series.filter((s) => s.exposed && !s.left).length;
     const lines = [
       `# TYPE ${METRICS.brokerBytes} counter`,

@@ -139,6 +139,7 @@ async function logSizeAt(prom: PromClient, m: TimedMove): Promise<number | undef
   try {
     return (await prom.queryVector(query, { time: m.startedAt }))[0]?.value;
   } catch {
+    // No answer from Prometheus: the size is unknown and the cost says so.
     return undefined;
   }
 }
@@ -149,13 +150,14 @@ async function logSizeAt(prom: PromClient, m: TimedMove): Promise<number | undef
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timedMoves } from "./move_cost.ts";
  * const t = (s: number) => new Date(s * 1000);
  * const [m] = timedMoves(
  *   [{ time: t(10), topic: "t", partition: 1, from: 0, to: 2 }],
  *   [{ time: t(14), topic: "t", partition: 1, to: 2 }],
  * );
- * console.log((m.endedAt!.getTime() - m.startedAt.getTime()) / 1000); // 4
+ * assert.deepEqual((m.endedAt!.getTime() - m.startedAt.getTime()) / 1000, 4);
  * ```
  */
 export function timedMoves(

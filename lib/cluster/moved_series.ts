@@ -44,8 +44,9 @@ export const EXPORTER_RESCAN_SECONDS = 60;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesWaitSeconds } from "./moved_series.ts";
- * console.log(seriesWaitSeconds(30, 2)); // 94
+ * assert.deepEqual(seriesWaitSeconds(30, 2), 94);
  * ```
  */
 export function seriesWaitSeconds(windowSeconds: number, scrapeSeconds: number): number {
@@ -69,13 +70,14 @@ export interface SeriesWait {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { waitForCompleteSeries } from "./moved_series.ts";
  * const snapshot = {
  *   takenAt: new Date(), windowSeconds: 30, brokers: [], partitions: [],
  *   coverage: { topic: "t", expected: [0], absent: [], partial: [], scrapeSeconds: 2 },
  * };
  * const wait = await waitForCompleteSeries(() => Promise.resolve(snapshot));
- * console.log(wait.complete); // true
+ * assert.ok(wait.complete);
  * ```
  */
 export async function waitForCompleteSeries(
@@ -115,10 +117,11 @@ function partitionList(coverage: PartitionCoverage, partitions: readonly number[
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeCoverage } from "./moved_series.ts";
  * const coverage = { topic: "t", expected: [0, 1], absent: [1], partial: [], scrapeSeconds: 2 };
- * console.log(describeCoverage(coverage, 30, 94_000)?.startsWith("t-1 had no per-partition series"));
- * // true
+ * const text = describeCoverage(coverage, 30, 94_000);
+ * assert.match(text ?? "", /^t-1 had no per-partition series/);
  * ```
  */
 export function describeCoverage(

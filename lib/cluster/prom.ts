@@ -104,8 +104,10 @@ export interface PromClientOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSampleValue } from "./prom.ts";
- * console.log(parseSampleValue("1.5e3"), parseSampleValue("+Inf")); // 1500 Infinity
+ * assert.deepEqual(parseSampleValue("1.5e3"), 1500);
+ * assert.deepEqual(parseSampleValue("+Inf"), Infinity);
  * ```
  */
 export function parseSampleValue(text: string): number {
@@ -124,8 +126,9 @@ export function parseSampleValue(text: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { promString } from "./prom.ts";
- * console.log(promString('a"b')); // "a\"b"
+ * assert.deepEqual(promString('a"b'), '"a\\"b"');
  * ```
  */
 export function promString(value: string): string {
@@ -137,8 +140,10 @@ export function promString(value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { promDuration } from "./prom.ts";
- * console.log(promDuration(30), promDuration(1.5)); // 30s 1500ms
+ * assert.deepEqual(promDuration(30), "30s");
+ * assert.deepEqual(promDuration(1.5), "1500ms");
  * ```
  */
 export function promDuration(seconds: number): string {
@@ -359,6 +364,7 @@ export class PromClient {
     try {
       body = JSON.parse(text);
     } catch {
+      // Not JSON (a proxy's page, say): reported below with the HTTP status.
       body = undefined;
     }
     if (body?.status === "error" && query !== undefined) {

@@ -146,6 +146,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     await admin.connect();
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -153,6 +154,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
   try {
     cluster = await openCluster(kafka);
   } catch (error) {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
     throw unreachableError(options.bootstrapServers, error);
   }
@@ -202,6 +204,7 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
     const stopped = new Promise<never>((_, reject) => {
       stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true });
     });
+    // Marks the rejection handled: it is awaited in the race below, never lost.
     stopped.catch(() => {});
     try {
       await Promise.race([
@@ -223,7 +226,9 @@ export async function readBack(options: ReadbackOptions): Promise<ReadbackResult
       stop.abort(new Error("read-back finished"));
     }
   } finally {
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await cluster.disconnect().catch(() => {});
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     await admin.disconnect().catch(() => {});
   }
   const endOffsetSum = Number([...ends.values()].reduce((a, b) => a + b, 0n));
@@ -360,6 +365,7 @@ export interface MissingCounts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classifyMissing } from "./readback.ts";
  * import { SequenceSet } from "./load.ts";
  * const acked = new SequenceSet();
@@ -368,7 +374,9 @@ export interface MissingCounts {
  * const r = classifyMissing({
  *   sent: 4, acked, seen, firstKept: new Map([[0, 2]]), logStart: new Map([[0, 2]]),
  * });
- * console.log(r.found, r.expired, r.lost); // 2 2 0
+ * assert.deepEqual(r.found, 2);
+ * assert.deepEqual(r.expired, 2);
+ * assert.deepEqual(r.lost, 0);
  * ```
  */
 export function classifyMissing(input: MissingInput): MissingCounts {
@@ -414,9 +422,10 @@ export function classifyMissing(input: MissingInput): MissingCounts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zeroLoss } from "./readback.ts";
- * console.log(zeroLoss({ lost: 0, duplicated: 0, corrupt: 0 })); // true
- * console.log(zeroLoss({ lost: 2, duplicated: 0, corrupt: 0 })); // false
+ * assert.ok(zeroLoss({ lost: 0, duplicated: 0, corrupt: 0 }));
+ * assert.deepEqual(zeroLoss({ lost: 2, duplicated: 0, corrupt: 0 }), false);
  * ```
  */
 export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrupt">): boolean {
@@ -431,19 +440,24 @@ export function zeroLoss(r: Pick<ReadbackResult, "lost" | "duplicated" | "corrup
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readbackSentence } from "./readback.ts";
- * console.log(readbackSentence({
- *   expected: 10, found: 8, expired: 2, expiredByPartition: [{ partition: 0, records: 2 }],
- *   lost: 0, duplicated: 0, corrupt: 0, lostExamples: [],
- * }));
- * // Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by
- * // retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.
- * console.log(readbackSentence({
- *   expected: 10, found: 10, expired: 0, expiredByPartition: [], lost: 0, duplicated: 0,
- *   corrupt: 0, lostExamples: [], unacknowledgedButStored: 3,
- * }));
- * // Zero loss: 10 of 10 acknowledged records read back intact, once each; lost 0,
- * // duplicated 0, corrupt 0; stored although its ack was lost: 3 (neither acked nor lost).
+ * assert.equal(
+ *   readbackSentence({
+ *     expected: 10, found: 8, expired: 2, expiredByPartition: [{ partition: 0, records: 2 }],
+ *     lost: 0, duplicated: 0, corrupt: 0, lostExamples: [],
+ *   }),
+ *   "Zero loss: 8 of 10 acknowledged records read back intact, once each; 2 expired by " +
+ *     "retention before the read-back (partition 0: 2), not lost; lost 0, duplicated 0, corrupt 0.",
+ * );
+ * assert.equal(
+ *   readbackSentence({
+ *     expected: 10, found: 10, expired: 0, expiredByPartition: [], lost: 0, duplicated: 0,
+ *     corrupt: 0, lostExamples: [], unacknowledgedButStored: 3,
+ *   }),
+ *   "Zero loss: 10 of 10 acknowledged records read back intact, once each; lost 0, " +
+ *     "duplicated 0, corrupt 0; stored although its ack was lost: 3 (neither acked nor lost).",
+ * );
  * ```
  */
 export function readbackSentence(

@@ -8,6 +8,7 @@
  */
 
 import { runCommand } from "../core/command.ts";
+import { pathExists } from "../core/process.ts";
 
 /** A rate assumed for unthrottled loads when planning disk use, MB/s (above any measured here). */
 export const UNTHROTTLED_PLANNING_MBPS = 200;
@@ -17,8 +18,9 @@ export const UNTHROTTLED_PLANNING_MBPS = 200;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diskReserve } from "./run_budget.ts";
- * console.log(diskReserve(10e9) / 1e9); // 2.073741824 (1 GiB plus a tenth of 10 GB)
+ * assert.deepEqual(diskReserve(10e9) / 1e9, 2.073741824);
  * ```
  */
 export function diskReserve(freeBytes: number): number {
@@ -50,9 +52,12 @@ export interface PlannedBytes {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plannedBytes } from "./run_budget.ts";
- * console.log(plannedBytes({ rateMBps: 20, durationSeconds: 60, records: 0, recordBytes: 10240 }));
- * // { bytes: 1200000000, basis: "20 MB/s × 60 s" }
+ * assert.deepEqual(
+ *   plannedBytes({ rateMBps: 20, durationSeconds: 60, records: 0, recordBytes: 10240 }),
+ *   { bytes: 1200000000, basis: "20 MB/s × 60 s" },
+ * );
  * ```
  */
 export function plannedBytes(plan: RunPlan): PlannedBytes {
@@ -75,13 +80,14 @@ export function plannedBytes(plan: RunPlan): PlannedBytes {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { freeDiskBytes } from "./run_budget.ts";
- * console.log(await freeDiskBytes(Deno.cwd()) > 0); // true
+ * assert.ok(await freeDiskBytes(Deno.cwd()) > 0);
  * ```
  */
 export async function freeDiskBytes(path: string): Promise<number> {
   let dir = path;
-  while (dir !== "/" && !(await exists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
+  while (dir !== "/" && !(await pathExists(dir))) dir = dir.replace(/\/[^/]*\/?$/, "") || "/";
   const out = await runCommand(["df", "-P", "-B1", dir]);
   const fields = out.stdout.trim().split("\n").at(-1)?.split(/\s+/);
   const available = Number(fields?.[3]);
@@ -91,23 +97,19 @@ export async function freeDiskBytes(path: string): Promise<number> {
   return available;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Throws a clear error when a run's planned bytes do not fit on the disk (leaving
  * {@linkcode diskReserve} free), naming the figures and what to change.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkRunFits } from "./run_budget.ts";
  * checkRunFits({ bytes: 1e9, basis: "1000 MB" }, 50e9, "/data"); // fits: no error
+ * assert.throws(
+ *   () => checkRunFits({ bytes: 49e9, basis: "49000 MB" }, 50e9, "/data"),
+ *   /would write 49\.0 GB \(49000 MB\), but \/data has 50\.0 GB free/,
+ * );
  * ```
  */
 export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: string): void {
@@ -128,8 +130,9 @@ export function checkRunFits(planned: PlannedBytes, freeBytes: number, where: st
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secondsThatFit } from "./run_budget.ts";
- * console.log(secondsThatFit(10, 0)); // 0: nothing fits on a full disk
+ * assert.deepEqual(secondsThatFit(10, 0), 0);
  * ```
  */
 export function secondsThatFit(rateMBps: number | undefined, freeBytes: number): number {

@@ -83,9 +83,12 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec): Promise<"creat
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { retentionEntries } from "./topic.ts";
- * console.log(retentionEntries({ retentionBytesPerPartition: 1e6 })[0]);
- * // { name: "retention.bytes", value: "1000000" }
+ * assert.deepEqual(
+ *   retentionEntries({ retentionBytesPerPartition: 1e6 })[0],
+ *   { name: "retention.bytes", value: "1000000" },
+ * );
  * ```
  */
 export function retentionEntries(
@@ -242,12 +245,13 @@ export async function reassignmentsRunning(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { leadersPerBroker } from "./topic.ts";
  * const placement = [
  *   { partition: 0, leader: 0, replicas: [0] },
  *   { partition: 1, leader: 0, replicas: [0] },
  * ];
- * console.log(leadersPerBroker(placement, [0, 1])); // Map(2) { 0 => 2, 1 => 0 }
+ * assert.deepEqual(leadersPerBroker(placement, [0, 1]), new Map([[0, 2], [1, 0]]));
  * ```
  */
 export function leadersPerBroker(
@@ -265,8 +269,9 @@ export function leadersPerBroker(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { assignmentFromCounts } from "./topic.ts";
- * console.log(assignmentFromCounts([2, 1], [0, 1])); // Map(3) { 0 => 0, 1 => 0, 2 => 1 }
+ * assert.deepEqual(assignmentFromCounts([2, 1], [0, 1]), new Map([[0, 0], [1, 0], [2, 1]]));
  * ```
  */
 export function assignmentFromCounts(counts: number[], brokers: number[]): Map<number, number> {

@@ -193,6 +193,7 @@ export class WireConnection {
   /** Sends `request` and returns a reader over the response body (after the correlation id). */
   request(request: WireRequest, timeoutMs = 10_000): Promise<WireReader> {
     const run = this.#queue.then(() => this.#exchange(request, timeoutMs));
+    // The queue only orders requests; each caller gets its own request's error from `run`.
     this.#queue = run.catch(() => {});
     return run;
   }

@@ -8,8 +8,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PROFILES } from "./profiles.ts";
- * console.log(PROFILES.workshop.LAB_RATE_MBPS); // "5"
+ * assert.deepEqual(PROFILES.workshop.LAB_RATE_MBPS, "5");
  * ```
  *
  * @module

@@ -8,7 +8,7 @@
  */
 
 /** What a scenario does to the cluster after the before-measurement. */
-export type ScenarioEvent = "add-broker" | "remove-broker";
+type ScenarioEvent = "add-broker" | "remove-broker";
 
 /** One scenario. */
 export interface Scenario {
@@ -110,8 +110,9 @@ export const SCENARIOS: readonly Scenario[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scenarioNamed } from "./scenarios.ts";
- * console.log(scenarioNamed("scale-out").event); // "add-broker"
+ * assert.deepEqual(scenarioNamed("scale-out").event, "add-broker");
  * ```
  */
 export function scenarioNamed(name: string): Scenario {

@@ -38,9 +38,11 @@ export interface RunCommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runCommand } from "./command.ts";
  * const result = await runCommand(["sh", "-c", "echo hi; exit 3"]);
- * console.log(result.code, result.stdout.trim()); // 3 hi
+ * assert.deepEqual(result.code, 3);
+ * assert.deepEqual(result.stdout.trim(), "hi");
  * ```
  */
 export async function runCommand(
@@ -107,15 +109,17 @@ async function readText(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { programWorks } from "./command.ts";
- * console.log(await programWorks("sh", ["-c", "true"])); // true
- * console.log(await programWorks("no-such-program-here", [])); // false
+ * assert.ok(await programWorks("sh", ["-c", "true"]));
+ * assert.deepEqual(await programWorks("no-such-program-here", []), false);
  * ```
  */
 export async function programWorks(program: string, args: string[]): Promise<boolean> {
   try {
     return (await runCommand([program, ...args])).success;
   } catch {
+    // The program is not installed (spawn failed): it does not work.
     return false;
   }
 }

@@ -31,8 +31,9 @@ const TABLES = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crc32c } from "./crc32c.ts";
- * console.log(crc32c(new TextEncoder().encode("123456789")).toString(16)); // e3069283
+ * assert.deepEqual(crc32c(new TextEncoder().encode("123456789")).toString(16), "e3069283");
  * ```
  */
 export function crc32c(bytes: Uint8Array): number {

@@ -67,3 +67,17 @@ export function formatMBps(bytesPerSec: number): string {
   const digits = Math.abs(mb) >= 100 ? 0 : Math.abs(mb) >= 10 ? 1 : 2;
   return `${mb.toFixed(digits)} MB/s`;
 }
+
+/**
+ * A ratio as a percentage: `66.7%`; `n/a` when it is not a finite number.
+ *
+ * @example
+ * ```ts
+ * import { pct } from "./format.ts";
+ * if (pct(2 / 3) !== "66.7%") throw new Error(`pct gave ${pct(2 / 3)}`);
+ * if (pct(NaN) !== "n/a") throw new Error(`pct(NaN) gave ${pct(NaN)}`);
+ * ```
+ */
+export function pct(ratio: number, digits = 1): string {
+  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(digits)}%` : "n/a";
+}

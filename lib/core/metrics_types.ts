@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Bytes in (produce) or bytes out (fetch): the direction a rate is measured in and a goal balances. */
+export type Direction = "in" | "out";
+
 /** One broker's load. Rates are bytes per second over the snapshot's window. */
 export interface BrokerLoad {
   /** Broker (node) id. */

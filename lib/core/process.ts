@@ -35,6 +35,7 @@ export interface StartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startDetached, stopPidFile } from "./process.ts";
  * const dir = await Deno.makeTempDir();
  * const started = await startDetached({
@@ -42,7 +43,7 @@ export interface StartOptions {
  *   logFile: `${dir}/sleep.log`,
  *   pidFile: `${dir}/sleep.pid`,
  * });
- * console.log(await stopPidFile(started.pidFile)); // true
+ * assert.ok(await stopPidFile(started.pidFile));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -67,8 +68,9 @@ export async function startDetached(options: StartOptions): Promise<StartedProce
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isAlive } from "./process.ts";
- * console.log(isAlive(Deno.pid)); // true
+ * assert.ok(isAlive(Deno.pid));
  * ```
  */
 export function isAlive(pid: number): boolean {
@@ -77,6 +79,7 @@ export function isAlive(pid: number): boolean {
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
     return state !== "Z" && state !== "X";
   } catch {
+    // No /proc entry: the process is gone.
     return false;
   }
 }
@@ -86,8 +89,9 @@ export function isAlive(pid: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readPidFile } from "./process.ts";
- * console.log(await readPidFile("/nonexistent/x.pid")); // undefined
+ * assert.deepEqual(await readPidFile("/nonexistent/x.pid"), undefined);
  * ```
  */
 export async function readPidFile(pidFile: string): Promise<number | undefined> {
@@ -95,6 +99,7 @@ export async function readPidFile(pidFile: string): Promise<number | undefined> 
     const pid = Number((await Deno.readTextFile(pidFile)).trim());
     return Number.isInteger(pid) && pid > 1 ? pid : undefined;
   } catch {
+    // No PID file (or an unreadable one): nothing to stop.
     return undefined;
   }
 }
@@ -105,9 +110,10 @@ export async function readPidFile(pidFile: string): Promise<number | undefined> 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stopPid } from "./process.ts";
  * const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
- * console.log(await stopPid(child.pid, 5000)); // true
+ * assert.ok(await stopPid(child.pid, 5000));
  * await child.status;
  * ```
  */
@@ -116,6 +122,7 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
   try {
     Deno.kill(pid, "SIGTERM");
   } catch {
+    // It ended between the check and the signal (or is not ours): nothing stopped.
     return false;
   }
   const deadline = Date.now() + graceMs;
@@ -137,13 +144,15 @@ export async function stopPid(pid: number, graceMs = 15_000): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stopPidFile } from "./process.ts";
- * console.log(await stopPidFile("/nonexistent/x.pid")); // false: nothing was running
+ * assert.deepEqual(await stopPidFile("/nonexistent/x.pid"), false);
  * ```
  */
 export async function stopPidFile(pidFile: string, graceMs?: number): Promise<boolean> {
   const pid = await readPidFile(pidFile);
   const wasRunning = pid !== undefined && (await stopPid(pid, graceMs));
+  // The PID file may already be gone; whether the process ran is what is returned.
   await Deno.remove(pidFile).catch(() => {});
   return wasRunning;
 }
@@ -153,8 +162,10 @@ export async function stopPidFile(pidFile: string, graceMs?: number): Promise<bo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pathExists } from "./process.ts";
- * console.log(await pathExists("/"), await pathExists("/nonexistent")); // true false
+ * assert.ok(await pathExists("/"));
+ * assert.deepEqual(await pathExists("/nonexistent"), false);
  * ```
  */
 export async function pathExists(path: string): Promise<boolean> {
@@ -162,6 +173,7 @@ export async function pathExists(path: string): Promise<boolean> {
     await Deno.stat(path);
     return true;
   } catch {
+    // Not there, or not reachable: either way it cannot be used.
     return false;
   }
 }
@@ -184,8 +196,9 @@ export function delay(ms: number): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tailFile } from "./process.ts";
- * console.log(await tailFile("/nonexistent/log", 5)); // "" (unreadable)
+ * assert.deepEqual(await tailFile("/nonexistent/log", 5), "");
  * ```
  */
 export async function tailFile(path: string, maxLines = 40): Promise<string> {
@@ -193,6 +206,7 @@ export async function tailFile(path: string, maxLines = 40): Promise<string> {
     const text = await Deno.readTextFile(path);
     return text.split("\n").slice(-maxLines - 1).join("\n").trimEnd();
   } catch {
+    // No log yet: an empty tail.
     return "";
   }
 }

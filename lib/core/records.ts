@@ -28,8 +28,9 @@ const CRC_TABLE = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crc32 } from "./records.ts";
- * console.log(crc32(new TextEncoder().encode("123456789")).toString(16)); // cbf43926
+ * assert.deepEqual(crc32(new TextEncoder().encode("123456789")).toString(16), "cbf43926");
  * ```
  */
 export function crc32(bytes: Uint8Array): number {
@@ -43,8 +44,9 @@ export function crc32(bytes: Uint8Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newRunId } from "./records.ts";
- * console.log(Number.isSafeInteger(newRunId())); // true
+ * assert.ok(Number.isSafeInteger(newRunId()));
  * ```
  */
 export function newRunId(): number {
@@ -113,9 +115,10 @@ export interface DecodedRecord {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeRecord, RecordEncoder } from "./records.ts";
  * const value = new RecordEncoder(64, 7).encode(42);
- * console.log(decodeRecord(value)); // { runId: 7, sequence: 42, intact: true }
+ * assert.deepEqual(decodeRecord(value), { runId: 7, sequence: 42, intact: true });
  * ```
  */
 export function decodeRecord(value: Uint8Array | null | undefined): DecodedRecord | undefined {

@@ -41,9 +41,11 @@ export interface Spread {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spreadOf } from "./stats.ts";
  * const spread = spreadOf([40, 10, 10]);
- * console.log(spread.mean, spread.maxOverMean); // 20 2
+ * assert.deepEqual(spread.mean, 20);
+ * assert.deepEqual(spread.maxOverMean, 2);
  * ```
  */
 export function spreadOf(values: readonly number[]): Spread {

@@ -76,6 +76,7 @@ export function timeZoneProblem(zone: TimeZoneName): string | undefined {
     formatter(zone);
     return undefined;
   } catch {
+    // Intl refuses the name: that refusal is the answer.
     return `"${zone}" is not a time zone; use UTC, local, an offset like +02:00, or a zone ` +
       "name like Europe/Paris.";
   }

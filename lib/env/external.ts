@@ -186,6 +186,7 @@ export class ExternalEnvironment implements LabEnvironment {
         (admin) => clusterBalancerEnabled(admin, this.#brokerIds),
       );
     } catch {
+      // The cluster does not answer: the state is unknown (undefined, as documented).
       return undefined;
     }
   }

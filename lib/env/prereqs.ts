@@ -67,6 +67,7 @@ async function present(program: string): Promise<boolean> {
       await Deno.stat(program);
       return true;
     } catch {
+      // Not there: missing.
       return false;
     }
   }

@@ -20,10 +20,11 @@ export const MIN_OPEN_ENDED_SECONDS = 600;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadConfig } from "../config/config.ts";
  * import { diskBudget } from "./disk.ts";
  * const config = loadConfig({ LAB_RATE_MBPS: "10" });
- * console.log(diskBudget(config, 100e9, "the disk", "until-disk").maxSeconds! > 600); // true
+ * assert.ok(diskBudget(config, 100e9, "the disk", "until-disk").maxSeconds! > 600);
  * ```
  */
 export function diskBudget(

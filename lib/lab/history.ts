@@ -14,8 +14,9 @@ import { timelineFromLog, type WatchResult } from "../balancer/watch.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { watchResultFromLog } from "./history.ts";
- * console.log(watchResultFromLog("", new Date(0)).moves.length); // 0
+ * assert.deepEqual(watchResultFromLog("", new Date(0)).moves.length, 0);
  * ```
  */
 export function watchResultFromLog(logText: string, since: Date): WatchResult {

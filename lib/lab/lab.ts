@@ -144,6 +144,7 @@ export class Lab {
       );
     } catch (error) {
       if (!wasUp && !this.config.keepCluster) {
+        // Tearing down what this call started; the original error is rethrown below.
         await this.environment.down({ removeData: true }).catch(() => {});
         onProgress(
           `Set-up failed: stopped the ${this.environment.kind} environment it had started.`,

@@ -63,10 +63,11 @@ export function planForMeasurement(config: LabConfig, m: Measurement) {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decisionWindow } from "./reports.ts";
  * const at = (s: number) => new Date(s * 1000);
  * const w = decisionWindow({ snapshot: { takenAt: at(10) } }, { balancedAt: at(70), events: [] });
- * console.log(w.until?.getTime()); // 70000
+ * assert.deepEqual(w.until?.getTime(), 70000);
  * ```
  */
 export function decisionWindow(

@@ -6,12 +6,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RunState, STATE_FILES } from "./run_state.ts";
  * const dir = await Deno.makeTempDir();
  * const state = new RunState(dir);
  * await state.saveLoadStarted({ startedAt: new Date(0), pid: 42 });
- * console.log(await state.loadStarted()); // { startedAt: 1970-01-01T00:00:00.000Z, pid: 42 }
- * console.log(state.path("loadLog").endsWith(STATE_FILES.loadLog)); // true
+ * assert.deepEqual(await state.loadStarted(), { startedAt: new Date(0), pid: 42 });
+ * assert.ok(state.path("loadLog").endsWith(STATE_FILES.loadLog));
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
@@ -110,6 +111,7 @@ export class RunState {
 
   /** Removes state files that may not exist. */
   async remove(...files: StateFile[]): Promise<void> {
+    // The files may not exist (that is the point of removing them); nothing else reads them after.
     for (const file of files) await Deno.remove(this.path(file)).catch(() => {});
   }
 

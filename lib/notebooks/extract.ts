@@ -11,7 +11,6 @@
  */
 
 import { cellSource, readNotebook } from "./ipynb.ts";
-import { parseCommandLine } from "../core/args.ts";
 import { runCommand } from "../core/command.ts";
 
 /** Where a line of an extracted module came from. */
@@ -156,21 +155,4 @@ export async function checkNotebooks(
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-if (import.meta.main) {
-  const { positionals } = parseCommandLine(
-    { args: Deno.args, allowPositionals: true },
-    "usage: deno run -A lib/notebooks/extract.ts [NOTEBOOK.ipynb ...]",
-  );
-  const paths = positionals.length ? positionals : [...Deno.readDirSync("notebooks")]
-    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-    .map((e) => `notebooks/${e.name}`)
-    .sort();
-  const result = await checkNotebooks(paths);
-  if (result.output) console.error(result.output);
-  console.error(
-    `notebook check: ${result.checked.length} notebook(s), ${result.diagnostics.length} error(s)`,
-  );
-  Deno.exit(result.ok ? 0 : 1);
 }

@@ -4,13 +4,12 @@
  * `deno task bench:notebooks` to show that no output is lost when Deno's kernel reports a
  * cell idle before its last outputs.
  *
- * `deno run -A lib/notebooks/stress.ts [cells]` rewrites `lib/notebooks/testdata/stress.ipynb`.
+ * `deno run -A testing/stress_notebook.ts [cells]` rewrites `lib/notebooks/testdata/stress.ipynb`.
  *
  * @module
  */
 
 import { codeCell, type Notebook, notebook } from "./ipynb.ts";
-import { parseCommandLine } from "../core/args.ts";
 
 /** The kinds of output every stress cell sends. */
 export type StressKind = "log" | "display" | "value";
@@ -82,18 +81,4 @@ export function countStressOutputs(executed: Notebook): StressCount {
     }
   }
   return { expected, received: expected - missing.length, missing };
-}
-
-if (import.meta.main) {
-  const { positionals } = parseCommandLine(
-    { args: Deno.args, allowPositionals: true },
-    "usage: deno run -A lib/notebooks/stress.ts [CELLS]",
-  );
-  const cells = positionals[0] ? Number(positionals[0]) : 40;
-  if (!Number.isInteger(cells) || cells < 1) {
-    throw new Error(`CELLS must be a whole number >= 1, got ${positionals[0]}`);
-  }
-  const target = new URL("./testdata/stress.ipynb", import.meta.url);
-  await Deno.writeTextFile(target, JSON.stringify(stressNotebook(cells), null, 1) + "\n");
-  console.log(`wrote ${target.pathname} (${cells} cells)`);
 }

@@ -5,10 +5,8 @@
  * to review and kept `deno fmt`-clean with the rest of `lib/`; the notebooks are reproducible:
  * same sources, same bytes, no outputs (the executed copies go to `results/notebooks/`).
  *
- * ```sh
- * deno task notebooks:build          # writes notebooks/*.ipynb from the sources
- * deno task notebooks:build --check  # exits 1 when a notebook differs from its source
- * ```
+ * `deno task notebooks:build` (`lib/cli/notebooks_build.ts`) writes them; with `--check` it
+ * exits 1 when a notebook differs from its source.
  *
  * Every cell's source ends with a newline: `deno fmt --check` wants one at the end of each
  * cell of a notebook.
@@ -17,7 +15,6 @@
  */
 
 import { type Cell, codeCell, markdownCell, type Notebook, notebook } from "./ipynb.ts";
-import { parseCommandLine } from "../core/args.ts";
 
 /** Where the sources are. */
 export const SOURCES_DIR: string = decodeURIComponent(
@@ -193,42 +190,11 @@ export async function checkWalkthrough(
     try {
       current = await Deno.readTextFile(`${outDir}/${name}`);
     } catch {
+      // Not built yet: reported as missing.
       missing.push(name);
       continue;
     }
     if (current !== text) stale.push(name);
   }
   return { ok: stale.length === 0 && missing.length === 0, stale, missing };
-}
-
-if (import.meta.main) {
-  let check: boolean;
-  try {
-    const { values } = parseCommandLine(
-      { args: Deno.args, options: { check: { type: "boolean", default: false } } },
-      "usage: deno task notebooks:build [--check]",
-    );
-    check = values.check;
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
-  if (check) {
-    let ok = true;
-    for (const set of NOTEBOOK_SETS) {
-      const result = await checkWalkthrough(set);
-      for (const name of result.stale) console.error(`stale: ${set.outDir}/${name}`);
-      for (const name of result.missing) console.error(`missing: ${set.outDir}/${name}`);
-      ok &&= result.ok;
-    }
-    console.error(
-      ok
-        ? "notebooks:build --check: every notebook matches its source"
-        : "notebooks:build --check: run `deno task notebooks:build` to rebuild them",
-    );
-    Deno.exit(ok ? 0 : 1);
-  }
-  for (const set of NOTEBOOK_SETS) {
-    for (const path of await buildWalkthrough(set)) console.log(`wrote ${path}`);
-  }
 }

@@ -86,8 +86,9 @@ export function moveCostSentence(engine: Engine, costs: readonly MoveCost[]): st
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { costColumns } from "./costs.ts";
- * console.log(costColumns("automq").includes("no leader (s)")); // true
+ * assert.ok(costColumns("automq").includes("no leader (s)"));
  * ```
  */
 export function costColumns(engine: Engine): string[] {

@@ -9,17 +9,20 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replayLog } from "../balancer/replay.ts";
  * import { balancerSettingsFrom } from "../config/config.ts";
  * import { decisionLines } from "./decisions.ts";
  * const log = await Deno.readTextFile(
  *   new URL("../balancer/testdata/automq-auto-balancer.log", import.meta.url),
  * );
- * console.log(decisionLines(replayLog(log, balancerSettingsFrom({}))).join("\n"));
+ * const lines = decisionLines(replayLog(log, balancerSettingsFrom({})));
+ * assert.ok(lines.includes("Detection at 18:52:31 UTC: replay agrees: yes (2 of 2 moves)."));
  * ```
  *
  * @module
  */
+import { moveBrief, moveText, partitionName } from "../core/move.ts";
 import { type BalancePlan, GOAL_RESOURCE } from "../balancer/plan.ts";
 import type { BalancerSettings } from "../config/config.ts";
 import { formatRate } from "../core/format.ts";
@@ -100,7 +103,7 @@ export function describeReplay(r: Replay): string[] {
   if (d.partitions.length > 0) {
     const parts = [...d.partitions]
       .sort((a, b) => b.bytesInPerSec - a.bytesInPerSec)
-      .map((p) => `${p.topic}-${p.partition} on ${p.broker}: ${formatRate(p.bytesInPerSec)} in`);
+      .map((p) => `${partitionName(p)} on ${p.broker}: ${formatRate(p.bytesInPerSec)} in`);
     lines.push(`  Partitions (heaviest first): ${capped(parts, 8)}.`);
   }
   const plan = r.plan;
@@ -126,14 +129,14 @@ export function describeReplay(r: Replay): string[] {
       const scores = m.goalScores.map((s) => `${GOAL_RESOURCE[s.goal]} ${scoreText(s.score)}`)
         .join(", ");
       lines.push(
-        `  Move ${m.topic}-${m.partition}: broker ${m.from} → ${m.to} (${
-          m.mode === "shed" ? `shedding ${m.from}` : `filling ${m.to}`
-        }, ${formatRate(m.load.in)} in; scores ${scores}; group ${scoreText(m.groupScore)}).`,
+        `  Move ${moveText(m)} (${m.mode === "shed" ? `shedding ${m.from}` : `filling ${m.to}`}, ${
+          formatRate(m.load.in)
+        } in; scores ${scores}; group ${scoreText(m.groupScore)}).`,
       );
     }
     if (plan.moves.length === 0) lines.push("  Replayed plan: no move.");
   }
-  const made = d.executed.map((a) => `${a.topic}-${a.partition} ${a.from} → ${a.to}`);
+  const made = d.executed.map(moveBrief);
   lines.push(`  Executed: ${made.length === 0 ? "nothing" : made.join(", ")}.`);
   if (r.tie !== undefined) lines.push(`  Tie: ${r.tie}`);
   if (r.normalizer.source === "log") {

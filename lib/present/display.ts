@@ -24,8 +24,8 @@ export {
   base64,
   type Displayable,
   JUPYTER_DISPLAY,
-  type JupyterApi,
   type MimeBundle,
+  type View,
 } from "./display/mime.ts";
 export { chart } from "./display/chart.ts";
 export { table, type TableDisplay } from "./display/table.ts";

@@ -31,7 +31,7 @@ import { spreadChart } from "./charts/spread.ts";
 import { svgToPng } from "./charts/png.ts";
 import { frame } from "./charts/plot.ts";
 import { brokerBytesIn, type Measurement } from "./report.ts";
-import type { Move, MoveRecord } from "../core/move.ts";
+import { type Move, moveLabel, type MoveRecord } from "../core/move.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
 import { acceptableBand } from "../core/band.ts";
 import type { TimelineEvent } from "../balancer/watch.ts";
@@ -106,7 +106,7 @@ export function timelineMarks(
   }
   const starts = events.filter((e) => e.kind === "move-start");
   const ends = events.filter((e) => e.kind === "move-end");
-  for (const g of grouped(starts, (m) => `p${m.partition} ${m.from}→${m.to}`)) {
+  for (const g of grouped(starts, moveLabel)) {
     marks.push({ ...g, kind: "move-start" });
   }
   for (const g of grouped(ends, (m) => `p${m.partition} on ${m.to}`)) {
@@ -212,10 +212,11 @@ export function storyFigures(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { movedBetween } from "./figures.ts";
  * const p = (partition: number, broker: number) =>
  *   ({ topic: "t", partition, broker, bytesInPerSec: 1, bytesOutPerSec: 0 });
- * console.log(movedBetween([p(0, 0), p(1, 0)], [p(0, 0), p(1, 2)])); // [{ topic: "t", partition: 1, from: 0, to: 2 }]
+ * assert.deepEqual(movedBetween([p(0, 0), p(1, 0)], [p(0, 0), p(1, 2)]), [{ topic: "t", partition: 1, from: 0, to: 2 }]);
  * ```
  */
 export function movedBetween(
@@ -231,13 +232,31 @@ export function movedBetween(
   });
 }
 
-/** Each figure's file name and title (its alt text in the reports). */
+/**
+ * The story's charts, the one list notebooks, reports and tests read: each one's name (its file
+ * is `<name>.png`) and title (its alt text in the reports), in the order they are shown. A new
+ * chart is a field of {@linkcode StoryFigures}, drawn in {@linkcode storyFigures}, and a line
+ * here (the type checker asks for it).
+ */
 export const FIGURE_TITLES: Readonly<Record<keyof StoryFigures, string>> = {
   bytesIn: "Bytes in per broker, before and after",
   timeline: "Bytes in per broker over time: balancer on, detections, moves and the verdict marked",
   placement: "Partition placement, before and after, the moved partitions outlined",
   spread: "Spread of bytes in (coefficient of variation)",
 };
+
+/**
+ * The charts' names in the order they are shown (bytes in, timeline, placement, spread).
+ *
+ * @example
+ * ```ts
+ * import { FIGURE_NAMES } from "./figures.ts";
+ * if (FIGURE_NAMES[0] !== "bytesIn") throw new Error(`first chart: ${FIGURE_NAMES[0]}`);
+ * ```
+ */
+export const FIGURE_NAMES: ReadonlyArray<keyof StoryFigures> = Object.keys(FIGURE_TITLES) as Array<
+  keyof StoryFigures
+>;
 
 /** Writes each figure as `<dir>/<name>.png`; returns titles and paths relative to `relativeTo`. */
 export async function writeFigures(
@@ -247,9 +266,8 @@ export async function writeFigures(
 ): Promise<Array<{ title: string; file: string }>> {
   await Deno.mkdir(dir, { recursive: true });
   const written: Array<{ title: string; file: string }> = [];
-  for (
-    const [name, svg] of Object.entries(figures) as Array<[keyof StoryFigures, string | undefined]>
-  ) {
+  for (const name of FIGURE_NAMES) {
+    const svg = figures[name];
     if (!svg) continue;
     const file = `${dir}/${name}.png`;
     await Deno.writeFile(file, svgToPng(svg, { scale: 2 }));

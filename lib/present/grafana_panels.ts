@@ -1,5 +1,6 @@
 /**
- * Grafana panel screenshots: `deno task screenshots before|after` asks Grafana's
+ * Grafana panel screenshots (`deno task screenshots before|after`, `lib/cli/screenshots.ts`,
+ * and notebook 06): asks Grafana's
  * image renderer (`/render/d-solo/<uid>/<slug>?panelId=N&from=..&to=..`) for every
  * panel of the lab's dashboard over a time range and writes
  * `results/screenshots/<phase>-<panel>.png`.
@@ -8,8 +9,6 @@
  *
  * @module
  */
-
-import { parseArgs } from "node:util";
 
 /** A Grafana dashboard as far as rendering needs it. */
 export interface DashboardJson {
@@ -184,79 +183,4 @@ export async function captureGrafanaPanels(options: CaptureOptions): Promise<str
     written.push(file);
   }
   return written;
-}
-
-const USAGE = "usage: deno task screenshots before|after [--from now-15m] [--to now] " +
-  "[--grafana http://127.0.0.1:3000]";
-
-/** The command line of `deno task screenshots`, parsed. */
-export interface ScreenshotArgs {
-  /** `before` or `after`. */
-  phase: "before" | "after";
-  /** Grafana's base URL (default `http://127.0.0.1:3000`). */
-  grafanaUrl: string;
-  /** Start of the range, as Grafana reads it (default: `now-15m`). */
-  from?: string;
-  /** End of the range (default: `now`). */
-  to?: string;
-}
-
-/**
- * Parses `before|after [--from T] [--to T] [--grafana URL]`; throws with the usage line on
- * anything else.
- *
- * @example
- * ```ts
- * import { parseScreenshotArgs } from "@lab/present/grafana_panels.ts";
- * const args = parseScreenshotArgs(["after", "--from", "now-5m"]);
- * if (args.phase !== "after" || args.from !== "now-5m") throw new Error("parsed wrong");
- * ```
- */
-export function parseScreenshotArgs(args: readonly string[]): ScreenshotArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: {
-        from: { type: "string" },
-        to: { type: "string" },
-        grafana: { type: "string" },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
-  }
-  const [phase, ...extra] = parsed.positionals;
-  if ((phase !== "before" && phase !== "after") || extra.length > 0) {
-    throw new Error(
-      `screenshots takes one phase, before or after, not "${
-        parsed.positionals.join(" ")
-      }".\n${USAGE}`,
-    );
-  }
-  const { from, to, grafana } = parsed.values;
-  return { phase, grafanaUrl: grafana ?? "http://127.0.0.1:3000", from, to };
-}
-
-if (import.meta.main) {
-  const { loadConfig } = await import("../config/config.ts");
-  let args: ScreenshotArgs;
-  try {
-    args = parseScreenshotArgs(Deno.args);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    Deno.exit(2);
-  }
-  const { runTask } = await import("../core/task.ts");
-  Deno.exit(
-    await runTask(async () => {
-      const files = await captureGrafanaPanels({
-        ...args,
-        outDir: `${loadConfig().resultsDir}/screenshots`,
-      });
-      for (const file of files) console.log(file);
-      return 0;
-    }),
-  );
 }

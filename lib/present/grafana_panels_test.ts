@@ -7,13 +7,7 @@
 
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
-import {
-  captureGrafanaPanels,
-  panelRenderUrls,
-  parseScreenshotArgs,
-  readDashboard,
-  slugify,
-} from "./grafana_panels.ts";
+import { captureGrafanaPanels, panelRenderUrls, readDashboard, slugify } from "./grafana_panels.ts";
 
 Deno.test("every panel of the lab's dashboard gets a render URL", async () => {
   const dashboard = await readDashboard();
@@ -41,24 +35,6 @@ Deno.test("every panel of the lab's dashboard gets a render URL", async () => {
     assert.equal(url.searchParams.get("orgId"), "1");
   }
   assert.ok(renders.some((r) => r.name === "bytes-in-per-broker"));
-});
-
-Deno.test("the screenshots command line: a phase and optional --from, --to, --grafana", () => {
-  assert.deepEqual(parseScreenshotArgs(["before"]), {
-    phase: "before",
-    grafanaUrl: "http://127.0.0.1:3000",
-    from: undefined,
-    to: undefined,
-  });
-  assert.deepEqual(
-    parseScreenshotArgs(["after", "--from", "now-5m", "--to=now", "--grafana", "http://g:3000"]),
-    { phase: "after", grafanaUrl: "http://g:3000", from: "now-5m", to: "now" },
-  );
-  assert.throws(() => parseScreenshotArgs([]), /usage: deno task screenshots before\|after/);
-  assert.throws(() => parseScreenshotArgs(["during"]), /usage/);
-  assert.throws(() => parseScreenshotArgs(["before", "extra"]), /usage/);
-  assert.throws(() => parseScreenshotArgs(["before", "--form", "now"]), /form[\s\S]*usage/);
-  assert.throws(() => parseScreenshotArgs(["before", "--from"]), /from[\s\S]*usage/);
 });
 
 Deno.test("slugify makes file-name-safe words", () => {

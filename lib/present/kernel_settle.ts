@@ -62,6 +62,7 @@ function ownArgs(): string[] {
   try {
     return Deno.readTextFileSync("/proc/self/cmdline").split("\0");
   } catch {
+    // No /proc (not Linux): no kernel arguments to read.
     return [];
   }
 }
@@ -186,6 +187,7 @@ async function connect(file: string): Promise<IopubWatch | undefined> {
     await writeAll(conn, Uint8Array.of(0x00, 0x01, 0x01)); // subscribe to everything
     return new IopubWatch(conn);
   } catch {
+    // IOPub unreachable: no watch; the caller settles by time instead.
     return undefined;
   }
 }

@@ -10,7 +10,7 @@
 import type { LabConfig, Placement, Skew } from "../config/config.ts";
 import type { BrokerLoad, ClusterSnapshot } from "../core/metrics_types.ts";
 import { mbps } from "../core/format.ts";
-import type { MoveRecord } from "../core/move.ts";
+import { type MoveRecord, partitionName } from "../core/move.ts";
 import { type ReadbackResult, readbackSentence } from "../cluster/readback.ts";
 import { type Spread, spreadOf } from "../core/stats.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
@@ -52,7 +52,7 @@ export interface AfterDetails {
   optimal?: SpreadVerdict;
   /** The model's plan from the before-window: a prediction from another window. */
   planExplanation?: string[];
-  /** The balancer's own detections, replayed from its log (`replay_view.ts` decisionLines). */
+  /** The balancer's own detections, replayed from its log (`decisions.ts`'s `decisionLines`). */
   decisions?: string[];
   /** Chart files, relative to the report. */
   charts?: Array<{ title: string; file: string }>;
@@ -183,6 +183,7 @@ export function bytesInSourceText(source: BytesInSource): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spreadVerdictOf } from "./report.ts";
  * const part = (p: number, b: number) =>
  *   ({ topic: "t", partition: p, broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0 });
@@ -191,7 +192,7 @@ export function bytesInSourceText(source: BytesInSource): string {
  *   brokers: [0, 1].map((b) => ({ broker: b, bytesInPerSec: 1e6, bytesOutPerSec: 0, partitions: 1 })),
  * };
  * const placement = [0, 1].map((p) => ({ partition: p, leader: p, replicas: [p] }));
- * console.log(spreadVerdictOf({ snapshot, placement }).atBest); // true
+ * assert.ok(spreadVerdictOf({ snapshot, placement }).atBest);
  * ```
  */
 export function spreadVerdictOf(
@@ -264,8 +265,9 @@ function partitionTable(m: Measurement): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { partitionRateText } from "./report.ts";
- * console.log(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true })); // "1.67 (estimated)"
+ * assert.deepEqual(partitionRateText({ bytesInPerSec: 1.67e6, estimated: true }), "1.67 (estimated)");
  * ```
  */
 export function partitionRateText(
@@ -282,12 +284,13 @@ export function partitionRateText(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bestSpreadLines } from "./report.ts";
  * const lines = bestSpreadLines({
  *   maxOverMean: 1.2, mean: 1.74e6, bestMaxOverMean: 1.2, atBest: true, missing: [],
  *   explanation: ["t-0 alone carries 2.09 MB/s."],
  * });
- * console.log(lines[0].includes("**1.200**")); // true
+ * assert.ok(lines[0].includes("**1.200**"));
  * ```
  */
 export function bestSpreadLines(verdict: SpreadVerdict): string[] {
@@ -392,7 +395,7 @@ export function afterReport(
       ["Time (UTC)", "Partition", "From broker", "To broker"],
       details.moves.map((
         m,
-      ) => [m.time.toISOString().slice(11, 23), `${m.topic}-${m.partition}`, m.from, m.to]),
+      ) => [m.time.toISOString().slice(11, 23), partitionName(m), m.from, m.to]),
     ));
   }
   lines.push("");

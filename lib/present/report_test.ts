@@ -30,12 +30,12 @@ Deno.test("the after-report shows the replayed decisions and labels the predicti
   const text = afterReport(before, after, {
     moves: [],
     decisions,
-    planExplanation: ["Moves: traffic-test-0 from broker 0 to 1."],
+    planExplanation: ["Moves: traffic-test-0: broker 0 → broker 1."],
   });
   const own = text.indexOf("Its own decisions, replayed from the inputs each detection logged:");
   assert.ok(own > 0);
   assert.ok(text.indexOf("replay agrees: yes (2 of 2 moves)") > own);
-  assert.match(text, /Move traffic-test-3: broker 0 → 1/);
+  assert.match(text, /Move traffic-test-3: broker 0 → broker 1/);
   assert.match(
     text,
     /A prediction from another window \(the model planned from the before-measurement, not from the balancer's inputs\):\n\n- Moves: traffic-test-0/,

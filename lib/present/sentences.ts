@@ -19,6 +19,7 @@
  * @module
  */
 
+import { moveText, partitionName } from "../core/move.ts";
 import type { LoadProgress, LoadStats } from "../cluster/load.ts";
 import { mbps } from "../core/format.ts";
 import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
@@ -57,12 +58,12 @@ export function eventWords(e: TimelineEvent): { event: string; detail: string } 
     case "move-start":
       return {
         event: "move starts",
-        detail: `${e.topic}-${e.partition}: broker ${e.from} → broker ${e.to}`,
+        detail: moveText(e),
       };
     case "move-end":
       return {
         event: "move done",
-        detail: `${e.topic}-${e.partition} now led by broker ${e.to} (was ${e.from})`,
+        detail: `${partitionName(e)} now led by broker ${e.to} (was ${e.from})`,
       };
     case "rates":
       return { event: "rates (10 s)", detail: ratesText(e) };

@@ -1,6 +1,6 @@
 """Drives a running JupyterLab in Chromium through the walkthrough, as a reader would.
 
-Started by ``testing/browser_task.ts`` (``deno task test:browser``) with the venv's Python; it
+Started by ``testing/browser/task.ts`` (``deno task test:browser``) with the venv's Python; it
 does not start or stop JupyterLab or the cluster (the task does, by PID). For each notebook it
 opens the notebook, runs JupyterLab's own "Run All Cells" command, watches the page until every
 cell ran, reads the outputs per cell from JupyterLab's notebook model (where JupyterLab placed

@@ -166,6 +166,7 @@ export async function main(args: string[]): Promise<number> {
   });
   const dir = `${ROOT}/.lab/browser-test`;
   const shots = `${ROOT}/results/jupyterlab`;
+  // Scratch clean-up: a leftover temp dir costs nothing; the run's own error wins.
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await Deno.mkdir(`${dir}/notebooks`, { recursive: true });
   const clusterEnv = (name: string): Record<string, string> => ({

@@ -11,7 +11,7 @@ export {
   openLab,
   savedWatchResult,
   stopBackgroundLoadIfRunning,
-} from "../mod.ts";
+} from "../notebook_lab.ts";
 export { statusSummary, statusTable } from "../environment.ts";
 export { nextStepsView, recapTable, savedRunRecord } from "../recap.ts";
 export { whatIf, whatIfView } from "../whatif.ts";

@@ -6,6 +6,6 @@
  */
 
 export { print } from "../../present/display.ts";
-export { openLab } from "../mod.ts";
+export { openLab } from "../notebook_lab.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { loadGrowthNote } from "../pace.ts";

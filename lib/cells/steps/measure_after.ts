@@ -7,7 +7,7 @@
 
 export { print, show } from "../../present/display.ts";
 export { loadSummary, measurementLine, measurementNote } from "../../present/sentences.ts";
-export { openLab, requireBackgroundLoad, requireMeasurement, watchOfRun } from "../mod.ts";
+export { openLab, requireBackgroundLoad, requireMeasurement, watchOfRun } from "../notebook_lab.ts";
 export { waitForWindowWithProgress } from "../progress.ts";
 export { measurementTable, spreadTable } from "../measurement.ts";
 export { loadStatsTable, optimalSpreadView, zeroLossView } from "../after.ts";

@@ -8,7 +8,7 @@
 export { print, show } from "../../present/display.ts";
 export { measurementLine } from "../../present/sentences.ts";
 export { measureBefore } from "../../lab/story.ts";
-export { openLab } from "../mod.ts";
+export { openLab } from "../notebook_lab.ts";
 export {
   balancerActivityNote,
   bytesInView,

@@ -7,7 +7,7 @@
 
 export { print, show } from "../../present/display.ts";
 export { scenarioChange } from "../../lab/story.ts";
-export { cleanupUnlessKept, saveWatchResult } from "../mod.ts";
+export { cleanupUnlessKept, saveWatchResult } from "../notebook_lab.ts";
 export { openScenarioLab } from "../scenario.ts";
 export { placementView } from "../placement.ts";
 export { waitForWindowWithProgress } from "../progress.ts";

@@ -5,5 +5,5 @@
  */
 
 export { show } from "../../present/display.ts";
-export { openLab, requireMeasurement, runPictures } from "../mod.ts";
-export { picturesViews, resultFilesTable } from "../pictures.ts";
+export { openLab, requireMeasurement } from "../notebook_lab.ts";
+export { picturesViews, resultFilesTable, runPictures } from "../pictures.ts";

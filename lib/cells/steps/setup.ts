@@ -5,6 +5,6 @@
  */
 
 export { print, show } from "../../present/display.ts";
-export { openLab } from "../mod.ts";
+export { openLab } from "../notebook_lab.ts";
 export { environmentView, statusSummary, statusTable } from "../environment.ts";
 export { placementTable, placementView } from "../placement.ts";

@@ -320,6 +320,7 @@ export class AutomqEnvironment implements LabEnvironment {
         (admin) => clusterBalancerEnabled(admin, this.brokerIds()),
       );
     } catch {
+      // The cluster does not answer: the state is unknown (undefined, as documented).
       return undefined;
     }
   }

@@ -88,8 +88,10 @@ export function checkSwitch(enabled: boolean, settings: readonly BrokerSetting[]
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { switchSentence } from "./automq_balancer.ts";
- * console.log(switchSentence(false, { agreeing: [0, 1, 2], overridden: [], other: [] }));
+ * const text = switchSentence(false, { agreeing: [0, 1, 2], overridden: [], other: [] });
+ * assert.match(text, /every broker \(0, 1, 2\) reports false; the active controller pauses/);
  * ```
  */
 export function switchSentence(enabled: boolean, check: SwitchCheck): string {

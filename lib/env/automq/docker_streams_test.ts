@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  collectBytes,
-  concatBytes,
-  demuxDockerStream,
-  readTar,
-  writeTar,
-} from "./docker_streams.ts";
+import { collectBytes, concatBytes, demuxDockerStream, readTar } from "./docker_streams.ts";
+import { writeTar } from "../../../testing/tar.ts";
 
 function frame(kind: number, text: string): Uint8Array {
   const body = new TextEncoder().encode(text);

@@ -54,6 +54,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
 
   await refreshLeaders();
   await sample();
+  // A failed sample (a broker restarting, a segment rolling) is taken again 500 ms later.
   const sampler = setInterval(() => sample().catch(() => {}), 500);
   const leaderRefresher = setInterval(() => refreshLeaders(), 2000);
 
@@ -109,6 +110,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
     clearInterval(leaderRefresher);
     await balancer?.stop();
     await server.shutdown();
+    // After the work: a failed disconnect loses nothing and must not hide its outcome.
     if (adminConnected) await admin.disconnect().catch(() => {});
     Deno.exit(0);
   };

@@ -18,10 +18,11 @@ import { LocalEnvironmentError, type LocalMembership } from "./membership.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serverProperties } from "./kafka_node.ts";
  * const local = { kafkaPort: 9092, controllerPort: 9192 };
  * const text = serverProperties(local, { brokers: [0, 1], controllers: [0] }, 1, "/tmp/d");
- * console.log(text.includes("process.roles=broker\n")); // true
+ * assert.ok(text.includes("process.roles=broker\n"));
  * ```
  */
 export function serverProperties(

@@ -46,8 +46,9 @@ export interface LocalPaths {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { localPaths } from "./layout.ts";
- * console.log(localPaths("/tmp/lab").node(1).properties); // /tmp/lab/kafka-1/server.properties
+ * assert.deepEqual(localPaths("/tmp/lab").node(1).properties, "/tmp/lab/kafka-1/server.properties");
  * ```
  */
 export function localPaths(root: string): LocalPaths {
@@ -84,8 +85,9 @@ export interface PartFiles {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { localPaths, partFiles } from "./layout.ts";
- * console.log(partFiles(localPaths("/tmp/lab"), [0]).map((p) => p.part)); // agent, prometheus, kafka-0
+ * assert.deepEqual(partFiles(localPaths("/tmp/lab"), [0]).map((p) => p.part), ["agent", "prometheus", "kafka-0"]);
  * ```
  */
 export function partFiles(paths: LocalPaths, brokers: number[]): PartFiles[] {

@@ -256,6 +256,7 @@ export class LocalEnvironment implements LabEnvironment {
       await stopPidFile(`${this.paths().pids}/kafka-${id}.pid`, 20_000);
     }
     if (options.removeData) {
+      // Best effort with every process stopped: a leftover is only disk; `down` must finish.
       await Deno.remove(this.paths().root, { recursive: true }).catch(() => {});
     }
   }
@@ -290,6 +291,7 @@ export class LocalEnvironment implements LabEnvironment {
     try {
       return await Deno.readTextFile(this.paths().balancerLog);
     } catch {
+      // No balancer log yet (the balancer never ran): an empty log.
       return "";
     }
   }
@@ -433,6 +435,7 @@ export class LocalEnvironment implements LabEnvironment {
       });
       return (await response.text()).trim() === "on";
     } catch {
+      // The agent does not answer: the state is unknown (undefined, as documented).
       return undefined;
     }
   }

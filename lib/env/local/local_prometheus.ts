@@ -18,12 +18,13 @@ import { LocalEnvironmentError } from "./membership.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { localPrometheusConfig } from "./local_prometheus.ts";
  * const config = {
  *   scrapeIntervalSeconds: 5,
  *   local: { exporterPort: 9300, agentPort: 9400 },
  * };
- * console.log(localPrometheusConfig(config, [0, 1]).includes('broker: "1"')); // true
+ * assert.ok(localPrometheusConfig(config, [0, 1]).includes('broker: "1"'));
  * ```
  */
 export function localPrometheusConfig(

@@ -29,8 +29,9 @@ export interface LocalMembership {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initialMembership } from "./membership.ts";
- * console.log(initialMembership(4)); // { brokers: [0, 1, 2, 3], controllers: [0, 1, 2] }
+ * assert.deepEqual(initialMembership(4), { brokers: [0, 1, 2, 3], controllers: [0, 1, 2] });
  * ```
  */
 export function initialMembership(count: number): LocalMembership {
@@ -45,8 +46,9 @@ export function initialMembership(count: number): LocalMembership {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newClusterId } from "./membership.ts";
- * console.log(newClusterId().length); // 22
+ * assert.deepEqual(newClusterId().length, 22);
  * ```
  */
 export function newClusterId(): string {
@@ -63,6 +65,7 @@ export function readMembership(stateDir: string): LocalMembership | undefined {
   try {
     return JSON.parse(Deno.readTextFileSync(`${stateDir}/brokers.json`)) as LocalMembership;
   } catch {
+    // No membership file: no cluster was set up in this state directory.
     return undefined;
   }
 }
@@ -78,6 +81,7 @@ export async function clusterIdIn(file: string): Promise<string> {
   try {
     return (await Deno.readTextFile(file)).trim();
   } catch {
+    // No id kept yet: make one and keep it.
     const id = newClusterId();
     await Deno.writeTextFile(file, id);
     return id;
@@ -90,8 +94,9 @@ export async function clusterIdIn(file: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nextBrokerId } from "./membership.ts";
- * console.log(nextBrokerId({ brokers: [0, 2], controllers: [0] })); // 1
+ * assert.deepEqual(nextBrokerId({ brokers: [0, 2], controllers: [0] }), 1);
  * ```
  */
 export function nextBrokerId(members: LocalMembership): number {

@@ -39,6 +39,7 @@ export async function readPartitionLogs(broker: number, dataDir: string): Promis
   try {
     entries = await Array.fromAsync(Deno.readDir(dataDir));
   } catch {
+    // The broker has no data directory yet: no partitions to count.
     return logs;
   }
   for (const entry of entries) {

@@ -32,6 +32,7 @@ function walkFonts(dir: string, depth: number, found: string[]): void {
   try {
     entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name));
   } catch {
+    // An unreadable font directory has no fonts for us.
     return;
   }
   for (const entry of entries) {

@@ -26,7 +26,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Band } from "../../core/band.ts";
 import { MB } from "../../core/format.ts";
-import type { MoveRecord } from "../../core/move.ts";
+import { moveLabel, type MoveRecord } from "../../core/move.ts";
 import { BROKER_COLORS, type ChartOptions, frame, PALETTE, plotSvg } from "./plot.ts";
 import { bandMark, brokerName, checkBand, checkFinite } from "./marks.ts";
 
@@ -126,7 +126,7 @@ export function moveMarks(moves: readonly MoveRecord[]): TimelineMark[] {
   return [...groups.values()].map((group) => ({
     time: group[0].time,
     kind: "move-start" as const,
-    label: group.map((m) => `p${m.partition} ${m.from}→${m.to}`).join(", "),
+    label: group.map(moveLabel).join(", "),
   }));
 }
 

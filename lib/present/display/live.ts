@@ -70,6 +70,7 @@ export function liveDisplay(options: LiveOptions = {}): LiveDisplay {
       metadata: { [LIVE_METADATA_KEY]: { id: displayId, frame: frames, status } },
       transient: { display_id: displayId },
     };
+    // A frame the kernel refuses is not retried: the next frame (or the final one) replaces it.
     chain = chain.then(() => api!.broadcast(msgType, content)).catch(() => {});
     return chain;
   };

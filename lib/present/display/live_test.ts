@@ -1,34 +1,6 @@
 import assert from "node:assert/strict";
-import type { JupyterApi } from "./mime.ts";
+import { recordingKernel } from "../../../testing/recording_kernel.ts";
 import { LIVE_METADATA_KEY, liveDisplay } from "./live.ts";
-
-interface Sent {
-  msgType: string;
-  content: {
-    data: Record<string, string>;
-    metadata: Record<string, { id: string; frame: number; status: string }>;
-    transient: { display_id: string };
-  };
-}
-
-/** A kernel that records what is broadcast and answers the settle marker at once. */
-function recordingKernel(): { api: JupyterApi; sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    sent,
-    api: {
-      broadcast(msgType, content) {
-        if (msgType === "display_data" || msgType === "update_display_data") {
-          sent.push({ msgType, content: structuredClone(content) as Sent["content"] });
-        }
-        return Promise.resolve();
-      },
-      display() {
-        throw new Error("a live output uses broadcast with a display_id");
-      },
-    },
-  };
-}
 
 Deno.test("a live output: one display_data, then updates in place with the same id", async () => {
   const { api, sent } = recordingKernel();

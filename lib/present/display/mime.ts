@@ -35,6 +35,9 @@ export interface Displayable {
   displayMetadata?: Record<string, unknown>;
 }
 
+/** A display object as the notebook views return it: shown by the kernel, printable as text. */
+export type View = Displayable & { bundle: MimeBundle };
+
 /** The part of `Deno.jupyter` the lab uses. */
 export interface JupyterApi {
   /** Publishes a message on the IOPub channel. */

@@ -145,6 +145,7 @@ export function progress(label: string, options: ProgressOptions = {}): Progress
     try {
       columns = Deno.consoleSize().columns;
     } catch {
+      // No console size (a pipe): the usual width.
       columns = 80;
     }
   }

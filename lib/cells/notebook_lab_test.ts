@@ -5,15 +5,16 @@ import {
   PROJECT_ROOT,
   requireBackgroundLoad,
   requireMeasurement,
-  runPictures,
   savedWatchResult,
   saveWatchResult,
   stopBackgroundLoadIfRunning,
-} from "./mod.ts";
+} from "./notebook_lab.ts";
+import { runPictures } from "./pictures.ts";
 import { Lab } from "../lab/lab.ts";
 import { stopPid } from "../core/process.ts";
 import { type Measurement, measurement } from "../present/report.ts";
 import type { WatchResult } from "../balancer/watch.ts";
+import { FIGURE_NAMES } from "../present/figures.ts";
 
 async function withLab(
   overrides: Record<string, string>,
@@ -139,7 +140,7 @@ Deno.test("runPictures on the local environment: the lab's charts, in story orde
     };
     await assert.rejects(() => runPictures(lab, run), /run 05-measure-after first/);
     await Deno.mkdir(`${dir}/results/charts`, { recursive: true });
-    for (const name of ["spread", "bytesIn", "placement", "timeline", "notes.txt"]) {
+    for (const name of [...FIGURE_NAMES.toReversed(), "notes.txt"]) {
       await Deno.writeTextFile(
         `${dir}/results/charts/${name}${name.includes(".") ? "" : ".png"}`,
         "",
@@ -150,7 +151,7 @@ Deno.test("runPictures on the local environment: the lab's charts, in story orde
     assert.match(pictures.reason, /local environment has no Grafana/);
     assert.deepEqual(
       pictures.files.map((f) => f.split("/").at(-1)),
-      ["bytesIn.png", "timeline.png", "placement.png", "spread.png"],
+      FIGURE_NAMES.map((name) => `${name}.png`),
     );
   });
 });

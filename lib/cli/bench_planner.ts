@@ -11,7 +11,7 @@
 
 import { balancerSettingsFrom } from "../config/config.ts";
 import type { PartitionLoad } from "../core/metrics_types.ts";
-import { type BalancePlan, planBalance } from "./plan.ts";
+import { type BalancePlan, planBalance } from "../balancer/plan.ts";
 
 /**
  * A small seeded generator (mulberry32), so every run plans the same cluster.
@@ -19,7 +19,7 @@ import { type BalancePlan, planBalance } from "./plan.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { seededRandom } from "./plan_bench.ts";
+ * import { seededRandom } from "./bench_planner.ts";
  * const a = seededRandom(7), b = seededRandom(7);
  * const first = a();
  * assert.ok(first >= 0 && first < 1);
@@ -43,7 +43,7 @@ export function seededRandom(seed: number): () => number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { skewedCluster } from "./plan_bench.ts";
+ * import { skewedCluster } from "./bench_planner.ts";
  * const { brokers, partitions } = skewedCluster(20, 500);
  * assert.equal(brokers.length, 20);
  * assert.equal(partitions.length, 500);

@@ -2,8 +2,8 @@
  * What the notebooks need beyond the `Lab` facade: opening the lab from the project root
  * (so `results/` means the same in a kernel started in `notebooks/` as in a terminal task),
  * passing the watch's result from one notebook's kernel to the next through the lab's state
- * directory, asking whether the background load still runs, and the pictures of a run
- * (Grafana screenshots on AutoMQ, the lab's own charts elsewhere).
+ * directory, asking whether the background load still runs, and naming the notebook to run
+ * first when a step's input is missing. (A run's pictures are `pictures.ts`.)
  *
  * Each notebook runs in its own kernel; everything one step hands to the next lives in the
  * state directory (`LAB_STATE_DIR`), beside the Lab's own saved measurements and load stats.
@@ -14,7 +14,6 @@
 import { Lab } from "../lab/lab.ts";
 import type { LoadStats } from "../cluster/load.ts";
 import type { Measurement } from "../present/report.ts";
-import { captureGrafanaPanels } from "../present/grafana_panels.ts";
 import type { WatchResult } from "../balancer/watch.ts";
 
 /** The project's root directory (where `deno.json` is). */
@@ -71,13 +70,6 @@ export async function stopBackgroundLoadIfRunning(lab: Lab): Promise<LoadStats |
   return await lab.stopBackgroundLoad();
 }
 
-const CHART_ORDER = ["bytesIn", "timeline", "placement", "spread"];
-
-function chartRank(file: string): number {
-  const at = CHART_ORDER.indexOf(file.replace(/\.png$/, ""));
-  return at === -1 ? CHART_ORDER.length : at;
-}
-
 /** The saved measurement of a step, or a clear error naming the notebook to run first. */
 export async function requireMeasurement(
   lab: Lab,
@@ -123,70 +115,4 @@ export async function cleanupUnlessKept(lab: Lab): Promise<string> {
   await lab.cleanup();
   return `Stopped the ${lab.environment.kind} environment and removed its data; ` +
     `${lab.config.resultsDir}/ is kept.`;
-}
-
-/** The pictures of a run and where they came from. */
-export interface RunPictures {
-  /** `grafana`: panel screenshots; `lab-charts`: the lab's own charts. */
-  source: "grafana" | "lab-charts";
-  /** One sentence on why these. */
-  reason: string;
-  /** The PNG files. */
-  files: string[];
-}
-
-/**
- * The run's pictures. On the AutoMQ environment: every panel of the lab's Grafana
- * dashboard rendered over the run (from the before-window's start to the after-measurement) into `<results>/screenshots/run-<panel>.png`. Elsewhere
- * there is no Grafana: the charts `writeAfterReport` drew into `<results>/charts/`, from the
- * same Prometheus data.
- */
-export async function runPictures(
-  lab: Lab,
-  run: { before: Measurement; after: Measurement },
-): Promise<RunPictures> {
-  const range = {
-    from: new Date(
-      run.before.snapshot.takenAt.getTime() - run.before.snapshot.windowSeconds * 1000,
-    ),
-    to: run.after.snapshot.takenAt,
-  };
-  const env = lab.environment as { kind: string; grafanaUrl?: () => string };
-  if (env.kind === "automq" && typeof env.grafanaUrl === "function") {
-    const files = await captureGrafanaPanels({
-      grafanaUrl: env.grafanaUrl(),
-      phase: "run",
-      outDir: `${lab.config.resultsDir}/screenshots`,
-      from: range.from,
-      to: range.to,
-    });
-    return {
-      source: "grafana",
-      reason: "The AutoMQ environment runs Grafana with its image renderer: these are its " +
-        "panels over the whole run, as an operator would see them.",
-      files,
-    };
-  }
-  const dir = `${lab.config.resultsDir}/charts`;
-  let files: string[] = [];
-  try {
-    files = (await Array.fromAsync(Deno.readDir(dir)))
-      .filter((e) => e.isFile && e.name.endsWith(".png"))
-      .map((e) => e.name)
-      .sort((a, b) => chartRank(a) - chartRank(b) || a.localeCompare(b))
-      .map((name) => `${dir}/${name}`);
-  } catch {
-    // no charts yet
-  }
-  if (files.length === 0) {
-    throw new Error(
-      `No charts in ${dir}: run 05-measure-after first (it writes the after-report's charts).`,
-    );
-  }
-  return {
-    source: "lab-charts",
-    reason: `The ${env.kind} environment has no Grafana, so there is nothing to screenshot; ` +
-      "the lab's own charts, drawn from the same Prometheus series, are the pictures.",
-    files,
-  };
 }
