@@ -14,7 +14,7 @@ import { moveKey } from "../lib/core/move.ts";
 import { isAcceptable } from "../lib/core/band.ts";
 import type { Direction, PartitionLoad } from "../lib/core/metrics_types.ts";
 import { brokerScore, GOAL_RESOURCE, goalBand, moveGoalScore } from "../lib/balancer/plan_goals.ts";
-import { CRITICAL_TOPICS } from "../lib/balancer/plan_model.ts";
+import { CRITICAL_TOPICS } from "../lib/balancer/plan_state.ts";
 import { compensatedSum, javaStringHash, topicPartitionHash } from "../lib/balancer/java_order.ts";
 
 interface RefReplica {
