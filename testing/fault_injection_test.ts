@@ -1,29 +1,16 @@
 import assert from "node:assert/strict";
 import { withAdmin } from "../lib/cluster/kafka.ts";
 import type { LoadStats } from "../lib/cluster/load.ts";
-import { readBack, readbackSentence } from "../lib/cluster/readback.ts";
+import { readbackSentence } from "../lib/cluster/readback.ts";
 import { describePlacement } from "../lib/cluster/topic.ts";
 import { loadSummary, verdictLine } from "../lib/present/sentences.ts";
-import { clusterTest, placedTopic, type SharedCluster } from "./cluster.ts";
+import { clusterTest, placedTopic } from "./cluster.ts";
 import { type ProduceFault, startFaultProxy } from "./fault_proxy.ts";
-import { endOffsets, sharedEnvironment, startLoad, watch } from "./faults.ts";
+import { endOffsets, readBackOf, sharedEnvironment, startLoad, watch } from "./faults.ts";
 
 // End to end on the shared cluster, with the lab's own load, watch and read-back, through
 // the two faults a run on AutoMQ meets: partitions without a leader for seconds, and
 // produce answers lost or changed after the broker stored the batch.
-
-/** The read-back of a finished load, printed. */
-async function readBackOf(cluster: SharedCluster, topic: string, stats: LoadStats) {
-  const r = await readBack({
-    bootstrapServers: cluster.bootstrapServers,
-    topic,
-    runId: stats.runId,
-    acked: stats.ackedSequences,
-    sent: stats.sent,
-  });
-  console.log(`  ${readbackSentence(r)}`);
-  return r;
-}
 
 clusterTest(
   "fault injection: a broker holding partitions stops and starts again under load and watch, during the read-back too; nothing lost",

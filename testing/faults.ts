@@ -13,6 +13,7 @@ import { LocalEnvironment } from "../lib/env/local/local.ts";
 import { retryTransient, withAdmin } from "../lib/cluster/kafka.ts";
 import { type LoadStats, runLoad } from "../lib/cluster/load.ts";
 import { PromClient } from "../lib/cluster/prom.ts";
+import { readBack, type ReadbackResult, readbackSentence } from "../lib/cluster/readback.ts";
 import { watchBalance, type WatchResult } from "../lib/balancer/watch.ts";
 import type { SharedCluster } from "./cluster.ts";
 import { TEST_CLUSTER_ENV } from "./test_task.ts";
@@ -104,4 +105,21 @@ export async function endOffsets(cluster: SharedCluster, topic: string): Promise
     (a) => retryTransient(() => a.fetchTopicOffsets(topic)),
   );
   return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+}
+
+/** The read-back of a finished load of `topic` on the shared cluster, its sentence printed. */
+export async function readBackOf(
+  cluster: SharedCluster,
+  topic: string,
+  stats: LoadStats,
+): Promise<ReadbackResult> {
+  const r = await readBack({
+    bootstrapServers: cluster.bootstrapServers,
+    topic,
+    runId: stats.runId,
+    acked: stats.ackedSequences,
+    sent: stats.sent,
+  });
+  console.log(`  ${readbackSentence(r)}`);
+  return r;
 }

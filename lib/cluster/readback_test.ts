@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { withAdmin } from "./kafka.ts";
 import { runLoad, SequenceSet } from "./load.ts";
-import { classifyMissing, readBack, readbackSentence } from "./readback.ts";
+import { classifyMissing, readbackSentence } from "./readback.ts";
 import { clusterTest, testTopic } from "../../testing/cluster.ts";
+import { readBackOf } from "../../testing/faults.ts";
 import { describePlacement, ensureTopic } from "./topic.ts";
 
 Deno.test("missing records below the log start are expired, above it lost", () => {
@@ -109,14 +110,7 @@ clusterTest(
       `segments deleted: ${JSON.stringify(offsets)}`,
     );
 
-    const r = await readBack({
-      bootstrapServers: cluster.bootstrapServers,
-      topic,
-      runId: stats.runId,
-      acked: stats.ackedSequences,
-      sent: stats.sent,
-    });
-    console.log(`  ${readbackSentence(r)}`);
+    const r = await readBackOf(cluster, topic, stats);
     assert.ok(r.expired > 0, "some records expired");
     assert.equal(r.lost, 0);
     assert.equal(r.duplicated + r.corrupt, 0);
