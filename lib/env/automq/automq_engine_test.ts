@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { AutomqEnvironment, probeAutomq } from "./automq.ts";
 import { ComposeProject } from "./compose_project.ts";
+import { detectionsOf } from "../../balancer/detections.ts";
+import { parseBalancerLog } from "../../balancer/log.ts";
 import { buildBusyboxImage } from "../../../testing/docker_engine.ts";
 import { PreflightError } from "./preflight.ts";
 import { lendTestEngine } from "../../../testing/test_engine.ts";
@@ -64,11 +66,18 @@ Deno.test("AutomqEnvironment drives a compose project on a real engine", async (
     const merged = (await env.balancerLog()).split("\n");
     assert.match(merged[0], /00:00:00,100.*skip detect/);
     assert.match(merged[1], /00:00:10,000.*Start detect/);
-    assert.match(merged[2], /Executing: Action\{type=MOVE, topic=traffic-test, partition=0/);
+    assert.match(merged[2], /Executing: Action-MOVE: traffic-test-0@node-0 ---> node-2/);
     assert.match(merged[3], /a wrapped message/);
     assert.equal(merged[4], "  with a continuation line");
     assert.match(merged[5], /Detect finished/);
     assert.match(merged[6], /00:00:30,100.*skip detect/);
+    // Read by the one fold of the log: node 1's cycle, its move from broker 0 to 2.
+    const cycles = detectionsOf(parseBalancerLog(merged.join("\n")));
+    assert.equal(cycles.length, 1);
+    assert.deepEqual(
+      cycles[0].executed.map((m) => [m.topic, m.partition, m.from, m.to]),
+      [["traffic-test", 0, 0, 2]],
+    );
 
     // Stop one node: unhealthy in status, its log still readable from the stopped container.
     const t0 = Date.now();
