@@ -29,6 +29,7 @@ export const METRICS = {
   logEndOffset: "kafka_log_end_offset",
   logSize: "kafka_log_size",
   requestTimeP99: "kafka_request_time_99p_milliseconds",
+  requestCount: "kafka_request_count_total",
 } as const;
 
 /** `in` (produce) or `out` (fetch). */
@@ -82,6 +83,10 @@ export const queries = {
     `sum by (broker, topic, partition) (${METRICS.logSize}${
       topic === undefined ? "" : `{topic=${promString(topic)}}`
     })`,
+  /** Requests of one type (e.g. Produce) per second into each broker. */
+  brokerRequestRate: (type: string, windowSeconds: number): string =>
+    `sum by (broker) (rate(${METRICS.requestCount}{type=${promString(type)}}` +
+    `[${promDuration(windowSeconds)}]))`,
   /** The 99th percentile produce latency per broker, milliseconds. */
   produceLatencyP99: (): string => `max by (broker) (${METRICS.requestTimeP99}{type="Produce"})`,
 } as const;

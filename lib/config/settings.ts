@@ -35,8 +35,10 @@ import {
 import {
   LabConfigError,
   parseNumber,
+  parsePerTarget,
   parsePlacement,
   parseSkew,
+  perTargetText,
   skewText,
   topicNameProblem,
 } from "./parse.ts";
@@ -138,6 +140,25 @@ const TABLE = [
       "p0=0.5,p3=0.5 (per partition)",
     read: (raw) => parseSkew(raw),
     show: skewText,
+  }),
+  number("LAB_CONSUMER_GROUPS", {
+    default: "0",
+    range: { min: 0, max: 20, integer: true },
+    meaning: "consumer groups reading the topic while the load runs (bytes out); 0: none",
+  }),
+  custom("LAB_FANOUT", {
+    default: "all",
+    meaning: "groups reading each partition: all, or b0=5 (broker 0's partitions read by 5 " +
+      "groups, the others by 1) or p0=5,p1=2 (per partition)",
+    read: (raw) => parsePerTarget(raw, "LAB_FANOUT", ["all"]),
+    show: (t) => perTargetText(t, "all"),
+  }),
+  custom("LAB_SMALL_RECORDS", {
+    default: "off",
+    meaning: "a request-rate load beside the bytes: b0=400 sends 400 produce requests/s of one " +
+      "100 B record each to broker 0's partitions (p0=400: to partition 0); off: none",
+    read: (raw) => parsePerTarget(raw, "LAB_SMALL_RECORDS", ["off", "none"]),
+    show: (t) => perTargetText(t, "off"),
   }),
   number("LAB_RATE_WINDOW_S", {
     default: "30",

@@ -45,6 +45,7 @@ import {
 import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
 import { watchResultFromLog } from "./history.ts";
 import { type RunningLoad, startRunningLoad } from "./running_load.ts";
+import type { ClientTimeline } from "../cluster/client_timeline.ts";
 
 /** The least an open-ended load must be able to run before the disk would fill, seconds. */
 export { MIN_OPEN_ENDED_SECONDS };
@@ -249,6 +250,8 @@ export class Lab {
       untilStopped?: boolean;
       /** With `untilStopped`: the load stops by itself after this many seconds. */
       maxSeconds?: number;
+      /** What the producer felt every few seconds (`LoadClients.timeline`). */
+      timeline?: ClientTimeline;
     } = {},
   ): RunningLoad {
     return startRunningLoad({
@@ -264,6 +267,7 @@ export class Lab {
       brokers: this.brokers(),
       onProgress: options.onProgress,
       failAfterSeconds: this.config.values.LAB_TEST_FAIL_LOAD_S,
+      timeline: options.timeline,
     });
   }
 
