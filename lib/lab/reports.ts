@@ -19,6 +19,10 @@ import type { WatchResult } from "../balancer/watch.ts";
 import { decisionLinesOf, type DecisionSource } from "../present/decisions.ts";
 import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
 import { afterReport, beforeReport, type Measurement, spreadVerdictOf } from "../present/report.ts";
+import type { ClientsResult } from "./clients.ts";
+import { groupsSentence } from "../cluster/consumer_check.ts";
+import { type BrokerRequests, requestRateSentence } from "../cluster/request_rate.ts";
+import { clientImpactSection } from "../present/client_impact.ts";
 
 /** What the reports need of a lab: its settings, its Prometheus and its balancer's log. */
 export interface ReportSource extends DecisionSource {
@@ -42,6 +46,10 @@ export interface AfterReportOptions {
   membership?: string[];
   /** When the balancer was switched on (marked on the timeline). */
   balancerOnAt?: Date;
+  /** The consumer groups, the request-rate load and what the clients felt. */
+  clients?: ClientsResult;
+  /** Produce and fetch requests per broker at the before-measurement. */
+  requestRates?: BrokerRequests[];
 }
 
 /**
@@ -149,6 +157,24 @@ export async function writeAfterReport(
     readback: options.readback,
   });
   const path = `${dir}/after-balancing.md`;
-  await Deno.writeTextFile(path, text);
+  await Deno.writeTextFile(path, text + clientsMarkdown(before, options));
   return path;
+}
+
+/** The after-report's sections on the clients: groups, request rates, each move's impact. */
+function clientsMarkdown(before: Measurement, options: AfterReportOptions): string {
+  const lines: string[] = [];
+  const groups = options.clients?.groups ?? [];
+  if (groups.length > 0 || options.requestRates) {
+    lines.push("## Clients", "");
+    if (groups.length > 0) lines.push(groupsSentence(groups), "");
+    if (options.requestRates) {
+      lines.push(requestRateSentence(options.requestRates, before.spreadIn.maxOverMean), "");
+    }
+  }
+  const impact = options.clients && options.moveCosts
+    ? clientImpactSection(options.moveCosts, options.clients.timeline.steps())
+    : undefined;
+  if (impact) lines.push(impact);
+  return lines.length ? "\n" + lines.join("\n") : "";
 }
