@@ -35,14 +35,13 @@ import {
 import {
   LabConfigError,
   parseNumber,
-  parsePerTarget,
   parsePlacement,
   parseSkew,
-  perTargetText,
   skewText,
   topicNameProblem,
 } from "./parse.ts";
 import { type BalancerSettings, MAX_LOCAL_BROKERS } from "./types.ts";
+import { parsePerTarget, perTargetText } from "./per_target.ts";
 
 export type { Setting } from "./setting_kinds.ts";
 
