@@ -409,6 +409,17 @@ const TABLE = [
     meaning: "local environment: the Java installation JAVA_BIN defaults to",
     advanced: true,
   }),
+  list("LAB_BENCH_SCENARIOS", {
+    meaning: "`deno task bench:scenarios` runs only these scenarios (comma-separated); unset: all",
+    advanced: true,
+    item: (name) => {
+      try {
+        return scenarioNamed(name).name;
+      } catch (error) {
+        throw new LabConfigError("LAB_BENCH_SCENARIOS", (error as Error).message);
+      }
+    },
+  }),
   optionalNumber("LAB_TEST_FAIL_LOAD_S", {
     range: { min: 0, exclusiveMin: true },
     meaning: "for tests only: the load fails on purpose this many seconds after it starts, " +
