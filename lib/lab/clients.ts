@@ -9,7 +9,8 @@
 
 import type { LabConfig, PerTarget } from "../config/types.ts";
 import type { PartitionPlacement } from "../cluster/topic.ts";
-import { ClientTimeline } from "../cluster/client_timeline.ts";
+import { type ClientStep, ClientTimeline } from "../cluster/client_timeline.ts";
+import type { RunState } from "./run_state.ts";
 import { groupPartitions, type RunningConsumers, startConsumers } from "../cluster/consumers.ts";
 import { type GroupCheck, groupsCheck } from "../cluster/consumer_check.ts";
 import { SequenceSet } from "../cluster/load_sequences.ts";
@@ -132,4 +133,32 @@ export function loadClients(config: LabConfig, bootstrapServers: string[]): Load
       await consumers?.abort();
     },
   };
+}
+
+/** What a background load's clients found, as saved in the state directory. */
+export interface SavedClients {
+  /** Each consumer group checked. */
+  groups: GroupCheck[];
+  /** The request-rate load, if it ran. */
+  smallRecords?: SmallRecordsStats;
+  /** The client timeline's steps. */
+  steps: ClientStep[];
+}
+
+/** Saves `result` for the notebook that stops the background load. */
+export async function saveClients(state: RunState, result: ClientsResult): Promise<void> {
+  const saved: SavedClients = {
+    groups: result.groups,
+    ...(result.smallRecords ? { smallRecords: result.smallRecords } : {}),
+    steps: result.timeline.steps(),
+  };
+  await state.save("loadClients", saved);
+}
+
+/** What {@linkcode saveClients} kept (undefined when nothing was saved). */
+export async function savedClients(state: RunState): Promise<SavedClients | undefined> {
+  return await state.load<SavedClients>(
+    "loadClients",
+    (key, value) => key === "start" && typeof value === "string" ? new Date(value) : value,
+  );
 }
