@@ -130,7 +130,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "qps-skew",
     title: "request rate skewed several-fold, bytes even: nothing to balance in bytes",
     description: "Three brokers, six partitions placed evenly (2-2-2), 20 MB/s spread evenly " +
-      "in 10 KiB records, and beside it 400 produce requests per second of one 100 B record " +
+      "in 100 KiB records (about 200 a second), and beside it 400 produce requests per second of one 100 B record " +
       "each to broker 0's partitions (0.04 MB/s). Broker 0 answers many times more produce " +
       "requests than the others while every broker takes the same bytes. AutoMQ 1.7.3 " +
       "balances bytes only (NetworkIn/OutUsageDistributionGoal): the balancer moves nothing, " +
@@ -140,6 +140,7 @@ export const SCENARIOS: readonly Scenario[] = [
       LAB_PARTITIONS: "6",
       LAB_PLACEMENT: "even",
       LAB_SKEW: "uniform",
+      LAB_RECORD_BYTES: "102400",
       LAB_SMALL_RECORDS: "b0=400",
     },
     expected: "nothing-to-balance",
