@@ -46,6 +46,10 @@ export type WatchOutcome =
 export interface WatchState {
   /** Bytes in per broker, bytes/s (the short window). */
   brokerRates: Array<{ broker: number; value: number }>;
+  /** Each broker's bytes out per second, with the out goal's band (when it is configured). */
+  brokerOutRates?: Array<{ broker: number; value: number }>;
+  /** The out goal's band settings; absent: bytes out are not judged. */
+  out?: { deviation: number; threshold?: number };
   /** Bytes in per partition of the topic, bytes/s (the same window). */
   partitionRates: number[];
   /** Names of those partitions (`topic-N`), for the explanation. */
@@ -112,11 +116,25 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
   const rates = state.brokerRates.map((r) => `broker ${r.broker} ${formatRate(r.value)}`).join(
     ", ",
   );
+  const outs = state.brokerOutRates?.map((r) => r.value) ?? [];
+  const outJudged = state.out !== undefined && outs.some((v) => v > 0);
+  if (outJudged && !allAcceptable(outs, state.out!.deviation, state.out!.threshold)) {
+    return undefined; // the out goal has work left: keep watching
+  }
   if (allAcceptable(values, state.deviation, state.threshold)) {
+    const outMean = outs.reduce((a, b) => a + b, 0) / Math.max(1, outs.length);
     return {
       kind: "balanced",
       sentence: `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
-        `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}: ${rates}.`,
+        `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}: ${rates}.` +
+        (outJudged
+          ? ` Bytes out too, within ±${Math.round(state.out!.deviation * 100)}% of the mean ${
+            formatRate(outMean)
+          }: ${
+            state.brokerOutRates!.map((r) => `broker ${r.broker} ${formatRate(r.value)}`)
+              .join(", ")
+          }.`
+          : ""),
     };
   }
   if (mean <= 0) return undefined;
