@@ -64,7 +64,10 @@ export async function runAgent(config: LabConfig): Promise<void> {
     if (groups.length === 0) return;
     const offsets: CommittedOffset[] = [];
     for (const group of groups) {
-      for (const t of await admin.fetchOffsets({ groupId: group })) {
+      // The lab's consumers name their groups lab-<topic>-g<N> (consumers.ts).
+      const topic = /^lab-(.+)-g\d+$/.exec(group)?.[1];
+      if (topic === undefined || !leaders.has(`${topic}/0`)) continue;
+      for (const t of await admin.fetchOffsets({ groupId: group, topics: [topic] })) {
         for (const p of t.partitions) {
           offsets.push({ group, topic: t.topic, partition: p.partition, offset: Number(p.offset) });
         }
