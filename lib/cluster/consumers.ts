@@ -19,7 +19,6 @@
  * @module
  */
 
-import type { Admin } from "kafkajs";
 import { createKafka, retryTransient } from "./kafka.ts";
 import { openCluster, PartitionLeaders, type WireCluster } from "./kafkajs_cluster.ts";
 import { takeNewRecords } from "./readback.ts";
@@ -222,13 +221,13 @@ export async function startConsumers(options: ConsumersOptions): Promise<Running
   const committing = (async () => {
     while (!stop.signal.aborted) {
       await delay(1000);
-      await commitPositions(admin, topic, readings, cursors).catch(() => {});
+      await commitPositions(cluster, topic, readings, cursors).catch(() => {});
     }
   })();
   const close = async () => {
     stop.abort();
     await Promise.allSettled([...loops, committing]);
-    await commitPositions(admin, topic, readings, cursors).catch(() => {});
+    await commitPositions(cluster, topic, readings, cursors).catch(() => {});
     await cluster.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
   };
@@ -263,19 +262,40 @@ export async function startConsumers(options: ConsumersOptions): Promise<Running
   };
 }
 
-/** Commits every group's positions under its group id (a group with no members). */
+/** The group coordinator's OffsetCommit, as kafkajs 2.2.4's cluster and broker expose them. */
+type CommitCluster = WireCluster & {
+  findGroupCoordinator(args: { groupId: string }): Promise<{
+    offsetCommit(request: {
+      groupId: string;
+      groupGenerationId: number;
+      memberId: string;
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+    }): Promise<unknown>;
+  }>;
+};
+
+/**
+ * Commits every group's positions under its group id, as a group without members commits
+ * (generation -1, no member id: what `kafka-consumer-groups --reset-offsets` does).
+ */
 async function commitPositions(
-  admin: Admin,
+  cluster: WireCluster,
   topic: string,
   readings: readonly GroupReading[],
   cursors: readonly Cursor[],
 ): Promise<void> {
-  await Promise.all(readings.map((r, g) =>
-    admin.setOffsets({
+  const commits = cluster as CommitCluster;
+  await Promise.all(readings.map(async (r, g) => {
+    const coordinator = await commits.findGroupCoordinator({ groupId: r.group });
+    await coordinator.offsetCommit({
       groupId: r.group,
-      topic,
-      partitions: cursors.filter((c) => c.group === g)
-        .map((c) => ({ partition: c.partition, offset: String(c.offset) })),
-    })
-  ));
+      groupGenerationId: -1,
+      memberId: "",
+      topics: [{
+        topic,
+        partitions: cursors.filter((c) => c.group === g)
+          .map((c) => ({ partition: c.partition, offset: String(c.offset) })),
+      }],
+    });
+  }));
 }
