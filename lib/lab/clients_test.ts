@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Lab } from "./lab.ts";
-import { loadClients } from "./clients.ts";
+import { consumerGroupsOf, loadClients } from "./clients.ts";
+import { loadConfig } from "../config/config.ts";
 import { withAdmin } from "../cluster/kafka.ts";
 import { placePartitions } from "../cluster/topic.ts";
 import { impactOfMove } from "../cluster/client_timeline.ts";
@@ -27,6 +28,22 @@ async function openLab(cluster: SharedCluster, scenario: string, settings: Recor
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+Deno.test("fanout-skew's groups: group 0 reads every partition, groups 1-4 broker 0's three", () => {
+  const config = loadConfig({ LAB_SCENARIO: "fanout-skew" });
+  const placement = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((partition) => ({
+    partition,
+    leader: Math.floor(partition / 3),
+    replicas: [Math.floor(partition / 3)],
+  }));
+  const groups = consumerGroupsOf(config, placement);
+  assert.equal(groups.length, 5);
+  assert.deepEqual(groups[0], [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  for (const g of groups.slice(1)) assert.deepEqual(g, [0, 1, 2]);
+  // LAB_FANOUT=all: every group reads every partition.
+  const all = consumerGroupsOf(loadConfig({ LAB_CONSUMER_GROUPS: "2" }), placement);
+  assert.deepEqual(all.map((g) => g.length), [9, 9]);
+});
 
 clusterTest(
   "real cluster, fanout-skew: bytes out skewed on broker 0, the out goal moves, consumers lose nothing",
