@@ -85,7 +85,7 @@ export interface ConsumersOptions {
 
 /** Consumer groups reading while the load runs. */
 export interface RunningConsumers {
-  /** The total lag of each group now, records (end offsets it has seen minus its positions). */
+  /** The total lag of each group now, records (the topic's end offsets minus its positions). */
   lag(): number[];
   /**
    * Stops reading once every cursor reached the end offsets the topic has now (call it after
@@ -218,10 +218,16 @@ export async function startConsumers(options: ConsumersOptions): Promise<Running
     }
   };
   const loops = cursors.map((c) => readLoop(c));
+  // The topic's end offsets, asked every second: a group's lag is measured against them, so
+  // it grows while a partition has no leader (its own fetches then tell it nothing).
+  const ends = new Map<number, bigint>();
   const committing = (async () => {
     while (!stop.signal.aborted) {
       await delay(1000);
       await commitPositions(cluster, topic, readings, cursors).catch(() => {});
+      for (const o of await admin.fetchTopicOffsets(topic).catch(() => [])) {
+        ends.set(o.partition, BigInt(o.high));
+      }
     }
   })();
   const close = async () => {
@@ -234,10 +240,10 @@ export async function startConsumers(options: ConsumersOptions): Promise<Running
   return {
     lag: () =>
       readings.map((_, g) =>
-        cursors.filter((c) => c.group === g).reduce(
-          (sum, c) => sum + Number(c.end > c.offset ? c.end - c.offset : 0n),
-          0,
-        )
+        cursors.filter((c) => c.group === g).reduce((sum, c) => {
+          const end = [c.end, ends.get(c.partition) ?? 0n].reduce((a, b) => a > b ? a : b);
+          return sum + Number(end > c.offset ? end - c.offset : 0n);
+        }, 0)
       ),
     async finish(timeoutMs = 120_000) {
       const ends = await retryTransient(() => admin.fetchTopicOffsets(topic), {
