@@ -22,7 +22,7 @@ import { say } from "./print.ts";
 import { errorLine, EXIT } from "../core/task.ts";
 import { loadConfig } from "../config/config.ts";
 import { requestSkew } from "../cluster/request_rate.ts";
-import { moveImpacts } from "../present/client_impact.ts";
+import { impactOfAllMoves } from "../present/client_impact.ts";
 
 /** One row of the table. */
 export interface ScenarioRow {
@@ -86,16 +86,13 @@ export function scenariosTable(rows: readonly ScenarioRow[]): string {
 
 /** The clients' cell: the worst p99 during the moves, retries, errors, the largest lag. */
 function clientsCell(r: StoryResult): string {
-  if (!r.clients || !r.moveCosts?.length) return "—";
-  const impacts = moveImpacts(r.moveCosts, r.clients.timeline.steps())
-    .map((m) => m.impact).filter((i) => i !== undefined);
-  if (impacts.length === 0) return "—";
-  const lags = impacts.map((i) => i.maxLag).filter((l) => l !== undefined);
-  return `${Math.max(...impacts.map((i) => i.p99DuringMs)).toFixed(0)} (${
-    Math.max(...impacts.map((i) => i.p99BeforeMs)).toFixed(0)
-  }), ${impacts.reduce((a, i) => a + i.retries, 0)}, ${
-    impacts.reduce((a, i) => a + i.errors, 0)
-  }, ${lags.length ? Math.max(...lags) : "—"}`;
+  const i = r.clients && r.moveCosts
+    ? impactOfAllMoves(r.moveCosts, r.clients.timeline.steps())
+    : undefined;
+  if (!i) return "—";
+  return `${i.p99DuringMs.toFixed(0)} (${i.p99BeforeMs.toFixed(0)}), ${i.retries}, ${i.errors}, ${
+    i.maxLag ?? "—"
+  }`;
 }
 
 /** Lost or duplicated: the read-back's plus every consumer group's. */

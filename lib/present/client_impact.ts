@@ -19,6 +19,36 @@ export interface MoveClientImpact {
   impact?: MoveImpact;
 }
 
+/**
+ * The clients' impact over all of `costs` at once (from the first issue to the last end), so
+ * moves issued together do not count the same steps' retries and errors more than once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { impactOfAllMoves } from "./client_impact.ts";
+ * const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+ * const steps = [0, 5, 10].map((s) => ({ start: at(s), acked: 10, p50Ms: 3, p99Ms: 9,
+ *   errors: 0, retries: s === 10 ? 3 : 0 }));
+ * const move = (partition: number) => ({ topic: "t", partition, from: 0, to: 1,
+ *   startedAt: at(11), endedAt: at(12), by: "balancer" as const, engine: "kafka" as const });
+ * assert.equal(impactOfAllMoves([move(1), move(2)], steps)?.retries, 3);
+ * ```
+ */
+export function impactOfAllMoves(
+  costs: readonly MoveCost[],
+  steps: readonly ClientStep[],
+): MoveImpact | undefined {
+  if (costs.length === 0) return undefined;
+  const start = Math.min(...costs.map((c) => c.startedAt.getTime()));
+  const end = Math.max(
+    ...costs.map((c) =>
+      (c.endedAt ?? c.startedAt).getTime() + (c.endedAt ? 0 : (c.seconds ?? 0) * 1000)
+    ),
+  );
+  return impactOfMove(steps, new Date(start), new Date(end));
+}
+
 /** Each move's client impact, in the order the moves were issued. */
 export function moveImpacts(
   costs: readonly MoveCost[],
@@ -104,16 +134,10 @@ export function clientImpactLine(
   costs: readonly MoveCost[],
   steps: readonly ClientStep[],
 ): string | undefined {
-  const impacts = moveImpacts(costs, steps).map((m) => m.impact).filter((i): i is MoveImpact =>
-    i !== undefined
-  );
-  if (impacts.length === 0) return undefined;
-  const worst = Math.max(...impacts.map((i) => i.p99DuringMs));
-  const before = Math.max(...impacts.map((i) => i.p99BeforeMs));
-  const lags = impacts.map((i) => i.maxLag).filter((l): l is number => l !== undefined);
-  return `Clients during the ${impacts.length} move${impacts.length === 1 ? "" : "s"}: ` +
-    `producer p99 at most ${ms(worst)} (${ms(before)} before), ${
-      impacts.reduce((a, i) => a + i.retries, 0)
-    } retries, ${impacts.reduce((a, i) => a + i.errors, 0)} errors` +
-    (lags.length ? `, consumer lag at most ${Math.max(...lags)} records.` : ".");
+  const i = impactOfAllMoves(costs, steps);
+  if (!i) return undefined;
+  return `Clients during the ${costs.length} move${costs.length === 1 ? "" : "s"}: ` +
+    `producer p99 at most ${ms(i.p99DuringMs)} (${ms(i.p99BeforeMs)} before), ${i.retries} ` +
+    `retries, ${i.errors} errors` +
+    (i.maxLag !== undefined ? `, consumer lag at most ${i.maxLag} records.` : ".");
 }
