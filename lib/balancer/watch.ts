@@ -19,6 +19,7 @@ import type { PromClient } from "../cluster/prom.ts";
 import type { MoveRecord } from "../core/move.ts";
 import { allAcceptable } from "../core/band.ts";
 import { spreadOf } from "../core/stats.ts";
+import type { BalancerSettings } from "../config/types.ts";
 import { detectionsOf, detectionState } from "./detections.ts";
 import { judgedPartitions } from "./best_spread.ts";
 import {
@@ -68,6 +69,11 @@ export interface WatchOptions {
   deviation: number;
   /** The detect threshold, bytes/s (AutoMQ's `detect.threshold`; absent: none). */
   threshold?: number;
+  /**
+   * The out goal's band, when it is configured: balanced then also needs every broker's
+   * bytes out inside it ({@linkcode outBandOf}).
+   */
+  out?: { deviation: number; threshold?: number };
   /** Whether the balancer is on (undefined: the lab cannot tell), for the verdict's reason. */
   balancerOn?: boolean;
   /** The balancer is off on purpose (`LAB_BALANCER=off`): a control run, for the verdict. */
@@ -324,6 +330,8 @@ function watchState(
   const partitions = judgedPartitions(snapshot);
   return {
     brokerRates: snapshot.brokers.map((b) => ({ broker: b.broker, value: b.bytesInPerSec })),
+    brokerOutRates: snapshot.brokers.map((b) => ({ broker: b.broker, value: b.bytesOutPerSec })),
+    out: options.out,
     partitionRates: partitions.map((p) => p.rate),
     partitionLabels: partitions.map((p) => p.label),
     partitionMeasured: partitions.map((p) => p.measured),
@@ -351,4 +359,24 @@ function emptyState(options: WatchOptions, windowSeconds: number): WatchState {
     balancerOn: options.balancerOn,
     controlRun: options.controlRun,
   };
+}
+
+/**
+ * The out goal's band settings when `settings.goals` has the out goal, for
+ * {@linkcode WatchOptions.out}.
+ *
+ * @example
+ * ```ts
+ * import { outBandOf } from "./watch.ts";
+ * import { balancerSettingsFrom } from "../config/config.ts";
+ * if (outBandOf(balancerSettingsFrom({}))?.deviation !== 0.1) throw new Error("in,out");
+ * if (outBandOf(balancerSettingsFrom({ LAB_BALANCER_GOALS: "in" })) !== undefined) throw new Error();
+ * ```
+ */
+export function outBandOf(
+  settings: BalancerSettings,
+): { deviation: number; threshold: number } | undefined {
+  return settings.goals.includes("NetworkOutUsageDistributionGoal")
+    ? { deviation: settings.avgDeviation.out, threshold: settings.detectThresholdBytes.out }
+    : undefined;
 }

@@ -46,6 +46,10 @@ export type WatchOutcome =
 export interface WatchState {
   /** Bytes in per broker, bytes/s (the short window). */
   brokerRates: Array<{ broker: number; value: number }>;
+  /** Each broker's bytes out per second, with the out goal's band (when it is configured). */
+  brokerOutRates?: Array<{ broker: number; value: number }>;
+  /** The out goal's band settings; absent: bytes out are not judged. */
+  out?: { deviation: number; threshold?: number };
   /** Bytes in per partition of the topic, bytes/s (the same window). */
   partitionRates: number[];
   /** Names of those partitions (`topic-N`), for the explanation. */
@@ -113,19 +117,33 @@ export function settledOutcome(state: WatchState): WatchOutcome | undefined {
   const rates = state.brokerRates.map((r) => `broker ${r.broker} ${formatRate(r.value)}`).join(
     ", ",
   );
+  const outs = state.brokerOutRates?.map((r) => r.value) ?? [];
+  const outJudged = state.out !== undefined && outs.some((v) => v > 0);
+  if (outJudged && !allAcceptable(outs, state.out!.deviation, state.out!.threshold)) {
+    return undefined; // the out goal has work left: keep watching
+  }
   if (allAcceptable(values, state.deviation, state.threshold)) {
-    const band = `±${Math.round(state.deviation * 100)}% of the mean ${formatRate(mean)}`;
+    const threshold = state.threshold ?? 0;
     // AutoMQ counts a broker under the detect threshold as fine while the mean is under it
-    // too: say so when that, not the band, is what made a broker acceptable.
-    const underThreshold = !allAcceptable(values, state.deviation, 0);
+    // too: the sentence says so when that, not the band, is what made a broker acceptable.
+    const byThreshold = !allAcceptable(values, state.deviation, 0) ||
+      (outJudged && !allAcceptable(outs, state.out!.deviation, 0));
+    const within = (deviation: number, average: number, limit: number) =>
+      `within ±${Math.round(deviation * 100)}% of the mean ${formatRate(average)}` +
+      (byThreshold ? ` or under the detect threshold ${formatRate(limit)}` : "");
+    const outMean = outs.reduce((a, b) => a + b, 0) / Math.max(1, outs.length);
     return {
       kind: "balanced",
-      sentence: underThreshold
-        ? `Balanced as AutoMQ judges it: every broker's bytes in (${state.windowSeconds} s ` +
-          `window) is within ${band} or under the detect threshold ` +
-          `${formatRate(state.threshold ?? 0)}, which the mean is under too: ${rates}.`
-        : `Balanced: every broker's bytes in (${state.windowSeconds} s window) is within ` +
-          `${band}: ${rates}.`,
+      sentence: `${byThreshold ? "Balanced as AutoMQ judges it" : "Balanced"}: every broker's ` +
+        `bytes in (${state.windowSeconds} s window) is ${
+          within(state.deviation, mean, threshold)
+        }: ${rates}.` +
+        (outJudged
+          ? ` Bytes out too, ${within(state.out!.deviation, outMean, state.out!.threshold ?? 0)}: ${
+            state.brokerOutRates!.map((r) => `broker ${r.broker} ${formatRate(r.value)}`)
+              .join(", ")
+          }.`
+          : ""),
     };
   }
   if (mean <= 0) return undefined;

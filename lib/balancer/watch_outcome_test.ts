@@ -64,7 +64,7 @@ Deno.test("balanced under the detect threshold says so, never 'within ±10%' of 
   assert.equal(outcome?.kind, "balanced");
   assert.match(
     outcome!.sentence,
-    /^Balanced as AutoMQ judges it: .* within ±10% of the mean 556\.7 kB\/s or under the detect threshold 1\.05 MB\/s, which the mean is under too: broker 0 1\.04 MB\/s/,
+    /^Balanced as AutoMQ judges it: .* within ±10% of the mean 556\.7 kB\/s or under the detect threshold 1\.05 MB\/s: broker 0 1\.04 MB\/s/,
   );
   const plain = settledOutcome(state({ threshold: 1.05e6 }))!.sentence;
   assert.match(plain, /^Balanced: every broker's bytes in \(10 s window\) is within ±10%/);
@@ -215,4 +215,18 @@ Deno.test("with partitions missing, a spread above the proven bound is not calle
     detections: [detection(30, 0)],
   }));
   assert.equal(outcome, undefined);
+});
+
+Deno.test("with the out goal, balanced needs bytes out inside its band too", () => {
+  const out = { deviation: 0.1, threshold: 1_048_576 };
+  // Bytes in even, bytes out 16.7-3.3-3.3 MB/s (fanout-skew before): not settled yet.
+  assert.equal(settledOutcome(state({ out, brokerOutRates: rates(16.7, 3.3, 3.3) })), undefined);
+  const even = settledOutcome(state({ out, brokerOutRates: rates(7.8, 7.7, 7.8) }));
+  assert.equal(even?.kind, "balanced");
+  assert.match(even!.sentence, /Bytes out too, within ±10% of the mean 7\.77 MB\/s/);
+  // No consumers: bytes out are 0 everywhere and the verdict is the bytes-in one.
+  assert.doesNotMatch(
+    settledOutcome(state({ out, brokerOutRates: rates(0, 0, 0) }))!.sentence,
+    /Bytes out/,
+  );
 });

@@ -20,6 +20,10 @@ import type { WatchResult } from "../balancer/watch.ts";
 import { eventPrinter, say } from "./print.ts";
 import { measureBefore, scenarioChange } from "../lab/story.ts";
 import { decisionWindow } from "../lab/reports.ts";
+import { type ClientsResult, loadClients } from "../lab/clients.ts";
+import { groupsLossless, groupsSentence } from "../cluster/consumer_check.ts";
+import { type BrokerRequests, requestRates, requestRateSentence } from "../cluster/request_rate.ts";
+import { clientImpactLine } from "../present/client_impact.ts";
 import {
   loadPlanText,
   loadSummary,
@@ -61,6 +65,12 @@ export interface StoryResult {
   engine?: Engine;
   /** Busiest broker over the mean after (bytes in). */
   maxOverMeanAfter?: number;
+  /** Busiest broker over the mean before and after (bytes out; undefined without consumers). */
+  outMaxOverMean?: { before: number; after: number };
+  /** The consumer groups, the request-rate load and the client timeline. */
+  clients?: ClientsResult;
+  /** The produce and fetch request rates per broker at the before-measurement. */
+  requestRates?: BrokerRequests[];
 }
 
 /**
@@ -110,11 +120,22 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       2 * window + lab.config.verifyTimeoutSeconds + 120,
     );
     say(`2/7 Sustained load: ${loadPlanText(lab.config)}`);
-    const running = lab.startLoad({ untilStopped: true, maxSeconds });
+    const clients = loadClients(lab.config, lab.environment.bootstrapServers());
+    const running = lab.startLoad({ untilStopped: true, maxSeconds, timeline: clients.timeline });
     running.done.catch((error) => failed.abort(error));
     result.loadStartedAt = running.startedAt;
     let stats: LoadStats;
+    let clientsDone = false;
     try {
+      await clients.start(await lab.placement());
+      const groupCount = lab.config.values.LAB_CONSUMER_GROUPS;
+      if (groupCount > 0) {
+        say(
+          `    ${groupCount} consumer group(s) reading (LAB_FANOUT ${
+            lab.config.values.LAB_FANOUT.kind === "none" ? "all" : "per partition"
+          })`,
+        );
+      }
       say(`3/7 Waiting ${window} s for Prometheus's rate window to fill`);
       await lab.waitForFullWindow(running.startedAt, signal);
       check();
@@ -129,6 +150,16 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       const beforeNote = measurementNote(before);
       if (beforeNote) say(`    ${beforeNote}`);
       for (const line of explainPlan(lab.planFor(before))) say(`    model: ${line}`);
+      if (lab.config.values.LAB_SMALL_RECORDS.kind !== "none") {
+        const brokers = before.snapshot.brokers.map((b) => b.broker);
+        result.requestRates = await requestRates(
+          lab.prom,
+          brokers,
+          window,
+          before.snapshot.takenAt,
+        );
+        say(`    ${requestRateSentence(result.requestRates, before.spreadIn.maxOverMean)}`);
+      }
       if (scenario.event === "remove-broker") {
         say("    A broker leaves: its partitions move off first, as AutoMQ's controller does");
       }
@@ -167,30 +198,46 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       check();
       result.brokersAfter = after.snapshot.brokers.map((b) => b.broker);
       result.maxOverMeanAfter = after.spreadIn.mean > 0 ? after.spreadIn.maxOverMean : undefined;
+      result.outMaxOverMean = outSpread(before, after);
       running.stop();
       stats = await running.done;
       say(`    Load: ${loadSummary(stats)}`);
+      const clientsResult = await clients.finish(stats);
+      clientsDone = true;
+      result.clients = clientsResult;
+      if (clientsResult.smallRecords) {
+        const s = clientsResult.smallRecords;
+        say(
+          `    Request-rate load: ${s.acked} of ${s.sent} single-record requests acknowledged ` +
+            `(${s.achievedPerSecond.toFixed(0)}/s), ${s.failed} failed`,
+        );
+      }
       say("6/7 Reading every acknowledged record back");
       const readback = await lab.checkZeroLoss(stats, signal);
       check();
       result.readback = readback;
       say(`    ${readbackSentence(readback)}`);
+      if (clientsResult.groups.length > 0) say(`    ${groupsSentence(clientsResult.groups)}`);
       const moveCosts = await lab.moveCosts(watch, drained);
       result.moveCosts = moveCosts;
       result.engine = await lab.environment.engine();
       say(`    ${moveCostSentence(result.engine, moveCosts)}`);
+      const impact = clientImpactLine(moveCosts, clientsResult.timeline.steps());
+      if (impact) say(`    ${impact}`);
       const path = await lab.writeAfterReport(before, after, {
         watch,
         readback,
         moveCosts,
         membership,
+        clients: clientsResult,
+        requestRates: result.requestRates,
       });
       say(`    Wrote ${path} and charts under ${lab.config.resultsDir}/charts/`);
       say(`    After: ${measurementLine(after)}`);
       const afterNote = measurementNote(after);
       if (afterNote) say(`    ${afterNote}`);
       const settled = watch.outcome?.kind;
-      const nothingLost = zeroLoss(readback);
+      const nothingLost = zeroLoss(readback) && groupsLossless(clientsResult.groups);
       const took = ((performance.now() - started) / 1000).toFixed(0);
       if (control) {
         const outcome = watch.outcome?.kind === "not-balanced" ? "not balanced" : "balanced anyway";
@@ -209,6 +256,7 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
       running.stop();
       // A load failure already aborted the story (the handler set where the load started).
       await running.done.catch(() => {});
+      if (!clientsDone) await clients.abort();
     }
   } catch (error) {
     stoppedEarly = true;
@@ -226,6 +274,20 @@ export async function runStory(lab: Lab, interrupt?: Interrupt): Promise<StoryRe
     result.seconds = (performance.now() - started) / 1000;
     await endStory(lab, stoppedEarly);
   }
+}
+
+/** Bytes out max/mean before and after, when the brokers served any bytes out. */
+function outSpread(
+  before: { snapshot: { brokers: Array<{ bytesOutPerSec: number }> } },
+  after: { snapshot: { brokers: Array<{ bytesOutPerSec: number }> } },
+): { before: number; after: number } | undefined {
+  const ratio = (loads: number[]) => {
+    const mean = loads.reduce((a, b) => a + b, 0) / loads.length;
+    return mean > 0 ? Math.max(...loads) / mean : undefined;
+  };
+  const b = ratio(before.snapshot.brokers.map((x) => x.bytesOutPerSec));
+  const a = ratio(after.snapshot.brokers.map((x) => x.bytesOutPerSec));
+  return b === undefined || a === undefined ? undefined : { before: b, after: a };
 }
 
 /** The story's last step: the cluster kept (`LAB_KEEP_CLUSTER`) or stopped, said either way. */

@@ -16,6 +16,7 @@ import { createKafka, retryTransient, unreachableError } from "./kafka.ts";
 import { HEADER_BYTES, newRunId } from "../core/records.ts";
 import { describePlacement, type PartitionPlacement, topicExists } from "./topic.ts";
 import { LatencyHistogram } from "./load_latency.ts";
+import type { ClientTimeline } from "./client_timeline.ts";
 import { epochMs, openSenders, type SenderHandlers, type Senders } from "./load_senders.ts";
 import { openWorkerSenders } from "./load_workers.ts";
 import { SlidingCount } from "./load_window.ts";
@@ -69,6 +70,8 @@ export interface LoadOptions {
    * without workers (`workers: 0`), as a function cannot reach a Web Worker.
    */
   socketFactory?: ISocketFactory;
+  /** Collects what the producer felt every few seconds (`client_timeline.ts`). */
+  timeline?: ClientTimeline;
 }
 
 /** A progress report. */
@@ -335,6 +338,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     onAcked: (partition, sequences, releasedAt, ackedAt) => {
       lastAckAt = ackedAt - epochOffset;
       for (const t of releasedAt) latency.add(ackedAt - t);
+      options.timeline?.acked(ackedAt, releasedAt.map((t) => ackedAt - t));
       const totals = perPartition.get(partition)!;
       totals.records += sequences.length;
       totals.bytes += sequences.length * options.recordBytes;
@@ -343,6 +347,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     },
     onFailed: (partition, sequences, error, maybeStored) => {
       failed += sequences.length;
+      options.timeline?.failed(Date.now(), sequences.length);
       const totals = perPartition.get(partition)!;
       totals.failed += sequences.length;
       if (maybeStored) {
@@ -353,6 +358,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadStats> {
     },
     onRetry: (partition) => {
       retries++;
+      options.timeline?.retried(Date.now());
       perPartition.get(partition)!.retries++;
     },
     onRenewed: (partition) => {

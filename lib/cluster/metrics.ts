@@ -34,6 +34,7 @@ export const METRICS = {
   logEndOffset: "kafka_log_end_offset",
   logSize: "kafka_log_size",
   requestTimeP99: "kafka_request_time_99p_milliseconds",
+  requestCount: "kafka_request_count_total",
 } as const;
 
 function topicMatcher(topic?: string): string {
@@ -84,6 +85,10 @@ export const queries = {
     `sum by (broker, topic, partition) (${METRICS.logSize}${
       topic === undefined ? "" : `{topic=${promString(topic)}}`
     })`,
+  /** Requests of one type (e.g. Produce) per second into each broker. */
+  brokerRequestRate: (type: string, windowSeconds: number): string =>
+    `sum by (broker) (rate(${METRICS.requestCount}{type=${promString(type)}}` +
+    `[${promDuration(windowSeconds)}]))`,
   /** The 99th percentile produce latency per broker, milliseconds. */
   produceLatencyP99: (): string => `max by (broker) (${METRICS.requestTimeP99}{type="Produce"})`,
 } as const;

@@ -209,6 +209,7 @@ Deno.test("query builders use only the known metric names", () => {
     queries.produceLatencyP99(),
     queries.partitionSamples(30, TOPIC),
     queries.brokerSamples(30),
+    queries.brokerRequestRate("Produce", 30),
   ];
   assert.equal(built.length, Object.keys(queries).length + 2);
   for (const query of built) {

@@ -98,7 +98,7 @@ Deno.test("scenarios set defaults the variables still override; a bad name lists
   );
   assert.throws(
     () => loadConfig({ LAB_SCENARIO: "scale-up" }),
-    /LAB_SCENARIO: "scale-up" is not a scenario; use one of placement, traffic-skew, hot-partitions, scale-out, scale-in\./,
+    /LAB_SCENARIO: "scale-up" is not a scenario; use one of placement, traffic-skew, hot-partitions, scale-out, scale-in, fanout-skew, qps-skew\./,
   );
   assert.throws(
     () => loadConfig({ LAB_BROKERS: "7" }),

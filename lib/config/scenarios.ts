@@ -22,8 +22,11 @@ export interface Scenario {
   defaults: Readonly<Record<string, string>>;
   /** What happens after the before-measurement, if anything. */
   event?: ScenarioEvent;
-  /** The verdict a good run ends with. */
-  expected: "balanced" | "best-possible";
+  /**
+   * The verdict a good run ends with; `nothing-to-balance`: bytes are even, the balancer
+   * moves nothing, and what the scenario shows is measured beside it (the request rate).
+   */
+  expected: "balanced" | "best-possible" | "nothing-to-balance";
 }
 
 /** Every scenario, the seed's first. */
@@ -102,6 +105,45 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     event: "remove-broker",
     expected: "balanced",
+  },
+  {
+    name: "fanout-skew",
+    title: "bytes in even, bytes out skewed by a heavy fan-out on broker 0",
+    description: "Three brokers, nine partitions placed evenly (3-3-3), 10 MB/s spread evenly: " +
+      "bytes in are balanced. Five consumer groups read broker 0's three partitions and one " +
+      "group reads the others, so broker 0 serves 5/2 of the mean bytes out. The in goal has " +
+      "nothing to do; the out goal trades broker 0's heavy-read partitions for light ones " +
+      "until each broker serves one heavy and two light partitions: bytes out even, bytes " +
+      "in still even.",
+    defaults: {
+      LAB_BROKERS: "3",
+      LAB_PARTITIONS: "9",
+      LAB_PLACEMENT: "even",
+      LAB_SKEW: "uniform",
+      LAB_RATE_MBPS: "10",
+      LAB_CONSUMER_GROUPS: "5",
+      LAB_FANOUT: "b0=5",
+    },
+    expected: "balanced",
+  },
+  {
+    name: "qps-skew",
+    title: "request rate skewed several-fold, bytes even: nothing to balance in bytes",
+    description: "Three brokers, six partitions placed evenly (2-2-2), 20 MB/s spread evenly " +
+      "in 100 KiB records (about 200 a second), and beside it 400 produce requests per second of one 100 B record " +
+      "each to broker 0's partitions (0.04 MB/s). Broker 0 answers many times more produce " +
+      "requests than the others while every broker takes the same bytes. AutoMQ 1.7.3 " +
+      "balances bytes only (NetworkIn/OutUsageDistributionGoal): the balancer moves nothing, " +
+      "and the lab shows the request rate per broker it leaves skewed.",
+    defaults: {
+      LAB_BROKERS: "3",
+      LAB_PARTITIONS: "6",
+      LAB_PLACEMENT: "even",
+      LAB_SKEW: "uniform",
+      LAB_RECORD_BYTES: "102400",
+      LAB_SMALL_RECORDS: "b0=400",
+    },
+    expected: "nothing-to-balance",
   },
 ];
 

@@ -41,6 +41,7 @@ import {
   topicNameProblem,
 } from "./parse.ts";
 import { type BalancerSettings, MAX_LOCAL_BROKERS } from "./types.ts";
+import { parsePerTarget, perTargetText } from "./per_target.ts";
 
 export type { Setting } from "./setting_kinds.ts";
 
@@ -138,6 +139,25 @@ const TABLE = [
       "p0=0.5,p3=0.5 (per partition)",
     read: (raw) => parseSkew(raw),
     show: skewText,
+  }),
+  number("LAB_CONSUMER_GROUPS", {
+    default: "0",
+    range: { min: 0, max: 20, integer: true },
+    meaning: "consumer groups reading the topic while the load runs (bytes out); 0: none",
+  }),
+  custom("LAB_FANOUT", {
+    default: "all",
+    meaning: "groups reading each partition: all, or b0=5 (broker 0's partitions read by 5 " +
+      "groups, the others by 1) or p0=5,p1=2 (per partition)",
+    read: (raw) => parsePerTarget(raw, "LAB_FANOUT", ["all"]),
+    show: (t) => perTargetText(t, "all"),
+  }),
+  custom("LAB_SMALL_RECORDS", {
+    default: "off",
+    meaning: "a request-rate load beside the bytes: b0=400 sends 400 produce requests/s of one " +
+      "100 B record each to broker 0's partitions (p0=400: to partition 0); off: none",
+    read: (raw) => parsePerTarget(raw, "LAB_SMALL_RECORDS", ["off", "none"]),
+    show: (t) => perTargetText(t, "off"),
   }),
   number("LAB_RATE_WINDOW_S", {
     default: "30",
@@ -388,6 +408,17 @@ const TABLE = [
   optionalWords("JAVA_HOME", {
     meaning: "local environment: the Java installation JAVA_BIN defaults to",
     advanced: true,
+  }),
+  list("LAB_BENCH_SCENARIOS", {
+    meaning: "`deno task bench:scenarios` runs only these scenarios (comma-separated); unset: all",
+    advanced: true,
+    item: (name) => {
+      try {
+        return scenarioNamed(name).name;
+      } catch (error) {
+        throw new LabConfigError("LAB_BENCH_SCENARIOS", (error as Error).message);
+      }
+    },
   }),
   optionalNumber("LAB_TEST_FAIL_LOAD_S", {
     range: { min: 0, exclusiveMin: true },

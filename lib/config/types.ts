@@ -23,6 +23,14 @@ export type Skew =
   | { kind: "brokers"; shares: Map<number, number> }
   | { kind: "partitions"; shares: Map<number, number> };
 
+/**
+ * A number per broker (`b0=5`: each partition broker 0 leads at the start) or per partition
+ * (`p0=5`), or none: `LAB_FANOUT`'s groups per partition, `LAB_SMALL_RECORDS`' requests/s.
+ */
+export type PerTarget =
+  | { kind: "none" }
+  | { kind: "brokers" | "partitions"; values: Map<number, number> };
+
 /** The auto-balancer's settings, named as AutoMQ names them. */
 export interface BalancerSettings {
   /** Whether the local reference balancer runs (AutoMQ: `autobalancer.controller.enable`). */

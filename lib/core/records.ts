@@ -74,7 +74,11 @@ export class RecordEncoder {
       );
     }
     this.#size = recordBytes;
-    this.#pattern = crypto.getRandomValues(new Uint8Array(recordBytes + 256));
+    this.#pattern = new Uint8Array(recordBytes + 256);
+    // getRandomValues fills at most 65,536 bytes a call.
+    for (let at = 0; at < this.#pattern.length; at += 65_536) {
+      crypto.getRandomValues(this.#pattern.subarray(at, at + 65_536));
+    }
     this.#runIdBig = BigInt(runId);
   }
 

@@ -33,3 +33,10 @@ Deno.test("records whose payloads repeat (same sequence modulo 256) still check 
   corrupt[4000] ^= 1;
   assert.equal(decodeRecord(corrupt)?.intact, false);
 });
+
+Deno.test("records above 64 KiB are built (getRandomValues fills 64 KiB a call)", () => {
+  const value = new RecordEncoder(102_400, 7).encode(3);
+  assert.equal(value.length, 102_400);
+  const decoded = decodeRecord(value);
+  assert.ok(decoded?.intact && decoded.sequence === 3 && decoded.runId === 7);
+});

@@ -33,7 +33,7 @@ export class BackgroundLoad {
       throw new Error(`A background load is already running (PID ${running}); stop it first.`);
     }
     await Deno.mkdir(this.#state.dir, { recursive: true });
-    await this.#state.remove("loadProgress", "lastLoad");
+    await this.#state.remove("loadProgress", "lastLoad", "loadClients");
     const script = new URL("./background_load.ts", import.meta.url).pathname;
     const started = await startDetached({
       command: [Deno.execPath(), "run", "-A", "--quiet", script],

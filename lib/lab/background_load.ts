@@ -12,6 +12,7 @@
 
 import { Lab } from "./lab.ts";
 import { loadSummary } from "../present/sentences.ts";
+import { loadClients, saveClients } from "./clients.ts";
 
 /** Runs the load until stopped; resolves when it has stopped and its totals are saved. */
 export async function runBackgroundLoad(lab: Lab): Promise<void> {
@@ -26,18 +27,27 @@ export async function runBackgroundLoad(lab: Lab): Promise<void> {
           : "(what the disk can keep: the topic keeps every record until the read-back)."),
     );
   }
+  const clients = loadClients(lab.config, lab.environment.bootstrapServers());
   const running = lab.startLoad({
     untilStopped: true,
     maxSeconds,
     onProgress: (p) => void lab.saveLoadProgress(p),
+    timeline: clients.timeline,
   });
   const stop = () => running.stop();
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   try {
+    await clients.start(await lab.placement());
     const stats = await running.done;
+    // The groups read to the end before the totals are saved: the notebook waits for those.
+    await saveClients(lab.state, await clients.finish(stats));
     await lab.saveLoadStats(stats);
     console.log(loadSummary(stats));
+  } catch (error) {
+    running.stop();
+    await clients.abort();
+    throw error;
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);

@@ -21,7 +21,8 @@ import { PromClient } from "../cluster/prom.ts";
 import { readBack, type ReadbackResult } from "../cluster/readback.ts";
 import type { StoryFigures } from "../present/figures.ts";
 import { type Measurement, measurement, scenarioSummary } from "../present/report.ts";
-import { type TimelineEvent, watchBalance, type WatchResult } from "../balancer/watch.ts";
+import { outBandOf, watchBalance } from "../balancer/watch.ts";
+import type { TimelineEvent, WatchResult } from "../balancer/watch.ts";
 import {
   measureMoveCosts,
   type MoveCost,
@@ -44,7 +45,7 @@ import {
 } from "./reports.ts";
 import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
 import { watchResultFromLog } from "./history.ts";
-import { type RunningLoad, startRunningLoad } from "./running_load.ts";
+import { type RunningLoad, type RunningLoadOptions, startRunningLoad } from "./running_load.ts";
 
 /** The least an open-ended load must be able to run before the disk would fill, seconds. */
 export { MIN_OPEN_ENDED_SECONDS };
@@ -250,6 +251,8 @@ export class Lab {
       untilStopped?: boolean;
       /** With `untilStopped`: the load stops by itself after this many seconds. */
       maxSeconds?: number;
+      /** What the producer felt every few seconds (`LoadClients.timeline`). */
+      timeline?: RunningLoadOptions["timeline"];
     } = {},
   ): RunningLoad {
     return startRunningLoad({
@@ -265,6 +268,7 @@ export class Lab {
       brokers: this.brokers(),
       onProgress: options.onProgress,
       failAfterSeconds: this.config.values.LAB_TEST_FAIL_LOAD_S,
+      timeline: options.timeline,
     });
   }
 
@@ -435,6 +439,7 @@ export class Lab {
       brokers: this.brokers(),
       deviation: this.config.balancer.avgDeviation.in,
       threshold: this.config.balancer.detectThresholdBytes.in,
+      out: outBandOf(this.config.balancer),
       balancerOn: control ? false : await this.environment.balancerEnabled(),
       controlRun: control,
       timeoutMs: (control ? this.controlWatchSeconds() : this.config.verifyTimeoutSeconds) * 1000,

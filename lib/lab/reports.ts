@@ -19,6 +19,13 @@ import type { WatchResult } from "../balancer/watch.ts";
 import { decisionLinesOf, type DecisionSource } from "../present/decisions.ts";
 import { type StoryFigures, storyFigures, writeFigures } from "../present/figures.ts";
 import { afterReport, beforeReport, type Measurement, spreadVerdictOf } from "../present/report.ts";
+import type { ClientsResult } from "./clients.ts";
+import { groupsSentence } from "../cluster/consumer_check.ts";
+import { type BrokerRequests, requestRateSentence } from "../cluster/request_rate.ts";
+import { clientImpactSection } from "../present/client_impact.ts";
+import { clientsChart } from "../present/charts/clients.ts";
+import { svgToPng } from "../present/charts/png.ts";
+import { moveText } from "../core/move.ts";
 
 /** What the reports need of a lab: its settings, its Prometheus and its balancer's log. */
 export interface ReportSource extends DecisionSource {
@@ -42,6 +49,10 @@ export interface AfterReportOptions {
   membership?: string[];
   /** When the balancer was switched on (marked on the timeline). */
   balancerOnAt?: Date;
+  /** The consumer groups, the request-rate load and what the clients felt. */
+  clients?: ClientsResult;
+  /** Produce and fetch requests per broker at the before-measurement. */
+  requestRates?: BrokerRequests[];
 }
 
 /**
@@ -150,6 +161,50 @@ export async function writeAfterReport(
     readback: options.readback,
   });
   const path = `${dir}/after-balancing.md`;
-  await Deno.writeTextFile(path, text);
+  await Deno.writeTextFile(path, text + await clientsMarkdown(before, options, dir));
   return path;
+}
+
+/**
+ * The after-report's sections on the clients: groups, request rates, each move's impact, and
+ * the chart of what the clients felt (`charts/clients.png`).
+ */
+async function clientsMarkdown(
+  before: Measurement,
+  options: AfterReportOptions,
+  dir: string,
+): Promise<string> {
+  const lines: string[] = [];
+  const groups = options.clients?.groups ?? [];
+  if (groups.length > 0 || options.requestRates) {
+    lines.push("## Clients", "");
+    if (groups.length > 0) lines.push(groupsSentence(groups), "");
+    if (options.requestRates) {
+      lines.push(requestRateSentence(options.requestRates, before.spreadIn.maxOverMean), "");
+    }
+  }
+  const impact = options.clients && options.moveCosts
+    ? clientImpactSection(options.moveCosts, options.clients.timeline.steps())
+    : undefined;
+  if (impact) lines.push(impact);
+  const steps = options.clients?.timeline.steps() ?? [];
+  if (steps.some((s) => s.acked > 0)) {
+    const moves = (options.moveCosts ?? []).map((c) => ({
+      start: c.startedAt,
+      end: c.endedAt,
+      label: moveText(c),
+    }));
+    const svg = clientsChart(steps, moves);
+    await Deno.mkdir(`${dir}/charts`, { recursive: true });
+    await Deno.writeFile(`${dir}/charts/clients.png`, svgToPng(svg, { scale: 2 }));
+    lines.push(`![${svgDescription(svg)}](charts/clients.png)`, "");
+  }
+  return lines.length ? "\n" + lines.join("\n") : "";
+}
+
+/** The chart's `<desc>` (its words for readers who cannot see it), unescaped. */
+function svgDescription(svg: string): string {
+  const desc = /<desc>([^<]*)<\/desc>/.exec(svg)?.[1] ?? "What the clients felt";
+  return desc.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"')
+    .replaceAll("&amp;", "&").replaceAll("[", "(").replaceAll("]", ")");
 }

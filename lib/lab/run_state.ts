@@ -43,6 +43,8 @@ export const STATE_FILES = {
   notebookWatch: "notebook-watch.json",
   /** What notebook 05 learned (the moves' costs, the read-back's counts), for 07's recap. */
   notebookRun: "notebook-run.json",
+  /** What the clients beside the background load found (`clients.ts`). */
+  loadClients: "load-clients.json",
 } as const;
 
 /** One of the {@linkcode STATE_FILES}, by its key. */

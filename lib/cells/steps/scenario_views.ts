@@ -9,3 +9,5 @@ export { membershipView, scenarioView } from "../scenario.ts";
 export { whatIf, whatIfChartView, whatIfView } from "../whatif.ts";
 export { engineOf, moveCostView } from "../cost.ts";
 export { storyFigureViews } from "../after.ts";
+export { clientsView, requestRateView } from "../clients.ts";
+export { savedClients } from "../../lab/clients.ts";

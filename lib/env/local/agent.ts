@@ -12,7 +12,8 @@
 import type { LabConfig } from "../../config/config.ts";
 import { parseCommandLine } from "../../core/args.ts";
 import { createKafka } from "../../cluster/kafka.ts";
-import { PartitionBytesCounter, readPartitionLogs } from "./partition_bytes.ts";
+import { PartitionBytesCounter, type PartitionLog, readPartitionLogs } from "./partition_bytes.ts";
+import { type CommittedOffset, ConsumedBytesCounter } from "./partition_bytes_out.ts";
 import { initialMembership, readMembership } from "./membership.ts";
 import { startBalancerLoop } from "../../balancer/loop.ts";
 
@@ -45,11 +46,49 @@ export async function runAgent(config: LabConfig): Promise<void> {
     }
   };
 
+  let latestLogs: PartitionLog[] = [];
   const sample = async () => {
     const logs = (await Promise.all(
       members().brokers.map((id) => readPartitionLogs(id, `${stateDir}/kafka-${id}/data`)),
     )).flat();
+    latestLogs = logs;
     counter.observe(logs, (topic, partition) => leaders.get(`${topic}/${partition}`));
+  };
+
+  // Bytes out per partition, from the lab's consumer groups' committed offsets.
+  const consumed = new ConsumedBytesCounter();
+  const sampleConsumed = async () => {
+    if (!adminConnected) return;
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId)
+      .filter((id) => id.startsWith("lab-"));
+    if (groups.length === 0) return;
+    const offsets: CommittedOffset[] = [];
+    for (const group of groups) {
+      // The lab's consumers name their groups lab-<topic>-g<N> (consumers.ts).
+      const topic = /^lab-(.+)-g\d+$/.exec(group)?.[1];
+      if (topic === undefined || !leaders.has(`${topic}/0`)) continue;
+      for (const t of await admin.fetchOffsets({ groupId: group, topics: [topic] })) {
+        for (const p of t.partitions) {
+          offsets.push({ group, topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+        }
+      }
+    }
+    const perRecord = new Map<string, number>();
+    for (const topic of new Set(offsets.map((o) => o.topic))) {
+      for (const o of await admin.fetchTopicOffsets(topic)) {
+        const records = Number(o.high) - Number(o.low);
+        const leader = leaders.get(`${topic}/${o.partition}`);
+        const log = latestLogs.find((l) =>
+          l.topic === topic && l.partition === o.partition && l.broker === leader
+        );
+        if (log && records > 0) perRecord.set(`${topic}/${o.partition}`, log.bytes / records);
+      }
+    }
+    consumed.observe(
+      offsets,
+      (topic, partition) => perRecord.get(`${topic}/${partition}`),
+      (topic, partition) => leaders.get(`${topic}/${partition}`),
+    );
   };
 
   await refreshLeaders();
@@ -57,6 +96,14 @@ export async function runAgent(config: LabConfig): Promise<void> {
   // A failed sample (a broker restarting, a segment rolling) is taken again 500 ms later.
   const sampler = setInterval(() => sample().catch(() => {}), 500);
   const leaderRefresher = setInterval(() => refreshLeaders(), 2000);
+  let consumedBusy = false;
+  const consumedSampler = setInterval(() => {
+    if (consumedBusy) return;
+    consumedBusy = true;
+    sampleConsumed().catch((error) =>
+      console.error(`agent: reading consumer offsets failed: ${(error as Error).message}`)
+    ).finally(() => consumedBusy = false);
+  }, 1000);
 
   // The balancer starts paused: the lab turns it on when the reader says go.
   const balancer = config.balancer.enabled
@@ -77,7 +124,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
     (request) => {
       const path = new URL(request.url).pathname;
       if (path === "/metrics") {
-        return new Response(counter.exposition(), {
+        return new Response(counter.exposition() + consumed.samples(), {
           headers: { "content-type": "text/plain; version=0.0.4" },
         });
       }
@@ -108,6 +155,7 @@ export async function runAgent(config: LabConfig): Promise<void> {
     stopping = true;
     clearInterval(sampler);
     clearInterval(leaderRefresher);
+    clearInterval(consumedSampler);
     await balancer?.stop();
     await server.shutdown();
     // After the work: a failed disconnect loses nothing and must not hide its outcome.
