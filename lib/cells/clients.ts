@@ -20,7 +20,7 @@ import { markdown } from "../present/display.ts";
 import type { SavedClients } from "../lab/clients.ts";
 import type { Lab } from "../lab/lab.ts";
 import type { Measurement } from "../present/report.ts";
-import type { View } from "./views.ts";
+import type { View } from "../present/display.ts";
 
 /** The groups' check, the request-rate load and each move's cost to the clients. */
 export function clientsView(saved: SavedClients | undefined, costs: readonly MoveCost[]): View {

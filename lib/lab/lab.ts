@@ -43,14 +43,9 @@ import {
   writeAfterReport,
   writeBeforeReport,
 } from "./reports.ts";
-import { diskBudget, MIN_OPEN_ENDED_SECONDS } from "./disk.ts";
+import { diskBudget } from "./disk.ts";
 import { watchResultFromLog } from "./history.ts";
 import { type RunningLoad, type RunningLoadOptions, startRunningLoad } from "./running_load.ts";
-
-/** The least an open-ended load must be able to run before the disk would fill, seconds. */
-export { MIN_OPEN_ENDED_SECONDS };
-/** A load running in the background (`startLoad`). */
-export type { RunningLoad };
 
 /** The lab: configuration, environment, and the story's steps. */
 export class Lab {
@@ -293,7 +288,7 @@ export class Lab {
    * local cluster's data (the topic keeps every record until the read-back). A timed
    * or counted load is checked whole; an open-ended one is checked for `openEnded`
    * seconds, or, with `"until-disk"` (the notebooks' background load), gets the seconds
-   * the disk can take, refused when that is under {@linkcode MIN_OPEN_ENDED_SECONDS}.
+   * the disk can take, refused when that is under `MIN_OPEN_ENDED_SECONDS` (disk.ts).
    * Other environments keep their data elsewhere (S3, your cluster): not checked.
    * Throws a clear error naming the figures when the run will not fit.
    */

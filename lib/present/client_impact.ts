@@ -89,7 +89,7 @@ function engineCost(c: MoveCost): string {
  * const move = { topic: "t", partition: 1, from: 0, to: 2, startedAt: at(11), endedAt: at(12),
  *   by: "balancer" as const, engine: "kafka" as const, bytesCopied: 5e6, seconds: 1 };
  * const text = clientImpactSection([move], steps)!;
- * assert.match(text, /\| t-1: broker 0 → 2 \| 5\.0 MB copied \| 8\.0 ms \| 300 ms \| 3\.0 ms \| 0 \| 2 \| — \|/);
+ * assert.match(text, /\| t-1: broker 0 → broker 2 \| 5\.0 MB copied \| 8\.0 ms \| 300 ms \| 3\.0 ms \| 0 \| 2 \| — \|/);
  * ```
  */
 export function clientImpactSection(
