@@ -204,6 +204,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
   let balancerEvents: BalancerEvent[] = [];
   let lastSnapshot: ClusterSnapshot | undefined;
   let balancedAt: Date | undefined;
+  let lastMoveEnd: Date | undefined;
   let state: WatchState | undefined;
   let outcome: WatchOutcome | undefined;
   const watchStarted = Date.now();
@@ -227,6 +228,7 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
       for (const p of placement) {
         const before = leaders.get(p.partition);
         if (before !== undefined && before !== p.leader && p.leader >= 0) {
+          lastMoveEnd = new Date();
           emit({
             kind: "move-end",
             time: new Date(),
@@ -261,10 +263,15 @@ export async function watchBalance(options: WatchOptions): Promise<WatchResult> 
       });
       const moving = await reassignmentsRunning(admin);
       state = watchState(lastSnapshot, moving, balancerEvents, leaders, options, windowSeconds);
-      const settled = settledOutcome(state);
+      // The brokers' totals over the window mix the loads from before and after a move until
+      // the window (and two scrapes) lies wholly after it: no verdict from a mixed window.
+      const fullAfterMove = lastMoveEnd === undefined ||
+        lastSnapshot.takenAt.getTime() >= lastMoveEnd.getTime() + windowSeconds * 1000 + 2 * pollMs;
+      const settled = fullAfterMove ? settledOutcome(state) : undefined;
       if (settled) {
         outcome = settled;
-        balancedAt = lastSnapshot.takenAt;
+        // Verified on a window after the last move; the balance took effect when it ended.
+        balancedAt = lastMoveEnd ?? lastSnapshot.takenAt;
         emit(
           settled.kind === "balanced"
             ? { kind: "balanced", time: balancedAt }
