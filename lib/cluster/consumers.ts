@@ -172,32 +172,18 @@ export async function startConsumers(options: ConsumersOptions): Promise<Running
       const target = stopAt?.get(c.partition);
       if (target !== undefined && c.offset >= target) return;
       try {
-        const answer = await retryTransient(async () => {
-          const broker = await leaders.broker(c.partition);
-          return await broker.fetch({
-            replicaId: -1,
-            isolationLevel: 0,
-            maxWaitTime: 500,
-            minBytes: 1,
-            maxBytes: FETCH_BYTES,
-            topics: [{
-              topic,
-              partitions: [{
-                partition: c.partition,
-                fetchOffset: String(c.offset),
-                maxBytes: FETCH_BYTES,
-              }],
-            }],
-          });
-        }, {
-          what: `Consuming ${name} (group ${r.group})`,
-          partitions: [name],
-          onRetry: () => {
-            r.retries++;
-            leaders.invalidate();
+        const answer = await retryTransient(
+          () => leaders.fetch(c.partition, c.offset, FETCH_BYTES),
+          {
+            what: `Consuming ${name} (group ${r.group})`,
+            partitions: [name],
+            onRetry: () => {
+              r.retries++;
+              leaders.invalidate();
+            },
+            signal: stop.signal,
           },
-          signal: stop.signal,
-        });
+        );
         const part = answer.responses[0]?.partitions[0];
         if (part) c.end = BigInt(part.highWatermark);
         const taken = takeNewRecords(part?.messages ?? [], c.offset, c.end);

@@ -187,6 +187,25 @@ export class PartitionLeaders {
   }
 
   /**
+   * One fetch of `partition` from `offset` at its leader (read uncommitted: the lab writes
+   * no transactions), up to `maxBytes`, waiting at most 500 ms for a first byte.
+   */
+  async fetch(partition: number, offset: bigint, maxBytes: number): Promise<FetchAnswer> {
+    const broker = await this.broker(partition);
+    return await broker.fetch({
+      replicaId: -1,
+      isolationLevel: 0,
+      maxWaitTime: 500,
+      minBytes: 1,
+      maxBytes,
+      topics: [{
+        topic: this.#topic,
+        partitions: [{ partition, fetchOffset: String(offset), maxBytes }],
+      }],
+    });
+  }
+
+  /**
    * The broker leading `partition`; throws (a `leaderless` error, see `kafka.ts`) when
    * the metadata has no leader for it.
    */

@@ -282,18 +282,7 @@ async function readPartition(r: PartitionReader, partition: number, end: bigint)
   const name = `${r.topic}-${partition}`;
   let cursor = r.starts.get(partition) ?? 0n;
   const fetchAt = async (offset: bigint) => {
-    const broker = await r.leaders.broker(partition);
-    const answer = await broker.fetch({
-      replicaId: -1,
-      isolationLevel: 0,
-      maxWaitTime: 500,
-      minBytes: 1,
-      maxBytes: FETCH_BYTES,
-      topics: [{
-        topic: r.topic,
-        partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }],
-      }],
-    });
+    const answer = await r.leaders.fetch(partition, offset, FETCH_BYTES);
     const taken = takeNewRecords(answer.responses[0]?.partitions[0]?.messages ?? [], offset, end);
     if (taken.next === offset) {
       // Nothing yet at this offset (a new leader catching up): ask again, like a lost leader.
